@@ -1,0 +1,1 @@
+//! Checks over the whole site (DESIGN.md §6).

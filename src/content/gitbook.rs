@@ -1,0 +1,3 @@
+//! `.gitbook.yaml`: `root:`, `structure.readme`, `structure.summary`, `redirects:`.
+//!
+//! TODO(loader): implement.

@@ -1,0 +1,3 @@
+//! Report formatters: `human`, `json`, `github`, `sarif`.
+//!
+//! TODO(diag-formats): implement.

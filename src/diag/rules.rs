@@ -1,0 +1,141 @@
+//! The rule registry: every rule's name, default severity and documentation.
+//!
+//! The documentation strings double as user help (`--format sarif` ships them
+//! as rule metadata, and the README's rule table is written from them).
+
+use super::Severity;
+use serde::Serialize;
+
+macro_rules! rules {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident, $short:literal; )*) => {
+        /// A check specsite runs. Names are the DESIGN.md §6 rule ids.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        pub enum Rule {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Rule {
+            /// Every rule, in registry order.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The rule id as written in config, reports and suppressions.
+            pub fn name(self) -> &'static str {
+                match self { $(Rule::$variant => $name,)* }
+            }
+
+            /// Severity when `rules:` in the config does not say otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$sev,)* }
+            }
+
+            /// One line saying what the rule finds.
+            pub fn summary(self) -> &'static str {
+                match self { $(Rule::$variant => $short,)* }
+            }
+
+            /// Longer help: what it does, why, and an example.
+            pub fn help(self) -> &'static str {
+                match self { $(Rule::$variant => concat!($($doc, "\n"),*),)* }
+            }
+
+            /// Looks a rule up by its id.
+            pub fn from_name(name: &str) -> Option<Rule> {
+                match name { $($name => Some(Rule::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+rules! {
+    /// What it does: finds links to pages or files that do not exist, relative or
+    /// through a `site_url_aliases` URL.
+    /// Why: readers land on a 404; renamed pages silently break references.
+    /// Example: `[see](../missing.md)`.
+    BrokenLink = "broken-link", Error, "link to a page or file that does not exist";
+    /// What it does: finds `#fragment`s that match no heading or explicit id on the target page.
+    /// Why: headings get renamed; the link still loads but lands at the top.
+    /// Example: `[x](page.md#old-heading)`.
+    BrokenAnchor = "broken-anchor", Error, "anchor that matches no heading or id on the target";
+    /// What it does: finds images and file references whose file does not exist.
+    /// Why: a missing diagram leaves a hole in the specification.
+    /// Example: `![](.gitbook/assets/gone.png)`.
+    MissingAsset = "missing-asset", Error, "image or file reference that does not exist";
+    /// What it does: finds SUMMARY.md entries whose file does not exist.
+    /// Why: the navigation would link to nothing.
+    /// Example: `* [Intro](intro.md)` with no `intro.md`.
+    SummaryMissingFile = "summary-missing-file", Error, "SUMMARY.md entry whose file does not exist";
+    /// What it does: reports markdown pages that no SUMMARY.md reaches.
+    /// Why: readers can only reach them by a direct link; often forgotten drafts.
+    /// Example: `notes.md` in a book whose SUMMARY.md never lists it.
+    OrphanPage = "orphan-page", Warning, "markdown page that no SUMMARY.md reaches";
+    /// What it does: finds the same term defined twice in one glossary scope.
+    /// Why: two definitions of one term in one place contradict each other.
+    /// Example: two `### Registry` headings on one terminology page.
+    TermDuplicate = "term-duplicate", Error, "the same term defined twice in one glossary scope";
+    /// What it does: finds book terms that are the same term as a common one.
+    /// Why: Building Block specifications must use, not redefine, the common terminology.
+    /// Example: a book's terminology page defining `Building Block` again.
+    TermRedefined = "term-redefined", Error, "a book-scoped term that redefines a common term";
+    /// What it does: finds discouraged spellings listed under a term's `avoid:`.
+    /// Why: one concept, one name.
+    /// Example: `building-block` where the glossary says `Building Block`.
+    TermVariant = "term-variant", Warning, "a discouraged variant of a term is used";
+    /// What it does: finds uses of terms whose glossary status is `deprecated`.
+    /// Why: deprecated terms are on their way out of the specifications.
+    /// Example: a page using a term marked `status: deprecated`.
+    TermDeprecated = "term-deprecated", Warning, "a deprecated term is used";
+    /// What it does: finds all-caps abbreviations that no glossary or page defines.
+    /// Why: readers cannot expand them.
+    /// Example: `The XYZP must respond` with no `XYZP` anywhere in the glossary.
+    AbbrUndefined = "abbr-undefined", Warning, "an abbreviation used but defined nowhere";
+    /// What it does: finds one abbreviation given two different expansions.
+    /// Why: the same letters meaning two things confuse readers.
+    /// Example: `ID` expanded as both `Identity` and `Identifier`.
+    AbbrConflict = "abbr-conflict", Error, "one abbreviation with two different expansions";
+    /// What it does: finds `term:` references to terms that do not exist.
+    /// Why: an explicit reference should always land on a definition.
+    /// Example: `[BB](term:bulding-block)`.
+    TermUnknownRef = "term-unknown-ref", Error, "a term: reference to a term that does not exist";
+    /// What it does: finds GitBook blocks specsite does not know, or that are not closed.
+    /// Why: their content would render as stray template tags.
+    /// Example: `{% hint style="info" %}` with no `{% endhint %}`.
+    UnknownBlock = "unknown-block", Warning, "an unknown or unclosed GitBook block";
+    /// What it does: finds swagger/openapi blocks whose file, path or method does not exist.
+    /// Why: the API reference card would be empty.
+    /// Example: `{% swagger src="api.yaml" path="/nope" method="get" %}`.
+    OpenapiMissing = "openapi-missing", Error, "an API block whose file, path or method does not exist";
+    /// What it does: reports front matter, glossary, config or .gitbook.yaml that does not parse.
+    /// Why: the file's settings or terms would be silently lost.
+    /// Example: `description: [unclosed` in front matter.
+    InvalidYaml = "invalid-yaml", Error, "YAML that does not parse";
+    /// What it does: reports source files that are not UTF-8; they are skipped.
+    /// Why: their text cannot be shown correctly.
+    /// Example: a page saved as Latin-1.
+    InvalidEncoding = "invalid-encoding", Error, "a source file that is not UTF-8";
+    /// What it does: reports a book folder whose SUMMARY.md is missing.
+    /// Why: without it the book has no table of contents.
+    /// Example: `.gitbook.yaml` naming `summary: TOC.md` that does not exist.
+    BookWithoutSummary = "book-without-summary", Error, "a book folder whose SUMMARY.md is missing";
+    /// What it does: reports links, `src` or `file` paths that would read outside the site root.
+    /// Why: a build must never read or publish files from elsewhere on the machine.
+    /// Example: `{% file src="../../../etc/passwd" %}`.
+    PathOutsideRoot = "path-outside-root", Error, "a path that would read outside the root";
+    /// What it does: reports two things that would be written to the same output path.
+    /// Why: one would silently overwrite the other.
+    /// Example: a page `glossary.md` in a book, where the book's glossary is generated.
+    OutputCollision = "output-collision", Error, "two things would be written to the same output path";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_round_trips_by_name() {
+        for r in Rule::ALL {
+            assert_eq!(Rule::from_name(r.name()), Some(*r));
+            assert!(r.help().contains("Why:"));
+        }
+        assert_eq!(Rule::ALL.len(), 19);
+    }
+}

@@ -1,0 +1,1 @@
+//! GitBook-compatible heading anchors (DESIGN.md §3).

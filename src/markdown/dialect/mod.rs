@@ -1,0 +1,3 @@
+//! The GitBook dialect: `{% block %}` tags turned into components.
+//!
+//! TODO(dialect): implement.

@@ -1,0 +1,89 @@
+//! Parsing and rendering one page: pulldown-cmark events → [`Doc`].
+//!
+//! Each page is parsed exactly once. The pass records everything later stages
+//! need (headings and anchors, links with their resolved targets, term uses,
+//! search sections) and produces the page body HTML with links already
+//! rewritten to relative output URLs.
+
+pub mod anchors;
+pub mod dialect;
+pub mod highlight;
+
+use crate::diag::Diagnostic;
+use crate::resolve::Target;
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// The parsed, rendered form of one page.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Body HTML (inside `<main>`), links rewritten.
+    pub html: String,
+    /// Text of the first level-1 heading, entities and markup removed.
+    pub h1: Option<String>,
+    /// Every heading in order.
+    pub headings: Vec<Heading>,
+    /// Every id a `#fragment` may name on this page: heading ids, their
+    /// alternative GitBook forms, explicit `<a id>`/`name` anchors.
+    pub anchors: BTreeSet<String>,
+    /// Every link, image and source reference, in source order.
+    pub links: Vec<Link>,
+    /// Glossary term mentions found in prose.
+    pub term_uses: Vec<crate::glossary::TermUse>,
+    /// Search sections: text between headings.
+    pub sections: Vec<Section>,
+    /// Findings while parsing (dialect, front matter…), spans in the page file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A heading with its anchors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1–6.
+    pub level: u8,
+    /// Plain text, entities decoded, markup and trailing whitespace removed.
+    pub text: String,
+    /// The id written on the element (GitBook's current form).
+    pub id: String,
+    /// Other anchors that also land here (GitBook's older numeric form, explicit ids inside the heading).
+    pub alt_ids: Vec<String>,
+    /// Byte span of the heading in the page file.
+    pub span: Range<usize>,
+}
+
+/// What kind of reference a [`Link`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkKind {
+    /// Markdown or HTML `<a href>` link.
+    Link,
+    /// Markdown image or HTML `<img src>`/`<source srcset>`.
+    Image,
+    /// A GitBook block's `src`/`url` (file, content-ref, embed, swagger…).
+    BlockSrc,
+}
+
+/// One reference in a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Kind of reference.
+    pub kind: LinkKind,
+    /// Destination exactly as written.
+    pub dest: String,
+    /// Byte span in the page file (the destination when known, else the whole link).
+    pub span: Range<usize>,
+    /// Where it points.
+    pub target: Target,
+}
+
+/// A search section: one heading and the prose under it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Heading texts from the page title down to this section's heading.
+    pub heading_path: Vec<String>,
+    /// The section's own title (the page title for the intro section).
+    pub title: String,
+    /// Anchor id, None for the intro before the first heading.
+    pub anchor: Option<String>,
+    /// Text without markup, whitespace collapsed.
+    pub text: String,
+}

@@ -1,0 +1,4 @@
+//! Rendering: Tera templates from the embedded theme (overridable file by file
+//! from `themes/<name>/`) wrap page bodies and generated pages.
+
+pub mod context;

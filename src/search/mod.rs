@@ -1,0 +1,38 @@
+//! Search: one document model for the CLI (tantivy) and the browser (sharded JS index).
+//!
+//! TODO(search): implement.
+
+use serde::Serialize;
+
+/// What a search document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    /// A glossary term.
+    Term,
+    /// A page section (heading to heading).
+    Section,
+}
+
+/// One searchable unit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchDoc {
+    /// Term or section.
+    pub kind: DocKind,
+    /// Book id; empty for common glossary terms.
+    pub book: String,
+    /// Book title; empty for common glossary terms.
+    pub book_title: String,
+    /// Version label, if the book is versioned.
+    pub version: Option<String>,
+    /// Section title or term name.
+    pub title: String,
+    /// Page title and parent headings, outermost first.
+    pub heading_path: Vec<String>,
+    /// Root-relative URL with `#anchor` (`consent/3-terminology/#consent`).
+    pub url: String,
+    /// Plain text (for a term: its definition).
+    pub text: String,
+    /// For terms: abbreviation and aliases (matched like the name).
+    pub aliases: Vec<String>,
+}
