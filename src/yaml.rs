@@ -26,17 +26,33 @@ pub type Value = serde_yaml::Value;
 /// Parses `text` into `T`. Zero-width spaces (U+200B) and a BOM, which real
 /// GitBook files contain, are treated as whitespace.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    let cleaned;
-    let text = if text.contains(['\u{200B}', '\u{FEFF}']) {
-        // Replace with spaces of equal byte length so error offsets stay valid.
-        cleaned = text.replace(['\u{200B}', '\u{FEFF}'], "   ");
-        cleaned.as_str()
+    // Strip the invisible characters, remembering where, so that error
+    // offsets still point into the original text.
+    let mut removed = Vec::new();
+    let cleaned: std::borrow::Cow<str> = if text.contains(['\u{200B}', '\u{FEFF}']) {
+        let mut out = String::with_capacity(text.len());
+        for (i, c) in text.char_indices() {
+            if c == '\u{200B}' || c == '\u{FEFF}' {
+                removed.push(i);
+            } else {
+                out.push(c);
+            }
+        }
+        out.into()
     } else {
-        text
+        text.into()
     };
-    serde_yaml::from_str(text).map_err(|e| YamlError {
+    serde_yaml::from_str(&cleaned).map_err(|e| YamlError {
         message: e.to_string(),
-        offset: e.location().map(|l| l.index()),
+        offset: e.location().map(|l| {
+            let mut off = l.index();
+            for &r in &removed {
+                if r <= off {
+                    off += 3;
+                }
+            }
+            off.min(text.len())
+        }),
     })
 }
 
