@@ -13,8 +13,133 @@ pub mod content;
 pub mod diag;
 pub mod glossary;
 pub mod markdown;
+pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod urls;
 pub mod yaml;
+
+use content::{LoadError, LoadOptions, Site};
+use diag::Diagnostic;
+use markdown::Doc;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Everything known about a site after analysis: loaded, parsed, checked.
+pub struct Analysis {
+    /// The loaded site.
+    pub site: Site,
+    /// The glossary.
+    pub glossary: glossary::Glossary,
+    /// `docs[i]` is `site.pages[i]` parsed.
+    pub docs: Vec<Doc>,
+    /// Every finding, config severities applied, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Options shared by `build` and `check`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Site root.
+    pub root: PathBuf,
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// Output folder (excluded from loading).
+    pub out: Option<PathBuf>,
+    /// Links name `index.html` (also when the config says `offline: true`).
+    pub offline: bool,
+}
+
+/// A build or check could not run at all (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum Fatal {
+    /// Loading failed.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The output folder is not acceptable.
+    #[error("{0}")]
+    Out(String),
+    /// Any other failure (I/O, templates).
+    #[error("{0:#}")]
+    Other(#[from] anyhow::Error),
+}
+
+/// Load → glossary → parse → check. Writes nothing.
+pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
+    let site = content::load_site(&LoadOptions { root: opts.root.clone(), config: opts.config.clone(), out: opts.out.clone() })?;
+    let offline = opts.offline || site.config.offline;
+    let glossary = glossary::Glossary::default();
+    let resolver = resolve::Resolver::new(&site);
+    let openapi = markdown::dialect::OpenApiCache::default();
+    let env = markdown::ParseEnv {
+        resolver: &resolver,
+        glossary: &glossary,
+        openapi: &openapi,
+        offline,
+        link_mode: site.config.glossary.link,
+    };
+    let docs: Vec<Doc> = (0..site.pages.len()).into_par_iter().map(|p| markdown::parse_page(&env, p)).collect();
+    let mut diagnostics = site.diagnostics.clone();
+    for (p, d) in docs.iter().enumerate() {
+        for diag in &d.diagnostics {
+            let mut diag = diag.clone();
+            if diag.file.is_empty() {
+                diag.file = site.pages[p].file.clone();
+            }
+            diagnostics.push(diag);
+        }
+    }
+    apply_severities(&site, &mut diagnostics);
+    diag::sort_diagnostics(&mut diagnostics);
+    Ok(Analysis { site, glossary, docs, diagnostics })
+}
+
+fn apply_severities(site: &Site, diags: &mut Vec<Diagnostic>) {
+    diags.retain_mut(|d| match site.config.severity_for(d.rule) {
+        Some(s) => {
+            d.severity = s;
+            true
+        }
+        None => false,
+    });
+}
+
+/// Result of a build.
+pub struct BuildResult {
+    /// The analysis the site was rendered from.
+    pub analysis: Analysis,
+    /// Number of HTML pages written.
+    pub pages_written: usize,
+}
+
+/// Builds the site into `out` atomically.
+pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal> {
+    let opts = Options { out: Some(out.to_path_buf()), ..opts.clone() };
+    // Refuse the root or an ancestor before anything is read.
+    output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
+    let analysis = analyse(&opts)?;
+    let site = &analysis.site;
+    output::check_out_dir(&site.root, out, site.pages.iter().map(|p| site.root.join(&p.file))).map_err(Fatal::Out)?;
+    let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
+    let sink = output::DiskSink::new(out)?;
+    let env = render::site::RenderEnv {
+        site,
+        docs: &analysis.docs,
+        theme: &theme,
+        offline: opts.offline || site.config.offline,
+        search_manifest: String::new(),
+        body_end_html: String::new(),
+        books_with_glossary: Default::default(),
+    };
+    match render::site::render_site(&env, &[], &sink) {
+        Ok(urls) => {
+            sink.commit()?;
+            Ok(BuildResult { pages_written: urls.len(), analysis })
+        }
+        Err(e) => {
+            sink.abort();
+            Err(Fatal::Other(e))
+        }
+    }
+}

@@ -8,6 +8,9 @@
 pub mod anchors;
 pub mod dialect;
 pub mod highlight;
+pub mod parse;
+
+pub use parse::{parse_page, ParseEnv};
 
 use crate::diag::Diagnostic;
 use crate::resolve::Target;

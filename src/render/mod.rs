@@ -2,3 +2,5 @@
 //! from `themes/<name>/`) wrap page bodies and generated pages.
 
 pub mod context;
+pub mod site;
+pub mod theme;

@@ -46,3 +46,280 @@ pub enum Target {
     /// A path that would leave the site root.
     OutsideRoot,
 }
+
+use crate::content::{Book, Site};
+use percent_encoding::percent_decode_str;
+
+/// Resolves destinations against a loaded site. Cheap to build; shared by all
+/// parallel page passes.
+#[derive(Debug)]
+pub struct Resolver<'a> {
+    site: &'a Site,
+    /// Normalised URL prefixes (ending in `/`) that point back into the site.
+    site_prefixes: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver over `site`, with `site_url` and `site_url_aliases` from its config.
+    pub fn new(site: &'a Site) -> Self {
+        let mut site_prefixes: Vec<String> = site
+            .config
+            .site_url
+            .iter()
+            .chain(site.config.site_url_aliases.iter())
+            .map(|u| {
+                let mut u = u.trim().to_string();
+                if !u.ends_with('/') {
+                    u.push('/');
+                }
+                u
+            })
+            .collect();
+        // Longest first, so a more specific alias wins.
+        site_prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        Resolver { site, site_prefixes }
+    }
+
+    /// The site this resolver works on.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// Resolves `dest` as written in root-relative file `from_file` of book `book`.
+    pub fn resolve(&self, book: usize, from_file: &str, dest: &str) -> Target {
+        let dest = dest.trim();
+        if dest.is_empty() {
+            return Target::Special;
+        }
+        if let Some(frag) = dest.strip_prefix('#') {
+            return Target::SamePage { fragment: decode(frag) };
+        }
+        if let Some(slug) = dest.strip_prefix("term:") {
+            return Target::Term { slug: slug.trim_start_matches('/').to_string() };
+        }
+        if dest.contains("broken-reference") || dest.starts_with("/broken/") || dest.contains("/broken/pages/") {
+            return Target::GitbookBroken;
+        }
+        let lower = dest.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            for prefix in &self.site_prefixes {
+                if let Some(rest) = strip_prefix_ci(dest, prefix) {
+                    return self.resolve_site_url(rest);
+                }
+                if dest.len() + 1 == prefix.len() && prefix.eq_ignore_ascii_case(&format!("{dest}/")) {
+                    return self.resolve_site_url("");
+                }
+            }
+            return Target::External { url: dest.to_string() };
+        }
+        if dest.starts_with("//") || has_scheme(dest) {
+            return if lower.starts_with("ftp:") || dest.starts_with("//") {
+                Target::External { url: dest.to_string() }
+            } else {
+                Target::Special
+            };
+        }
+        let (path, fragment) = split_fragment(dest);
+        let path = decode(path);
+        let b = &self.site.books[book];
+        let base_dir = if path.starts_with('/') {
+            b.page_root.clone()
+        } else {
+            parent_dir(from_file).to_string()
+        };
+        let Some(joined) = normalize_join(&base_dir, path.trim_start_matches('/')) else {
+            return Target::OutsideRoot;
+        };
+        self.lookup(&joined, fragment)
+    }
+
+    /// Looks up a root-relative path: a page, a folder's README, or an asset.
+    pub fn lookup(&self, path: &str, fragment: Option<String>) -> Target {
+        let site = self.site;
+        let path = path.trim_end_matches('/');
+        if let Some(&page) = site.page_by_file.get(path) {
+            return Target::Page { page, fragment };
+        }
+        if site.assets.binary_search_by(|a| a.as_str().cmp(path)).is_ok() {
+            return Target::Asset { file: path.to_string() };
+        }
+        // A folder link, or a GitBook-style path without `.md`.
+        let candidates = [
+            join2(path, "README.md"),
+            join2(path, "readme.md"),
+            format!("{path}.md"),
+        ];
+        for c in &candidates {
+            if let Some(&page) = site.page_by_file.get(c.as_str()) {
+                return Target::Page { page, fragment };
+            }
+        }
+        // A book's page root itself (e.g. a link to `spec/`).
+        for b in &site.books {
+            if b.page_root == path || (path.is_empty() && b.page_root.is_empty()) {
+                if let Some(p) = self.readme_page(b) {
+                    return Target::Page { page: p, fragment };
+                }
+            }
+        }
+        Target::Missing { path: path.to_string(), fragment }
+    }
+
+    fn readme_page(&self, b: &Book) -> Option<usize> {
+        let f = join2(&b.page_root, &b.readme);
+        self.site.page_by_file.get(f.as_str()).copied()
+    }
+
+    /// Maps the part of a site URL after its base (`consent/2-description#x`) to a target.
+    fn resolve_site_url(&self, rest: &str) -> Target {
+        let (path, fragment) = split_fragment(rest);
+        let path = path.split('?').next().unwrap_or("");
+        let path = decode(path);
+        let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if segs.is_empty() {
+            return Target::External { url: rest.to_string() };
+        }
+        let first = segs.remove(0);
+        let book_id = self.site.config.book_aliases.get(first).map(String::as_str).unwrap_or(first);
+        // A version label right after the book id selects that version.
+        let mut candidates: Vec<&Book> = self.site.books.iter().filter(|b| b.id == book_id).collect();
+        if let Some(v) = segs.first() {
+            if let Some(vb) = candidates.iter().find(|b| b.version.as_deref() == Some(*v)).copied() {
+                segs.remove(0);
+                candidates = vec![vb];
+            }
+        }
+        let Some(book) = candidates.iter().find(|b| b.latest).or(candidates.first()).copied() else {
+            return Target::Missing { path: path.to_string(), fragment };
+        };
+        let slug = if segs.is_empty() { String::new() } else { format!("{}/", segs.join("/")) };
+        for &p in &book.pages {
+            if self.site.pages[p].slug == slug {
+                return Target::Page { page: p, fragment };
+            }
+        }
+        Target::Missing { path: join2(&book.page_root, &segs.join("/")), fragment }
+    }
+}
+
+/// The output URL (root-relative) of an asset file, for the book that holds it.
+/// Files under the page root keep their page-root-relative path under the book
+/// prefix; other files of the book's repository go under `<prefix>/_repo/`.
+pub fn asset_url(site: &Site, file: &str) -> Option<String> {
+    let mut best: Option<&Book> = None;
+    for b in &site.books {
+        if in_dir(file, &b.repo_dir) && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len()) && b.latest {
+            best = Some(b);
+        }
+    }
+    let b = best.or_else(|| site.books.iter().find(|b| in_dir(file, &b.repo_dir)))?;
+    if in_dir(file, &b.page_root) {
+        Some(crate::urls::join_url(b.prefix(), rel_to(file, &b.page_root)))
+    } else {
+        Some(crate::urls::join_url(&format!("{}/_repo", b.prefix()), rel_to(file, &b.repo_dir)))
+    }
+}
+
+/// Whether root-relative `path` is inside root-relative folder `dir` ("" is the root).
+pub fn in_dir(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+}
+
+/// `path` relative to `dir` (which must contain it).
+pub fn rel_to<'p>(path: &'p str, dir: &str) -> &'p str {
+    if dir.is_empty() {
+        path
+    } else {
+        path.get(dir.len() + 1..).unwrap_or("")
+    }
+}
+
+/// Splits `a/b.md#frag` into the path and the percent-decoded fragment.
+pub fn split_fragment(dest: &str) -> (&str, Option<String>) {
+    match dest.split_once('#') {
+        Some((p, f)) => (p.split('?').next().unwrap_or(p), Some(decode(f))),
+        None => (dest.split('?').next().unwrap_or(dest), None),
+    }
+}
+
+/// Percent-decodes (lossy on invalid UTF-8).
+pub fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// The folder part of a root-relative file path (`a/b/c.md` → `a/b`).
+pub fn parent_dir(file: &str) -> &str {
+    file.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+}
+
+fn join2(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else if b.is_empty() {
+        a.to_string()
+    } else {
+        format!("{a}/{b}")
+    }
+}
+
+/// Joins a relative path onto a root-relative folder and normalises `.` and
+/// `..`. `None` when the result would leave the root.
+pub fn normalize_join(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn has_scheme(dest: &str) -> bool {
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+fn strip_prefix_ci<'d>(s: &'d str, prefix: &str) -> Option<&'d str> {
+    if s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        Some(&s[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_relative_paths() {
+        assert_eq!(normalize_join("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(normalize_join("a", "./x/./y.md").as_deref(), Some("a/x/y.md"));
+        assert_eq!(normalize_join("a", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn splits_and_decodes_fragments() {
+        assert_eq!(split_fragment("a.md#x%20y"), ("a.md", Some("x y".to_string())));
+        assert_eq!(split_fragment("a.md?raw=1"), ("a.md", None));
+    }
+
+    #[test]
+    fn recognises_schemes() {
+        assert!(has_scheme("mailto:x@y"));
+        assert!(!has_scheme("a/b:c.md"));
+        assert!(!has_scheme("file.md"));
+    }
+}

@@ -1,0 +1,384 @@
+//! The page pass: one pulldown-cmark walk per page producing a [`Doc`].
+
+use super::anchors::{heading_ids, IdAllocator};
+use super::dialect::{self, DialectEnv, OpenApiCache};
+use super::{Doc, Heading, Link, LinkKind, Section};
+use crate::config::LinkMode;
+use crate::content::{PageId, Site};
+use crate::glossary::{Glossary, PageLinker};
+use crate::resolve::{asset_url, Resolver, Target};
+use crate::urls;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// Everything a page pass reads; shared by all pages of a build.
+pub struct ParseEnv<'a> {
+    /// Link resolution over the loaded site.
+    pub resolver: &'a Resolver<'a>,
+    /// The glossary, for term links.
+    pub glossary: &'a Glossary,
+    /// OpenAPI documents, loaded once.
+    pub openapi: &'a OpenApiCache,
+    /// Links name `index.html`.
+    pub offline: bool,
+    /// Which term mentions are linked.
+    pub link_mode: LinkMode,
+}
+
+/// The markdown extensions specsite enables (CommonMark + GFM).
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM
+}
+
+struct HeadingBuf<'e> {
+    level: HeadingLevel,
+    text: String,
+    events: Vec<Event<'e>>,
+    explicit_ids: Vec<String>,
+    start: usize,
+}
+
+struct Pass<'a, 'e> {
+    env: &'a ParseEnv<'a>,
+    site: &'a Site,
+    book: usize,
+    file: &'a str,
+    page_url: String,
+    source: &'a str,
+    linker: PageLinker<'a>,
+    ids: IdAllocator,
+    doc: Doc,
+    events: Vec<Event<'e>>,
+    heading: Option<HeadingBuf<'e>>,
+    link_depth: usize,
+    image_depth: usize,
+    code: Option<(String, String)>,
+    section: Section,
+    heading_stack: Vec<(u8, String)>,
+}
+
+/// Parses and renders page `page_id` of the site.
+pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
+    let site = env.resolver.site();
+    let page = &site.pages[page_id];
+    let source: &str = &page.source;
+    let body = &source[page.body_start.min(source.len())..];
+    let denv = DialectEnv { site, page, openapi: env.openapi };
+    let pre = dialect::preprocess(body, page.body_start, &denv);
+    let page_url = page.url(site);
+    let linker = env.glossary.page_linker(&site.books[page.book].id, &page_url, env.offline, env.link_mode);
+    let mut pass = Pass {
+        env,
+        site,
+        book: page.book,
+        file: &page.file,
+        page_url,
+        source,
+        linker,
+        ids: IdAllocator::default(),
+        doc: Doc { diagnostics: pre.diagnostics, ..Doc::default() },
+        events: Vec::new(),
+        heading: None,
+        link_depth: 0,
+        image_depth: 0,
+        code: None,
+        section: Section::default(),
+        heading_stack: Vec::new(),
+    };
+    for (ev, range) in Parser::new_ext(&pre.text, options()).into_offset_iter() {
+        let start = pre.map.to_source(range.start);
+        let end = pre.map.to_source(range.end).max(start);
+        pass.event(ev, start..end);
+    }
+    let mut html = String::with_capacity(pre.text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
+    dialect::finish(&mut html, &pre.fragments);
+    let Pass { mut doc, linker, section, .. } = pass;
+    doc.html = html;
+    push_section(&mut doc.sections, section);
+    let page_title = page
+        .front
+        .title
+        .clone()
+        .or_else(|| page.summary_title.clone())
+        .or_else(|| doc.h1.clone())
+        .unwrap_or_default();
+    if let Some(first) = doc.sections.first_mut() {
+        if first.anchor.is_none() {
+            first.title = page_title;
+        }
+    }
+    let (uses, diags) = linker.finish();
+    doc.term_uses = uses;
+    doc.diagnostics.extend(diags);
+    doc
+}
+
+fn push_section(sections: &mut Vec<Section>, mut s: Section) {
+    let t = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    s.text = t;
+    if !s.text.is_empty() || s.anchor.is_some() {
+        sections.push(s);
+    }
+}
+
+fn attr_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+    })
+}
+
+impl<'a, 'e> Pass<'a, 'e> {
+    fn push(&mut self, ev: Event<'e>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(ev),
+            None => self.events.push(ev),
+        }
+    }
+
+    fn add_text(&mut self, t: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(t);
+        } else {
+            self.section.text.push_str(t);
+        }
+    }
+
+    fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
+        match ev {
+            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+                let _ = (classes, attrs);
+                self.heading = Some(HeadingBuf {
+                    level,
+                    text: String::new(),
+                    events: Vec::new(),
+                    explicit_ids: Vec::new(),
+                    start: range.start,
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(range.end),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, code)) = self.code.take() {
+                    let mut html = String::from("<pre class=\"code\"><code");
+                    if !lang.is_empty() {
+                        html.push_str(" class=\"language-");
+                        let _ = pulldown_cmark_escape::escape_html(&mut html, &lang);
+                        html.push('"');
+                    }
+                    html.push('>');
+                    html.push_str(&super::highlight::highlight(&lang, &code));
+                    html.push_str("</code></pre>\n");
+                    self.push(Event::Html(html.into()));
+                }
+            }
+            Event::Text(t) => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&t);
+                    return;
+                }
+                self.add_text(&t);
+                if self.heading.is_some() || self.link_depth > 0 || self.image_depth > 0 {
+                    self.push(Event::Text(t));
+                } else {
+                    let mut out = String::with_capacity(t.len() + 8);
+                    self.linker.text(&t, range, &mut out);
+                    self.push(Event::InlineHtml(out.into()));
+                }
+            }
+            Event::Code(t) => {
+                self.add_text(&t);
+                self.push(Event::Code(t));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_text(" ");
+                self.push(ev);
+            }
+            Event::Html(h) => {
+                let out = self.html(&h, range);
+                self.push(Event::Html(out.into()));
+            }
+            Event::InlineHtml(h) => {
+                let out = self.html(&h, range);
+                self.push(Event::InlineHtml(out.into()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                self.link_depth += 1;
+                let dest = self.rewrite(LinkKind::Link, &dest_url, range);
+                self.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                self.link_depth = self.link_depth.saturating_sub(1);
+                self.push(ev);
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                self.image_depth += 1;
+                let dest = self.rewrite(LinkKind::Image, &dest_url, range);
+                self.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                self.image_depth = self.image_depth.saturating_sub(1);
+                self.push(ev);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                self.add_text(" ");
+                self.push(ev);
+            }
+            other => self.push(other),
+        }
+    }
+
+    fn end_heading(&mut self, end: usize) {
+        let Some(h) = self.heading.take() else { return };
+        let text = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let (base, mut alt) = heading_ids(&text);
+        let id = self.ids.allocate(&base);
+        alt.retain(|a| a != &id);
+        let alt: Vec<String> = alt.into_iter().map(|a| self.ids.allocate(&a)).collect();
+        let level = h.level as u8;
+        if level == 1 && self.doc.h1.is_none() {
+            self.doc.h1 = Some(text.clone());
+        }
+        self.doc.anchors.insert(id.clone());
+        self.doc.anchors.extend(alt.iter().cloned());
+        let mut all_alt = alt.clone();
+        all_alt.extend(h.explicit_ids.iter().cloned());
+        self.doc.headings.push(Heading { level, text: text.clone(), id: id.clone(), alt_ids: all_alt, span: h.start..end });
+        self.events.push(Event::Start(Tag::Heading {
+            level: h.level,
+            id: Some(CowStr::from(id.clone())),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        }));
+        for a in &alt {
+            self.events.push(Event::InlineHtml(format!("<span class=\"anchor-alt\" id=\"{a}\"></span>").into()));
+        }
+        self.events.extend(h.events);
+        self.events.push(Event::End(TagEnd::Heading(h.level)));
+        // A new search section starts at every heading.
+        let prev = std::mem::take(&mut self.section);
+        push_section(&mut self.doc.sections, prev);
+        while self.heading_stack.last().is_some_and(|(l, _)| *l >= level) {
+            self.heading_stack.pop();
+        }
+        self.heading_stack.push((level, text.clone()));
+        self.section = Section {
+            heading_path: self.heading_stack.iter().map(|(_, t)| t.clone()).collect(),
+            title: text,
+            anchor: Some(id),
+            text: String::new(),
+        };
+    }
+
+    /// Resolves and records a markdown link or image; returns the href to write.
+    fn rewrite(&mut self, kind: LinkKind, dest: &CowStr<'e>, range: Range<usize>) -> CowStr<'e> {
+        let span = locate_dest(self.source, &range, dest);
+        if let Some(slug) = dest.strip_prefix("term:") {
+            let href = self.linker.term_ref(slug, span.clone());
+            self.doc.links.push(Link {
+                kind,
+                dest: dest.to_string(),
+                span,
+                target: Target::Term { slug: slug.to_string() },
+            });
+            return href.map(CowStr::from).unwrap_or_else(|| dest.clone());
+        }
+        match self.record(kind, dest, span) {
+            Some(href) => CowStr::from(href),
+            None => dest.clone(),
+        }
+    }
+
+    /// Resolves `dest`, records the link, and returns a rewritten href for
+    /// internal targets (`None`: keep as written).
+    fn record(&mut self, kind: LinkKind, dest: &str, span: Range<usize>) -> Option<String> {
+        let target = self.env.resolver.resolve(self.book, self.file, dest);
+        let href = match &target {
+            Target::Page { page, fragment } => {
+                let to = self.site.pages[*page].url(self.site);
+                Some(urls::href(&self.page_url, &to, fragment.as_deref(), self.env.offline))
+            }
+            Target::Asset { file } => asset_url(self.site, file).map(|u| urls::href(&self.page_url, &u, None, false)),
+            _ => None,
+        };
+        self.doc.links.push(Link { kind, dest: dest.to_string(), span, target });
+        href
+    }
+
+    /// Records ids and links in raw HTML and rewrites internal `href`/`src`.
+    fn html(&mut self, h: &str, range: Range<usize>) -> String {
+        if !h.contains('=') {
+            return h.to_string();
+        }
+        let exact = range.len() == h.len();
+        let mut out = String::with_capacity(h.len());
+        let mut last = 0;
+        for cap in attr_regex().captures_iter(h) {
+            let (Some(name), Some(val)) = (cap.get(1), cap.get(2).or_else(|| cap.get(3))) else { continue };
+            let attr = name.as_str().to_ascii_lowercase();
+            let value = val.as_str();
+            match attr.as_str() {
+                "id" | "name" => {
+                    let id = html_unescape(value);
+                    if !id.is_empty() {
+                        self.ids.reserve(&id);
+                        if let Some(hb) = &mut self.heading {
+                            hb.explicit_ids.push(id.clone());
+                        }
+                        self.doc.anchors.insert(id);
+                    }
+                }
+                _ => {
+                    let span = if exact {
+                        range.start + val.start()..range.start + val.end()
+                    } else {
+                        range.clone()
+                    };
+                    let kind = if attr == "src" { LinkKind::Image } else { LinkKind::Link };
+                    let dest = html_unescape(value);
+                    if let Some(new) = self.record(kind, &dest, span) {
+                        out.push_str(&h[last..val.start()]);
+                        let _ = pulldown_cmark_escape::escape_href(&mut out, &new);
+                        last = val.end();
+                    }
+                }
+            }
+        }
+        out.push_str(&h[last..]);
+        out
+    }
+}
+
+/// The span of a link's destination inside the link's source range, or the
+/// whole range when the destination is not written verbatim.
+fn locate_dest(source: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
+    if let Some(text) = source.get(range.clone()) {
+        if !dest.is_empty() {
+            if let Some(i) = text.rfind(dest) {
+                return range.start + i..range.start + i + dest.len();
+            }
+        }
+    }
+    range.clone()
+}
+
+/// Decodes the few entities that appear in attribute values.
+fn html_unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}

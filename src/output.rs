@@ -1,0 +1,181 @@
+//! Writing the site: to a temporary folder swapped in atomically, or to memory
+//! (for `serve`).
+
+use anyhow::{bail, Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where rendered files go. Paths are output-relative with `/` separators.
+pub trait Sink: Sync {
+    /// Writes `bytes` to `path`.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+    /// Copies the file at `src` to `path` (hard-linked when possible).
+    fn copy(&self, path: &str, src: &Path) -> Result<()>;
+}
+
+/// Writes into a fresh temporary folder beside the target; [`DiskSink::commit`]
+/// swaps it into place, so a failed build never leaves a half-written site.
+pub struct DiskSink {
+    target: PathBuf,
+    temp: PathBuf,
+}
+
+impl DiskSink {
+    /// Prepares a temporary folder next to `target`.
+    pub fn new(target: &Path) -> Result<Self> {
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}.specsite-tmp-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
+            .keep();
+        Ok(DiskSink { target: target.to_path_buf(), temp })
+    }
+
+    fn full(&self, path: &str) -> Result<PathBuf> {
+        if path.split('/').any(|s| s == ".." || s.is_empty() && path.starts_with('/')) {
+            bail!("refusing to write outside the output folder: {path}");
+        }
+        let full = self.temp.join(path);
+        if let Some(dir) = full.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        Ok(full)
+    }
+
+    /// Swaps the finished folder into place (the old one is removed).
+    pub fn commit(self) -> Result<()> {
+        let old = if self.target.exists() {
+            let parent = self.target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+            let trash = tempfile::Builder::new().prefix(&format!(".{name}.specsite-old-")).tempdir_in(parent)?.keep();
+            // rename() onto an existing empty dir works on Unix.
+            std::fs::rename(&self.target, &trash).with_context(|| format!("moving old {} aside", self.target.display()))?;
+            Some(trash)
+        } else {
+            None
+        };
+        std::fs::rename(&self.temp, &self.target).with_context(|| format!("moving the new site to {}", self.target.display()))?;
+        if let Some(old) = old {
+            let _ = std::fs::remove_dir_all(old);
+        }
+        Ok(())
+    }
+
+    /// Removes the temporary folder (after a failed build).
+    pub fn abort(self) {
+        let _ = std::fs::remove_dir_all(&self.temp);
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let full = self.full(path)?;
+        std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
+    }
+
+    fn copy(&self, path: &str, src: &Path) -> Result<()> {
+        let full = self.full(path)?;
+        if std::fs::hard_link(src, &full).is_err() {
+            std::fs::copy(src, &full).with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the site in memory (for `serve` and tests).
+#[derive(Default)]
+pub struct MemorySink {
+    /// Output path → bytes.
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.files.lock().expect("memory sink lock").insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+
+    fn copy(&self, path: &str, src: &Path) -> Result<()> {
+        let bytes = std::fs::read(src).with_context(|| format!("reading {}", src.display()))?;
+        self.write(path, &bytes)
+    }
+}
+
+/// Checks that `out` may be written: not the root, not an ancestor of it, and
+/// not a folder holding source files. Returns the reason when refused.
+pub fn check_out_dir(root: &Path, out: &Path, sources: impl IntoIterator<Item = PathBuf>) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        normalize(&p)
+    };
+    let root = abs(root);
+    let root = root.canonicalize().unwrap_or(root);
+    let out_abs = abs(out);
+    let out_abs = match out_abs.canonicalize() {
+        Ok(c) => c,
+        Err(_) => out_abs,
+    };
+    if out_abs == root {
+        return Err(format!("--out {} is the site root; the build would replace your sources", out.display()));
+    }
+    if root.starts_with(&out_abs) {
+        return Err(format!("--out {} contains the site root; the build would replace your sources", out.display()));
+    }
+    for s in sources {
+        if s.starts_with(&out_abs) {
+            return Err(format!("--out {} holds source file {}; choose an empty or generated folder", out.display(), s.display()));
+        }
+    }
+    Ok(())
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_root_and_ancestors() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("site");
+        std::fs::create_dir_all(&root).unwrap();
+        assert!(check_out_dir(&root, &root, []).is_err());
+        assert!(check_out_dir(&root, d.path(), []).is_err());
+        assert!(check_out_dir(&root, &root.join("public"), []).is_ok());
+        let src = root.join("content/a.md");
+        assert!(check_out_dir(&root, &root.join("content"), [src]).is_err());
+    }
+
+    #[test]
+    fn commit_swaps_atomically() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("out");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join("stale.html"), "old").unwrap();
+        let sink = DiskSink::new(&target).unwrap();
+        sink.write("a/index.html", b"new").unwrap();
+        assert!(target.join("stale.html").exists(), "old site untouched until commit");
+        sink.commit().unwrap();
+        assert!(!target.join("stale.html").exists());
+        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+}
