@@ -25,8 +25,21 @@ pub fn rel_root(from: &str) -> String {
 /// folder URLs ending in `/`), optionally with a `#fragment`. With `offline`,
 /// folder URLs name `index.html` so the site browses from `file://`.
 pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> String {
-    let mut s = rel_root(from);
-    s.push_str(to);
+    // The folder `from` lives in, and `to`, as segments; drop the shared start.
+    let from_dir: Vec<&str> = {
+        let mut v: Vec<&str> = from.split('/').collect();
+        v.pop(); // the part after the last `/` is a file name or empty
+        v.into_iter().filter(|s| !s.is_empty()).collect()
+    };
+    let to_segs: Vec<&str> = to.split('/').collect();
+    let (to_dirs, to_file) = to_segs.split_at(to_segs.len() - 1);
+    let common = from_dir.iter().zip(to_dirs.iter()).take_while(|(a, b)| a == b).count();
+    let mut s = "../".repeat(from_dir.len() - common);
+    for d in &to_dirs[common..] {
+        s.push_str(d);
+        s.push('/');
+    }
+    s.push_str(to_file[0]);
     if offline && (to.is_empty() || to.ends_with('/')) {
         s.push_str("index.html");
     }
@@ -34,6 +47,9 @@ pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> Stri
         s.push_str("./");
     }
     if let Some(f) = fragment {
+        if s == "./" {
+            s.clear();
+        }
         s.push('#');
         s.push_str(f);
     }
@@ -46,7 +62,10 @@ mod tests {
 
     #[test]
     fn relative_hrefs_between_pages() {
-        assert_eq!(href("consent/a/", "consent/b/", None, false), "../../consent/b/");
+        assert_eq!(href("consent/a/", "consent/b/", None, false), "../b/");
+        assert_eq!(href("consent/a/", "consent/a/", Some("x"), false), "#x");
+        assert_eq!(href("consent/a/", "other/", None, false), "../../other/");
+        assert_eq!(href("consent/", "consent/x.png", None, false), "x.png");
         assert_eq!(href("", "consent/", Some("x"), false), "consent/#x");
         assert_eq!(href("consent/", "", None, true), "../index.html");
         assert_eq!(href("", "", None, false), "./");

@@ -382,3 +382,116 @@ fn html_unescape(s: &str) -> String {
     }
     s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Book, Page};
+    use std::sync::Arc;
+
+    fn site(pages: &[(&str, &str)], assets: &[&str]) -> Site {
+        let mut s = Site::default();
+        s.books.push(Book {
+            id: "bk".into(),
+            title: "Book".into(),
+            latest: true,
+            url_prefixes: vec!["bk".into()],
+            repo_dir: "bk".into(),
+            page_root: "bk/spec".into(),
+            readme: "README.md".into(),
+            ..Book::default()
+        });
+        for (i, (path, text)) in pages.iter().enumerate() {
+            let slug = match path.strip_suffix("README.md") {
+                Some(dir) => dir.to_string(),
+                None => format!("{}/", path.trim_end_matches(".md")),
+            };
+            let file = format!("bk/spec/{path}");
+            s.page_by_file.insert(file.clone(), i);
+            s.books[0].pages.push(i);
+            s.pages.push(Page {
+                book: 0,
+                file,
+                path: path.to_string(),
+                slug,
+                source: Arc::from(*text),
+                front: Default::default(),
+                body_start: 0,
+                summary_title: None,
+                in_summary: true,
+                terminology: false,
+                common_terminology: false,
+            });
+        }
+        s.assets = assets.iter().map(|a| a.to_string()).collect();
+        s
+    }
+
+    fn parse(s: &Site, p: usize) -> Doc {
+        let resolver = Resolver::new(s);
+        let g = Glossary::default();
+        let o = OpenApiCache::default();
+        let env = ParseEnv { resolver: &resolver, glossary: &g, openapi: &o, offline: false, link_mode: LinkMode::First };
+        parse_page(&env, p)
+    }
+
+    #[test]
+    fn headings_get_gitbook_ids_and_both_digit_forms() {
+        let s = site(&[("a.md", "# Title\n\n## 4.15 Bulk Payment Service&#x20;\n\n## Scope\n\n## Scope\n")], &[]);
+        let d = parse(&s, 0);
+        let ids: Vec<&str> = d.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "id-4.15-bulk-payment-service", "scope", "scope-1"]);
+        assert!(d.anchors.contains("4.15-bulk-payment-service"));
+        assert!(d.html.contains(r#"<h2 id="id-4.15-bulk-payment-service">"#), "{}", d.html);
+        assert_eq!(d.headings[1].text, "4.15 Bulk Payment Service");
+        assert_eq!(d.h1.as_deref(), Some("Title"));
+    }
+
+    #[test]
+    fn explicit_html_ids_are_anchors() {
+        let s = site(&[("a.md", "### 10.1 Log <a href=\"#old-id\" id=\"old-id\"></a>\n\n<a id=\"free\"></a>\n")], &[]);
+        let d = parse(&s, 0);
+        assert!(d.anchors.contains("old-id") && d.anchors.contains("free"));
+        assert_eq!(d.headings[0].text, "10.1 Log");
+        assert!(d.headings[0].alt_ids.contains(&"old-id".to_string()));
+    }
+
+    #[test]
+    fn md_links_are_rewritten_relative_to_output() {
+        let s = site(
+            &[
+                ("README.md", "[b](sub/b.md#x) [img](.gitbook/assets/p.png) ![i](.gitbook/assets/p.png) [gone](nope.md)\n"),
+                ("sub/b.md", "[home](../README.md) [self](#top) <img src=\"../.gitbook/assets/p.png\">\n"),
+            ],
+            &["bk/spec/.gitbook/assets/p.png"],
+        );
+        let d = parse(&s, 0);
+        assert!(d.html.contains(r#"href="sub/b/#x""#), "{}", d.html);
+        assert!(d.html.contains(r#"src=".gitbook/assets/p.png""#), "{}", d.html);
+        assert!(matches!(d.links[3].target, Target::Missing { .. }));
+        let src = &s.pages[0].source;
+        assert_eq!(&src[d.links[0].span.clone()], "sub/b.md#x");
+        let d = parse(&s, 1);
+        assert!(d.html.contains(r#"href="../../""#), "{}", d.html);
+        assert!(d.html.contains(r##"href="#top""##), "{}", d.html);
+        assert!(d.html.contains(r#"<img src="../../.gitbook/assets/p.png">"#), "{}", d.html);
+        assert!(matches!(d.links[1].target, Target::SamePage { .. }));
+    }
+
+    #[test]
+    fn sections_split_at_headings() {
+        let s = site(&[("a.md", "Intro text.\n\n## One\n\nBody `code` here.\n\n```\nnot indexed\n```\n")], &[]);
+        let d = parse(&s, 0);
+        assert_eq!(d.sections.len(), 2);
+        assert_eq!(d.sections[1].title, "One");
+        assert_eq!(d.sections[1].text, "Body code here.");
+        assert_eq!(d.sections[1].anchor.as_deref(), Some("one"));
+    }
+
+    #[test]
+    fn outside_root_links_are_flagged() {
+        let s = site(&[("a.md", "[x](../../../../etc/passwd)\n")], &[]);
+        let d = parse(&s, 0);
+        assert_eq!(d.links[0].target, Target::OutsideRoot);
+    }
+}
