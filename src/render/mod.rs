@@ -2,5 +2,6 @@
 //! from `themes/<name>/`) wrap page bodies and generated pages.
 
 pub mod context;
+pub mod extras;
 pub mod site;
 pub mod theme;

@@ -351,10 +351,28 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
             }
         }
     }
+    // One-page print view per book.
+    let title_of = |p: PageId| page_title(site, env.docs, p);
     let mut urls: Vec<String> = site.pages.iter().map(|p| p.url(site)).collect();
+    for (bi, b) in site.books.iter().enumerate() {
+        let url = crate::urls::join_url(b.prefix(), "print/");
+        let body = super::extras::print_body(site, env.docs, b, &url, env.offline, title_of);
+        let mut ctx = env.base_context(&url, "print", None);
+        ctx.insert("book", &env.book_ctx(b, &url, None));
+        ctx.insert("nav", &nav_items(&navs[bi], &url, None, env.offline).0);
+        ctx.insert(
+            "page",
+            &PageCtx { title: format!("{} (print)", b.title), content: body, url: url.clone(), ..PageCtx::default() },
+        );
+        let html = env.theme.render("print.html", &ctx).with_context(|| format!("rendering {url}"))?;
+        sink.write(&format!("{url}index.html"), html.as_bytes())?;
+        urls.push(url);
+    }
     urls.extend(generated.iter().map(|g| g.url.clone()));
     urls.push(String::new());
     urls.sort();
     urls.dedup();
+    sink.write("sitemap.xml", super::extras::sitemap(site, &urls).as_bytes())?;
+    sink.write("llms.txt", super::extras::llms_txt(site, env.docs, title_of).as_bytes())?;
     Ok(urls)
 }
