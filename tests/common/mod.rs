@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The specsite binary under test.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_specsite"))
+}
+
+/// Runs specsite with `args`.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).env("NO_COLOR", "1").output().expect("specsite runs")
+}
+
+/// A fixture folder under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Copies a fixture into a fresh temp dir and returns (guard, root).
+pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join(name);
+    copy_dir(&fixture(name), &root);
+    (tmp, root)
+}
+
+/// Recursively copies `from` to `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(from).expect("prefix");
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+        }
+    }
+}
+
+/// The real GovStack corpus, or None (with a printed notice) when `../shared` is absent.
+pub fn corpus() -> Option<PathBuf> {
+    let candidates = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/govstack"),
+        PathBuf::from("/work/shared/corpus/govstack"),
+    ];
+    for c in candidates {
+        if c.join("MANIFEST.tsv").exists() {
+            return Some(c);
+        }
+    }
+    eprintln!("notice: ../shared/corpus/govstack is absent; skipping the corpus test");
+    None
+}
+
+/// Every file under `dir` with its bytes, by relative path.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.expect("walk");
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            m.insert(rel, std::fs::read(e.path()).expect("read"));
+        }
+    }
+    m
+}
+
+/// Reads an output file as a string.
+pub fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// The `<main>` element of an HTML page.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html[start..].find("</main>").map(|i| start + i + 7).expect("</main>");
+    &html[start..end]
+}
