@@ -11,6 +11,7 @@ pub mod checks;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod gitinfo;
 pub mod glossary;
 pub mod markdown;
 pub mod output;
@@ -131,6 +132,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         search_manifest: String::new(),
         body_end_html: String::new(),
         books_with_glossary: Default::default(),
+        last_updated: if site.config.last_updated { gitinfo::last_updated(&site.root) } else { Default::default() },
     };
     match render::site::render_site(&env, &[], &sink) {
         Ok(urls) => {

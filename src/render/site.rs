@@ -27,6 +27,8 @@ pub struct RenderEnv<'a> {
     pub body_end_html: String,
     /// Book ids that have their own glossary pages.
     pub books_with_glossary: std::collections::BTreeSet<String>,
+    /// Root-relative file → last-updated date (empty unless `last_updated: true`).
+    pub last_updated: std::collections::BTreeMap<String, String>,
 }
 
 /// A page generated from data rather than markdown (glossary pages, etc.).
@@ -274,7 +276,7 @@ impl RenderEnv<'_> {
             prev: pos.and_then(|i| i.checked_sub(1)).map(|i| link_to(order[i])),
             next: pos.and_then(|i| order.get(i + 1)).map(|&q| link_to(q)),
             edit_url: book.edit_url.as_ref().map(|t| t.replace("{path}", &page.path)),
-            last_updated: None,
+            last_updated: self.last_updated.get(&page.file).cloned(),
             canonical: site.config.site_url.as_ref().map(|u| format!("{}/{}", u.trim_end_matches('/'), from)),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
@@ -338,6 +340,22 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
     let mut ctx = env.base_context("", "404", None);
     ctx.insert("page", &PageCtx { title: "Page not found".into(), ..PageCtx::default() });
     sink.write("404.html", env.theme.render("404.html", &ctx)?.as_bytes())?;
+    // `.gitbook.yaml` redirects: old paths lead to their new pages.
+    for b in &site.books {
+        for (from, to) in &b.redirects {
+            let target = site.page_by_file.get(&crate::resolve::normalize_join(&b.page_root, to).unwrap_or_default()).copied();
+            let Some(target) = target else { continue };
+            let from_path = from.trim_matches('/').trim_end_matches(".md");
+            let url = crate::urls::join_url(b.prefix(), &format!("{from_path}/"));
+            if site.pages.iter().any(|p| p.url(site) == url) {
+                continue; // a real page wins over a redirect
+            }
+            let mut ctx = tera::Context::new();
+            ctx.insert("target_href", &href(&url, &site.pages[target].url(site), None, env.offline));
+            ctx.insert("site", &env.site_ctx(&url, Some(&b.id)));
+            sink.write(&format!("{url}index.html"), env.theme.render("redirect.html", &ctx)?.as_bytes())?;
+        }
+    }
     // The latest version is also reachable under its label: redirect there.
     for b in &site.books {
         for alias in b.url_prefixes.iter().skip(1) {
