@@ -8,14 +8,26 @@ use std::process::Command;
 /// Empty when `root` is not in a git work tree or git is missing.
 pub fn last_updated(root: &Path) -> BTreeMap<String, String> {
     let mut dates = BTreeMap::new();
-    let prefix = match Command::new("git").arg("-C").arg(root).args(["rev-parse", "--show-prefix"]).output() {
+    let prefix = match Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--show-prefix"])
+        .output()
+    {
         Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
         _ => return dates,
     };
     let Ok(out) = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args(["log", "--format=%x00%cs", "--name-only", "--no-renames", "--", "."])
+        .args([
+            "log",
+            "--format=%x00%cs",
+            "--name-only",
+            "--no-renames",
+            "--",
+            ".",
+        ])
         .output()
     else {
         return dates;
@@ -32,7 +44,9 @@ pub fn last_updated(root: &Path) -> BTreeMap<String, String> {
             // git prints paths relative to the top level; make them root-relative.
             if let Some(rel) = line.strip_prefix(prefix.as_str()) {
                 // Newest commits come first: keep the first date seen.
-                dates.entry(rel.to_string()).or_insert_with(|| current.to_string());
+                dates
+                    .entry(rel.to_string())
+                    .or_insert_with(|| current.to_string());
             }
         }
     }
@@ -47,7 +61,12 @@ mod tests {
     fn reads_dates_relative_to_a_subfolder_root() {
         let d = tempfile::tempdir().unwrap();
         let git = |args: &[&str]| {
-            let ok = Command::new("git").arg("-C").arg(d.path()).args(args).output().map(|o| o.status.success());
+            let ok = Command::new("git")
+                .arg("-C")
+                .arg(d.path())
+                .args(args)
+                .output()
+                .map(|o| o.status.success());
             ok.unwrap_or(false)
         };
         if !git(&["init", "-q"]) {
@@ -56,7 +75,15 @@ mod tests {
         std::fs::create_dir_all(d.path().join("site/content")).unwrap();
         std::fs::write(d.path().join("site/content/a.md"), "a").unwrap();
         git(&["add", "."]);
-        assert!(git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]));
+        assert!(git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "x"
+        ]));
         let dates = last_updated(&d.path().join("site"));
         let date = dates.get("content/a.md").expect("dated");
         assert_eq!(date.len(), 10);

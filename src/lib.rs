@@ -68,7 +68,11 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let site = content::load_site(&LoadOptions { root: opts.root.clone(), config: opts.config.clone(), out: opts.out.clone() })?;
+    let site = content::load_site(&LoadOptions {
+        root: opts.root.clone(),
+        config: opts.config.clone(),
+        out: opts.out.clone(),
+    })?;
     let offline = opts.offline || site.config.offline;
     let glossary = glossary::Glossary::default();
     let resolver = resolve::Resolver::new(&site);
@@ -80,7 +84,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
         offline,
         link_mode: site.config.glossary.link,
     };
-    let docs: Vec<Doc> = (0..site.pages.len()).into_par_iter().map(|p| markdown::parse_page(&env, p)).collect();
+    let docs: Vec<Doc> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|p| markdown::parse_page(&env, p))
+        .collect();
     let mut diagnostics = site.diagnostics.clone();
     for (p, d) in docs.iter().enumerate() {
         for diag in &d.diagnostics {
@@ -93,7 +100,12 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     }
     apply_severities(&site, &mut diagnostics);
     diag::sort_diagnostics(&mut diagnostics);
-    Ok(Analysis { site, glossary, docs, diagnostics })
+    Ok(Analysis {
+        site,
+        glossary,
+        docs,
+        diagnostics,
+    })
 }
 
 fn apply_severities(site: &Site, diags: &mut Vec<Diagnostic>) {
@@ -116,12 +128,20 @@ pub struct BuildResult {
 
 /// Builds the site into `out` atomically.
 pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal> {
-    let opts = Options { out: Some(out.to_path_buf()), ..opts.clone() };
+    let opts = Options {
+        out: Some(out.to_path_buf()),
+        ..opts.clone()
+    };
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let analysis = analyse(&opts)?;
     let site = &analysis.site;
-    output::check_out_dir(&site.root, out, site.pages.iter().map(|p| site.root.join(&p.file))).map_err(Fatal::Out)?;
+    output::check_out_dir(
+        &site.root,
+        out,
+        site.pages.iter().map(|p| site.root.join(&p.file)),
+    )
+    .map_err(Fatal::Out)?;
     let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
     let sink = output::DiskSink::new(out)?;
     let env = render::site::RenderEnv {
@@ -132,12 +152,19 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         search_manifest: String::new(),
         body_end_html: String::new(),
         books_with_glossary: Default::default(),
-        last_updated: if site.config.last_updated { gitinfo::last_updated(&site.root) } else { Default::default() },
+        last_updated: if site.config.last_updated {
+            gitinfo::last_updated(&site.root)
+        } else {
+            Default::default()
+        },
     };
     match render::site::render_site(&env, &[], &sink) {
         Ok(urls) => {
             sink.commit()?;
-            Ok(BuildResult { pages_written: urls.len(), analysis })
+            Ok(BuildResult {
+                pages_written: urls.len(),
+                analysis,
+            })
         }
         Err(e) => {
             sink.abort();

@@ -65,14 +65,26 @@ fn report_fatal(e: &Fatal) {
 }
 
 fn options(common: &Common) -> Options {
-    Options { root: common.root.clone(), config: common.config.clone(), out: None, offline: false }
+    Options {
+        root: common.root.clone(),
+        config: common.config.clone(),
+        out: None,
+        offline: false,
+    }
 }
 
 fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Build { common, out, offline } => {
+        Command::Build {
+            common,
+            out,
+            offline,
+        } => {
             let out = out.unwrap_or_else(|| common.root.join("public"));
-            let opts = Options { offline, ..options(&common) };
+            let opts = Options {
+                offline,
+                ..options(&common)
+            };
             let started = std::time::Instant::now();
             let result = specsite::build(&opts, &out)?;
             let a = &result.analysis;
@@ -89,7 +101,10 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             );
             Ok(u8::from(s.errors > 0))
         }
-        Command::Check { common, deny_warnings } => {
+        Command::Check {
+            common,
+            deny_warnings,
+        } => {
             let a = specsite::analyse(&options(&common))?;
             print_diagnostics(&a);
             let s = Summary::of(&a.diagnostics);
@@ -106,6 +121,9 @@ fn print_diagnostics(a: &specsite::Analysis) {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        eprintln!("{}:{}:{}: {sev}[{}]: {}", l.file, l.line, l.column, l.rule, l.message);
+        eprintln!(
+            "{}:{}:{}: {sev}[{}]: {}",
+            l.file, l.line, l.column, l.rule, l.message
+        );
     }
 }

@@ -24,19 +24,32 @@ pub struct DiskSink {
 impl DiskSink {
     /// Prepares a temporary folder next to `target`.
     pub fn new(target: &Path) -> Result<Self> {
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        let name = target
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("public");
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}.specsite-tmp-"))
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
-        Ok(DiskSink { target: target.to_path_buf(), temp })
+        Ok(DiskSink {
+            target: target.to_path_buf(),
+            temp,
+        })
     }
 
     fn full(&self, path: &str) -> Result<PathBuf> {
-        if path.split('/').any(|s| s == ".." || s.is_empty() && path.starts_with('/')) {
+        if path
+            .split('/')
+            .any(|s| s == ".." || s.is_empty() && path.starts_with('/'))
+        {
             bail!("refusing to write outside the output folder: {path}");
         }
         let full = self.temp.join(path);
@@ -49,16 +62,29 @@ impl DiskSink {
     /// Swaps the finished folder into place (the old one is removed).
     pub fn commit(self) -> Result<()> {
         let old = if self.target.exists() {
-            let parent = self.target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = self.target.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-            let trash = tempfile::Builder::new().prefix(&format!(".{name}.specsite-old-")).tempdir_in(parent)?.keep();
+            let parent = self
+                .target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = self
+                .target
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("public");
+            let trash = tempfile::Builder::new()
+                .prefix(&format!(".{name}.specsite-old-"))
+                .tempdir_in(parent)?
+                .keep();
             // rename() onto an existing empty dir works on Unix.
-            std::fs::rename(&self.target, &trash).with_context(|| format!("moving old {} aside", self.target.display()))?;
+            std::fs::rename(&self.target, &trash)
+                .with_context(|| format!("moving old {} aside", self.target.display()))?;
             Some(trash)
         } else {
             None
         };
-        std::fs::rename(&self.temp, &self.target).with_context(|| format!("moving the new site to {}", self.target.display()))?;
+        std::fs::rename(&self.temp, &self.target)
+            .with_context(|| format!("moving the new site to {}", self.target.display()))?;
         if let Some(old) = old {
             let _ = std::fs::remove_dir_all(old);
         }
@@ -80,7 +106,8 @@ impl Sink for DiskSink {
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
         let full = self.full(path)?;
         if std::fs::hard_link(src, &full).is_err() {
-            std::fs::copy(src, &full).with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
+            std::fs::copy(src, &full)
+                .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
         }
         Ok(())
     }
@@ -95,7 +122,10 @@ pub struct MemorySink {
 
 impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.files.lock().expect("memory sink lock").insert(path.to_string(), bytes.to_vec());
+        self.files
+            .lock()
+            .expect("memory sink lock")
+            .insert(path.to_string(), bytes.to_vec());
         Ok(())
     }
 
@@ -107,9 +137,17 @@ impl Sink for MemorySink {
 
 /// Checks that `out` may be written: not the root, not an ancestor of it, and
 /// not a folder holding source files. Returns the reason when refused.
-pub fn check_out_dir(root: &Path, out: &Path, sources: impl IntoIterator<Item = PathBuf>) -> Result<(), String> {
+pub fn check_out_dir(
+    root: &Path,
+    out: &Path,
+    sources: impl IntoIterator<Item = PathBuf>,
+) -> Result<(), String> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         normalize(&p)
     };
     let root = abs(root);
@@ -120,14 +158,24 @@ pub fn check_out_dir(root: &Path, out: &Path, sources: impl IntoIterator<Item = 
         Err(_) => out_abs,
     };
     if out_abs == root {
-        return Err(format!("--out {} is the site root; the build would replace your sources", out.display()));
+        return Err(format!(
+            "--out {} is the site root; the build would replace your sources",
+            out.display()
+        ));
     }
     if root.starts_with(&out_abs) {
-        return Err(format!("--out {} contains the site root; the build would replace your sources", out.display()));
+        return Err(format!(
+            "--out {} contains the site root; the build would replace your sources",
+            out.display()
+        ));
     }
     for s in sources {
         if s.starts_with(&out_abs) {
-            return Err(format!("--out {} holds source file {}; choose an empty or generated folder", out.display(), s.display()));
+            return Err(format!(
+                "--out {} holds source file {}; choose an empty or generated folder",
+                out.display(),
+                s.display()
+            ));
         }
     }
     Ok(())
@@ -171,10 +219,16 @@ mod tests {
         std::fs::write(target.join("stale.html"), "old").unwrap();
         let sink = DiskSink::new(&target).unwrap();
         sink.write("a/index.html", b"new").unwrap();
-        assert!(target.join("stale.html").exists(), "old site untouched until commit");
+        assert!(
+            target.join("stale.html").exists(),
+            "old site untouched until commit"
+        );
         sink.commit().unwrap();
         assert!(!target.join("stale.html").exists());
-        assert_eq!(std::fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
         let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
     }

@@ -16,8 +16,16 @@ pub fn join_url(prefix: &str, slug: &str) -> String {
 /// The `../` prefix leading from the folder of page URL `from` (e.g.
 /// `consent/a/`) back to the site root: `../../`. The root page gives `""`.
 pub fn rel_root(from: &str) -> String {
-    let depth = from.trim_end_matches('/').split('/').filter(|s| !s.is_empty()).count();
-    let depth = if from.is_empty() || from.ends_with('/') { depth } else { depth.saturating_sub(1) };
+    let depth = from
+        .trim_end_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
+    let depth = if from.is_empty() || from.ends_with('/') {
+        depth
+    } else {
+        depth.saturating_sub(1)
+    };
     "../".repeat(depth)
 }
 
@@ -33,7 +41,11 @@ pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> Stri
     };
     let to_segs: Vec<&str> = to.split('/').collect();
     let (to_dirs, to_file) = to_segs.split_at(to_segs.len() - 1);
-    let common = from_dir.iter().zip(to_dirs.iter()).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(to_dirs.iter())
+        .take_while(|(a, b)| a == b)
+        .count();
     let mut s = "../".repeat(from_dir.len() - common);
     for d in &to_dirs[common..] {
         s.push_str(d);

@@ -11,20 +11,54 @@ fn builds_pages_at_gitbook_paths_with_rewritten_links() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     // DESIGN §3 paths: README stands for its folder; spaces and parentheses kept.
-    for p in ["index.html", "alpha/index.html", "alpha/guide/index.html", "alpha/guide/setup (v2)/index.html", "beta/index.html", "beta/stray/index.html", "404.html", "sitemap.xml", "llms.txt", "alpha/print/index.html"] {
-        assert!(out.join(p).exists(), "missing {p}; have {:?}", tree(&out).keys().collect::<Vec<_>>());
+    for p in [
+        "index.html",
+        "alpha/index.html",
+        "alpha/guide/index.html",
+        "alpha/guide/setup (v2)/index.html",
+        "beta/index.html",
+        "beta/stray/index.html",
+        "404.html",
+        "sitemap.xml",
+        "llms.txt",
+        "alpha/print/index.html",
+    ] {
+        assert!(
+            out.join(p).exists(),
+            "missing {p}; have {:?}",
+            tree(&out).keys().collect::<Vec<_>>()
+        );
     }
     let alpha = read(&out, "alpha/index.html");
     let main = main_of(&alpha);
-    assert!(main.contains(r#"href="guide/setup%20(v2)/#id-2.1-install-the-tool""#), "{main}");
+    assert!(
+        main.contains(r#"href="guide/setup%20(v2)/#id-2.1-install-the-tool""#),
+        "{main}"
+    );
     assert!(main.contains(r#"href="../beta/""#), "{main}");
-    assert!(main.contains(r#"src=".gitbook/assets/diagram.svg""#), "{main}");
-    assert!(main.contains(r#"id="overview""#) && main.contains(r#"id="overview-1""#), "{main}");
+    assert!(
+        main.contains(r#"src=".gitbook/assets/diagram.svg""#),
+        "{main}"
+    );
+    assert!(
+        main.contains(r#"id="overview""#) && main.contains(r#"id="overview-1""#),
+        "{main}"
+    );
     assert!(out.join("alpha/.gitbook/assets/diagram.svg").exists());
     let setup = read(&out, "alpha/guide/setup (v2)/index.html");
-    assert!(setup.contains(r#"id="id-2.1-install-the-tool""#) && setup.contains(r#"id="2.1-install-the-tool""#), "{setup}");
-    assert!(!main_of(&setup).contains("&amp;#x20;") && !main_of(&setup).contains("#x20"), "entity leaked");
-    assert!(setup.contains(r#"src="../../.gitbook/assets/diagram.svg""#), "{setup}");
+    assert!(
+        setup.contains(r#"id="id-2.1-install-the-tool""#)
+            && setup.contains(r#"id="2.1-install-the-tool""#),
+        "{setup}"
+    );
+    assert!(
+        !main_of(&setup).contains("&amp;#x20;") && !main_of(&setup).contains("#x20"),
+        "entity leaked"
+    );
+    assert!(
+        setup.contains(r#"src="../../.gitbook/assets/diagram.svg""#),
+        "{setup}"
+    );
     // Theme override: the custom landing page is used.
     assert!(read(&out, "index.html").contains("custom-landing"));
     // Orphan page is rendered but reported.
@@ -37,34 +71,101 @@ fn two_builds_are_byte_identical() {
     let (_t, root) = copy_fixture("build-basic");
     let a = root.parent().unwrap().join("a");
     let b = root.parent().unwrap().join("b");
-    assert!(run(&["build", "--root", root.to_str().unwrap(), "--out", a.to_str().unwrap()]).status.code().unwrap() < 2);
-    assert!(run(&["build", "--root", root.to_str().unwrap(), "--out", b.to_str().unwrap()]).status.code().unwrap() < 2);
+    assert!(
+        run(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            a.to_str().unwrap()
+        ])
+        .status
+        .code()
+        .unwrap()
+            < 2
+    );
+    assert!(
+        run(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            b.to_str().unwrap()
+        ])
+        .status
+        .code()
+        .unwrap()
+            < 2
+    );
     assert_eq!(tree(&a), tree(&b));
 }
 
 #[test]
 fn refuses_out_that_is_root_ancestor_or_source() {
     let (_t, root) = copy_fixture("build-basic");
-    for out in [root.clone(), root.parent().unwrap().to_path_buf(), root.join("content")] {
-        let o = run(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    for out in [
+        root.clone(),
+        root.parent().unwrap().to_path_buf(),
+        root.join("content"),
+    ] {
+        let o = run(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(2), "{}", out.display());
         assert!(String::from_utf8_lossy(&o.stderr).contains("--out"));
     }
-    assert!(root.join("content/alpha/README.md").exists(), "sources untouched");
+    assert!(
+        root.join("content/alpha/README.md").exists(),
+        "sources untouched"
+    );
 }
 
 #[test]
 fn failed_build_keeps_previous_output() {
     let (_t, root) = copy_fixture("build-basic");
     let out = root.parent().unwrap().join("site");
-    assert_eq!(run(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        run(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap()
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
     let before = tree(&out);
     // A template that fails while rendering pages.
-    std::fs::write(root.join("themes/custom/templates/page.html"), "{{ no_such_variable.field }}").unwrap();
-    let o = run(&["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(
+        root.join("themes/custom/templates/page.html"),
+        "{{ no_such_variable.field }}",
+    )
+    .unwrap();
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(tree(&out), before, "old site left as it was");
-    let leftovers: Vec<_> = std::fs::read_dir(root.parent().unwrap()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(root.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "no temp folders left: {leftovers:?}");
 }
 
@@ -73,22 +174,41 @@ fn builds_the_govstack_corpus() {
     let Some(corpus) = corpus() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let a = tmp.path().join("a");
-    let o = run(&["build", "--root", corpus.to_str().unwrap(), "--out", a.to_str().unwrap()]);
+    let o = run(&[
+        "build",
+        "--root",
+        corpus.to_str().unwrap(),
+        "--out",
+        a.to_str().unwrap(),
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     // Every page a SUMMARY.md reaches is written at its DESIGN §3 path.
     let mut reached = 0;
-    for summary in walkdir::WalkDir::new(&corpus).into_iter().filter_map(|e| e.ok()).filter(|e| e.file_name() == "SUMMARY.md") {
+    for summary in walkdir::WalkDir::new(&corpus)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name() == "SUMMARY.md")
+    {
         let dir = summary.path().parent().unwrap();
-        let book_dir = if dir.file_name().unwrap() == "spec" { dir.parent().unwrap() } else { dir };
+        let book_dir = if dir.file_name().unwrap() == "spec" {
+            dir.parent().unwrap()
+        } else {
+            dir
+        };
         if book_dir.parent().unwrap() != corpus {
             continue; // a SUMMARY.md nested inside a book is not a table of contents
         }
         let book = book_dir.file_name().unwrap().to_str().unwrap();
         let text = std::fs::read_to_string(summary.path()).unwrap();
-        for cap in regex::Regex::new(r"\]\(<?([^)>]+\.md)>?\)").unwrap().captures_iter(&text) {
-            let path = percent_encoding::percent_decode_str(&cap[1]).decode_utf8_lossy().to_string();
+        for cap in regex::Regex::new(r"\]\(<?([^)>]+\.md)>?\)")
+            .unwrap()
+            .captures_iter(&text)
+        {
+            let path = percent_encoding::percent_decode_str(&cap[1])
+                .decode_utf8_lossy()
+                .to_string();
             if !dir.join(&path).exists() {
                 continue;
             }
@@ -106,6 +226,12 @@ fn builds_the_govstack_corpus() {
     }
     assert!(reached >= 234, "reached {reached}");
     let b = tmp.path().join("b");
-    run(&["build", "--root", corpus.to_str().unwrap(), "--out", b.to_str().unwrap()]);
+    run(&[
+        "build",
+        "--root",
+        corpus.to_str().unwrap(),
+        "--out",
+        b.to_str().unwrap(),
+    ]);
     assert!(tree(&a) == tree(&b), "two corpus builds differ");
 }

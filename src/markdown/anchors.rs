@@ -59,7 +59,11 @@ impl IdAllocator {
     /// Returns `base`, or `base-1`, `base-2`… when already used. An empty
     /// base (a heading with no letters) becomes `section`.
     pub fn allocate(&mut self, base: &str) -> String {
-        let base = if base.is_empty() || base == "id-" { "section" } else { base };
+        let base = if base.is_empty() || base == "id-" {
+            "section"
+        } else {
+            base
+        };
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
@@ -80,10 +84,16 @@ mod tests {
 
     #[test]
     fn slugs_follow_gitbook() {
-        assert_eq!(slugify("Key Digital Functionalities"), "key-digital-functionalities");
+        assert_eq!(
+            slugify("Key Digital Functionalities"),
+            "key-digital-functionalities"
+        );
         assert_eq!(slugify("Input / Output"), "input-output");
         assert_eq!(slugify("What's new?  (2024)"), "whats-new-2024");
-        assert_eq!(slugify("4.15 Bulk Payment Service "), "4.15-bulk-payment-service");
+        assert_eq!(
+            slugify("4.15 Bulk Payment Service "),
+            "4.15-bulk-payment-service"
+        );
         assert_eq!(slugify("Über Größe"), "über-größe");
         assert_eq!(slugify("a -- b"), "a-b");
     }

@@ -69,10 +69,19 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
-    let denv = DialectEnv { site, page, openapi: env.openapi };
+    let denv = DialectEnv {
+        site,
+        page,
+        openapi: env.openapi,
+    };
     let pre = dialect::preprocess(body, page.body_start, &denv);
     let page_url = page.url(site);
-    let linker = env.glossary.page_linker(&site.books[page.book].id, &page_url, env.offline, env.link_mode);
+    let linker = env.glossary.page_linker(
+        &site.books[page.book].id,
+        &page_url,
+        env.offline,
+        env.link_mode,
+    );
     let mut pass = Pass {
         env,
         site,
@@ -82,7 +91,10 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         source,
         linker,
         ids: IdAllocator::default(),
-        doc: Doc { diagnostics: pre.diagnostics, ..Doc::default() },
+        doc: Doc {
+            diagnostics: pre.diagnostics,
+            ..Doc::default()
+        },
         events: Vec::new(),
         heading: None,
         link_depth: 0,
@@ -99,7 +111,12 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
     let mut html = String::with_capacity(pre.text.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
     dialect::finish(&mut html, &pre.fragments);
-    let Pass { mut doc, linker, section, .. } = pass;
+    let Pass {
+        mut doc,
+        linker,
+        section,
+        ..
+    } = pass;
     doc.html = html;
     push_section(&mut doc.sections, section);
     let page_title = page
@@ -131,7 +148,8 @@ fn push_section(sections: &mut Vec<Section>, mut s: Section) {
 fn attr_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex")
+        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+            .expect("valid regex")
     })
 }
 
@@ -153,7 +171,12 @@ impl<'a, 'e> Pass<'a, 'e> {
 
     fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
         match ev {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
                 let _ = (classes, attrs);
                 self.heading = Some(HeadingBuf {
                     level,
@@ -166,7 +189,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             Event::End(TagEnd::Heading(_)) => self.end_heading(range.end),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -215,25 +240,47 @@ impl<'a, 'e> Pass<'a, 'e> {
                 let out = self.html(&h, range);
                 self.push(Event::InlineHtml(out.into()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 self.link_depth += 1;
                 let dest = self.rewrite(LinkKind::Link, &dest_url, range);
-                self.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                self.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Link) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
                 self.push(ev);
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 self.image_depth += 1;
                 let dest = self.rewrite(LinkKind::Image, &dest_url, range);
-                self.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                self.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 self.image_depth = self.image_depth.saturating_sub(1);
                 self.push(ev);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
                 self.add_text(" ");
                 self.push(ev);
             }
@@ -256,7 +303,13 @@ impl<'a, 'e> Pass<'a, 'e> {
         self.doc.anchors.extend(alt.iter().cloned());
         let mut all_alt = alt.clone();
         all_alt.extend(h.explicit_ids.iter().cloned());
-        self.doc.headings.push(Heading { level, text: text.clone(), id: id.clone(), alt_ids: all_alt, span: h.start..end });
+        self.doc.headings.push(Heading {
+            level,
+            text: text.clone(),
+            id: id.clone(),
+            alt_ids: all_alt,
+            span: h.start..end,
+        });
         self.events.push(Event::Start(Tag::Heading {
             level: h.level,
             id: Some(CowStr::from(id.clone())),
@@ -264,7 +317,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             attrs: Vec::new(),
         }));
         for a in &alt {
-            self.events.push(Event::InlineHtml(format!("<span class=\"anchor-alt\" id=\"{a}\"></span>").into()));
+            self.events.push(Event::InlineHtml(
+                format!("<span class=\"anchor-alt\" id=\"{a}\"></span>").into(),
+            ));
         }
         self.events.extend(h.events);
         self.events.push(Event::End(TagEnd::Heading(h.level)));
@@ -292,7 +347,9 @@ impl<'a, 'e> Pass<'a, 'e> {
                 kind,
                 dest: dest.to_string(),
                 span,
-                target: Target::Term { slug: slug.to_string() },
+                target: Target::Term {
+                    slug: slug.to_string(),
+                },
             });
             return href.map(CowStr::from).unwrap_or_else(|| dest.clone());
         }
@@ -309,12 +366,24 @@ impl<'a, 'e> Pass<'a, 'e> {
         let href = match &target {
             Target::Page { page, fragment } => {
                 let to = self.site.pages[*page].url(self.site);
-                Some(urls::href(&self.page_url, &to, fragment.as_deref(), self.env.offline))
+                Some(urls::href(
+                    &self.page_url,
+                    &to,
+                    fragment.as_deref(),
+                    self.env.offline,
+                ))
             }
-            Target::Asset { file } => asset_url(self.site, file).map(|u| urls::href(&self.page_url, &u, None, false)),
+            Target::Asset { file } => {
+                asset_url(self.site, file).map(|u| urls::href(&self.page_url, &u, None, false))
+            }
             _ => None,
         };
-        self.doc.links.push(Link { kind, dest: dest.to_string(), span, target });
+        self.doc.links.push(Link {
+            kind,
+            dest: dest.to_string(),
+            span,
+            target,
+        });
         href
     }
 
@@ -327,7 +396,9 @@ impl<'a, 'e> Pass<'a, 'e> {
         let mut out = String::with_capacity(h.len());
         let mut last = 0;
         for cap in attr_regex().captures_iter(h) {
-            let (Some(name), Some(val)) = (cap.get(1), cap.get(2).or_else(|| cap.get(3))) else { continue };
+            let (Some(name), Some(val)) = (cap.get(1), cap.get(2).or_else(|| cap.get(3))) else {
+                continue;
+            };
             let attr = name.as_str().to_ascii_lowercase();
             let value = val.as_str();
             match attr.as_str() {
@@ -347,7 +418,11 @@ impl<'a, 'e> Pass<'a, 'e> {
                     } else {
                         range.clone()
                     };
-                    let kind = if attr == "src" { LinkKind::Image } else { LinkKind::Link };
+                    let kind = if attr == "src" {
+                        LinkKind::Image
+                    } else {
+                        LinkKind::Link
+                    };
                     let dest = html_unescape(value);
                     if let Some(new) = self.record(kind, &dest, span) {
                         out.push_str(&h[last..val.start()]);
@@ -380,7 +455,11 @@ fn html_unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 #[cfg(test)]
@@ -431,25 +510,50 @@ mod tests {
         let resolver = Resolver::new(s);
         let g = Glossary::default();
         let o = OpenApiCache::default();
-        let env = ParseEnv { resolver: &resolver, glossary: &g, openapi: &o, offline: false, link_mode: LinkMode::First };
+        let env = ParseEnv {
+            resolver: &resolver,
+            glossary: &g,
+            openapi: &o,
+            offline: false,
+            link_mode: LinkMode::First,
+        };
         parse_page(&env, p)
     }
 
     #[test]
     fn headings_get_gitbook_ids_and_both_digit_forms() {
-        let s = site(&[("a.md", "# Title\n\n## 4.15 Bulk Payment Service&#x20;\n\n## Scope\n\n## Scope\n")], &[]);
+        let s = site(
+            &[(
+                "a.md",
+                "# Title\n\n## 4.15 Bulk Payment Service&#x20;\n\n## Scope\n\n## Scope\n",
+            )],
+            &[],
+        );
         let d = parse(&s, 0);
         let ids: Vec<&str> = d.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["title", "id-4.15-bulk-payment-service", "scope", "scope-1"]);
+        assert_eq!(
+            ids,
+            ["title", "id-4.15-bulk-payment-service", "scope", "scope-1"]
+        );
         assert!(d.anchors.contains("4.15-bulk-payment-service"));
-        assert!(d.html.contains(r#"<h2 id="id-4.15-bulk-payment-service">"#), "{}", d.html);
+        assert!(
+            d.html.contains(r#"<h2 id="id-4.15-bulk-payment-service">"#),
+            "{}",
+            d.html
+        );
         assert_eq!(d.headings[1].text, "4.15 Bulk Payment Service");
         assert_eq!(d.h1.as_deref(), Some("Title"));
     }
 
     #[test]
     fn explicit_html_ids_are_anchors() {
-        let s = site(&[("a.md", "### 10.1 Log <a href=\"#old-id\" id=\"old-id\"></a>\n\n<a id=\"free\"></a>\n")], &[]);
+        let s = site(
+            &[(
+                "a.md",
+                "### 10.1 Log <a href=\"#old-id\" id=\"old-id\"></a>\n\n<a id=\"free\"></a>\n",
+            )],
+            &[],
+        );
         let d = parse(&s, 0);
         assert!(d.anchors.contains("old-id") && d.anchors.contains("free"));
         assert_eq!(d.headings[0].text, "10.1 Log");
@@ -467,20 +571,35 @@ mod tests {
         );
         let d = parse(&s, 0);
         assert!(d.html.contains(r#"href="sub/b/#x""#), "{}", d.html);
-        assert!(d.html.contains(r#"src=".gitbook/assets/p.png""#), "{}", d.html);
+        assert!(
+            d.html.contains(r#"src=".gitbook/assets/p.png""#),
+            "{}",
+            d.html
+        );
         assert!(matches!(d.links[3].target, Target::Missing { .. }));
         let src = &s.pages[0].source;
         assert_eq!(&src[d.links[0].span.clone()], "sub/b.md#x");
         let d = parse(&s, 1);
         assert!(d.html.contains(r#"href="../../""#), "{}", d.html);
         assert!(d.html.contains(r##"href="#top""##), "{}", d.html);
-        assert!(d.html.contains(r#"<img src="../../.gitbook/assets/p.png">"#), "{}", d.html);
+        assert!(
+            d.html
+                .contains(r#"<img src="../../.gitbook/assets/p.png">"#),
+            "{}",
+            d.html
+        );
         assert!(matches!(d.links[1].target, Target::SamePage { .. }));
     }
 
     #[test]
     fn sections_split_at_headings() {
-        let s = site(&[("a.md", "Intro text.\n\n## One\n\nBody `code` here.\n\n```\nnot indexed\n```\n")], &[]);
+        let s = site(
+            &[(
+                "a.md",
+                "Intro text.\n\n## One\n\nBody `code` here.\n\n```\nnot indexed\n```\n",
+            )],
+            &[],
+        );
         let d = parse(&s, 0);
         assert_eq!(d.sections.len(), 2);
         assert_eq!(d.sections[1].title, "One");

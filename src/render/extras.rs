@@ -18,7 +18,10 @@ fn absolute(site: &Site, url: &str) -> String {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// `sitemap.xml` listing `urls` (root-relative, sorted). Locations are
@@ -26,7 +29,11 @@ fn xml_escape(s: &str) -> String {
 pub fn sitemap(site: &Site, urls: &[String]) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in urls {
-        let _ = writeln!(s, "  <url><loc>{}</loc></url>", xml_escape(&absolute(site, u)));
+        let _ = writeln!(
+            s,
+            "  <url><loc>{}</loc></url>",
+            xml_escape(&absolute(site, u))
+        );
     }
     s.push_str("</urlset>\n");
     s
@@ -35,10 +42,18 @@ pub fn sitemap(site: &Site, urls: &[String]) -> String {
 /// `llms.txt`: the site, its books and their pages with descriptions, linking
 /// to each page's markdown source (`index.md`).
 pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -> String {
-    let title = site.config.title.clone().unwrap_or_else(|| "Specifications".into());
+    let title = site
+        .config
+        .title
+        .clone()
+        .unwrap_or_else(|| "Specifications".into());
     let mut s = format!("# {title}\n\n");
     let books: Vec<&Book> = site.books.iter().filter(|b| b.latest).collect();
-    let _ = writeln!(s, "> {} specification books with a common glossary.\n", books.len());
+    let _ = writeln!(
+        s,
+        "> {} specification books with a common glossary.\n",
+        books.len()
+    );
     for b in books {
         let _ = writeln!(s, "## {}\n", b.title);
         if let Some(d) = &b.description {
@@ -48,7 +63,10 @@ pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -
             let page = &site.pages[p];
             let url = absolute(site, &format!("{}index.md", page.url(site)));
             let desc = page.front.description.clone().or_else(|| {
-                docs.get(p).and_then(|d| d.sections.first()).map(|sec| first_sentence(&sec.text)).filter(|t| !t.is_empty())
+                docs.get(p)
+                    .and_then(|d| d.sections.first())
+                    .map(|sec| first_sentence(&sec.text))
+                    .filter(|t| !t.is_empty())
             });
             match desc {
                 Some(d) => {
@@ -61,7 +79,11 @@ pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -
         }
         s.push('\n');
     }
-    let _ = writeln!(s, "## Glossary\n\n- [Common glossary]({})", absolute(site, "glossary/"));
+    let _ = writeln!(
+        s,
+        "## Glossary\n\n- [Common glossary]({})",
+        absolute(site, "glossary/")
+    );
     s
 }
 
@@ -81,8 +103,20 @@ fn attr_regex() -> &'static Regex {
 /// The print view of `book`: every SUMMARY page in order, each in a
 /// `<section>`, with ids prefixed per page and links between pages of the
 /// book turned into in-page anchors. Returns body HTML for the page template.
-pub fn print_body(site: &Site, docs: &[Doc], book: &Book, print_url: &str, offline: bool, title_of: impl Fn(usize) -> String) -> String {
-    let order: Vec<usize> = book.pages.iter().copied().filter(|&p| site.pages[p].in_summary).collect();
+pub fn print_body(
+    site: &Site,
+    docs: &[Doc],
+    book: &Book,
+    print_url: &str,
+    offline: bool,
+    title_of: impl Fn(usize) -> String,
+) -> String {
+    let order: Vec<usize> = book
+        .pages
+        .iter()
+        .copied()
+        .filter(|&p| site.pages[p].in_summary)
+        .collect();
     let index: HashMap<usize, usize> = order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let anchor = |i: usize, frag: Option<&str>| match frag {
         Some(f) => format!("#p{i}-{f}"),
@@ -104,9 +138,14 @@ pub fn print_body(site: &Site, docs: &[Doc], book: &Book, print_url: &str, offli
                     };
                     (old, new)
                 }
-                Target::SamePage { fragment } => (format!("#{fragment}"), anchor(i, Some(fragment))),
+                Target::SamePage { fragment } => {
+                    (format!("#{fragment}"), anchor(i, Some(fragment)))
+                }
                 Target::Asset { file } => match asset_url(site, file) {
-                    Some(u) => (href(&page_url, &u, None, false), href(print_url, &u, None, false)),
+                    Some(u) => (
+                        href(&page_url, &u, None, false),
+                        href(print_url, &u, None, false),
+                    ),
                     None => continue,
                 },
                 _ => continue,
@@ -117,7 +156,9 @@ pub fn print_body(site: &Site, docs: &[Doc], book: &Book, print_url: &str, offli
         let mut body = String::with_capacity(html.len());
         let mut last = 0;
         for cap in attr_regex().captures_iter(html) {
-            let (Some(name), Some(val)) = (cap.get(1), cap.get(2)) else { continue };
+            let (Some(name), Some(val)) = (cap.get(1), cap.get(2)) else {
+                continue;
+            };
             let replacement = if name.as_str() == "id" {
                 Some(format!("p{i}-{}", val.as_str()))
             } else {

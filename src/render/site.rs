@@ -90,7 +90,14 @@ fn nav_nodes(site: &Site, items: &[SummaryItem]) -> Vec<NavNode> {
                 page: None,
                 children: Vec::new(),
             },
-            SummaryItem::Link { title, dest, page, external, children, .. } => NavNode {
+            SummaryItem::Link {
+                title,
+                dest,
+                page,
+                external,
+                children,
+                ..
+            } => NavNode {
                 kind: "link",
                 title: title.clone(),
                 url: match (page, external) {
@@ -108,7 +115,12 @@ fn nav_nodes(site: &Site, items: &[SummaryItem]) -> Vec<NavNode> {
 
 /// Makes nav nodes relative to `from`, marking the current page; returns
 /// whether the current page is in this subtree.
-fn nav_items(nodes: &[NavNode], from: &str, current: Option<PageId>, offline: bool) -> (Vec<NavItem>, bool) {
+fn nav_items(
+    nodes: &[NavNode],
+    from: &str,
+    current: Option<PageId>,
+    offline: bool,
+) -> (Vec<NavItem>, bool) {
     let mut any = false;
     let items = nodes
         .iter()
@@ -119,7 +131,13 @@ fn nav_items(nodes: &[NavNode], from: &str, current: Option<PageId>, offline: bo
             NavItem {
                 kind: n.kind,
                 title: n.title.clone(),
-                href: n.url.as_ref().map(|u| if n.external { u.clone() } else { href(from, u, None, offline) }),
+                href: n.url.as_ref().map(|u| {
+                    if n.external {
+                        u.clone()
+                    } else {
+                        href(from, u, None, offline)
+                    }
+                }),
                 external: n.external,
                 current: is_current,
                 active: is_current || below,
@@ -130,13 +148,22 @@ fn nav_items(nodes: &[NavNode], from: &str, current: Option<PageId>, offline: bo
     (items, any)
 }
 
-fn breadcrumbs(nodes: &[NavNode], current: PageId, from: &str, offline: bool, trail: &mut Vec<LinkCtx>) -> bool {
+fn breadcrumbs(
+    nodes: &[NavNode],
+    current: PageId,
+    from: &str,
+    offline: bool,
+    trail: &mut Vec<LinkCtx>,
+) -> bool {
     for n in nodes {
         if n.page == Some(current) {
             return true;
         }
         if let Some(u) = &n.url {
-            trail.push(LinkCtx { title: n.title.clone(), href: href(from, u, None, offline) });
+            trail.push(LinkCtx {
+                title: n.title.clone(),
+                href: href(from, u, None, offline),
+            });
         }
         if breadcrumbs(&n.children, current, from, offline, trail) {
             return true;
@@ -154,10 +181,18 @@ impl RenderEnv<'_> {
         let rr = rel_root(from);
         let files = self.theme.static_files();
         let asset = |ext: &str| -> Vec<String> {
-            files.iter().filter(|(p, _)| p.ends_with(ext)).map(|(p, _)| format!("{rr}{p}")).collect()
+            files
+                .iter()
+                .filter(|(p, _)| p.ends_with(ext))
+                .map(|(p, _)| format!("{rr}{p}"))
+                .collect()
         };
         SiteCtx {
-            title: site.config.title.clone().unwrap_or_else(|| "Specifications".to_string()),
+            title: site
+                .config
+                .title
+                .clone()
+                .unwrap_or_else(|| "Specifications".to_string()),
             language: site.config.language().to_string(),
             rel_root: rr.clone(),
             home_href: href(from, "", None, self.offline),
@@ -172,12 +207,19 @@ impl RenderEnv<'_> {
                     title: b.title.clone(),
                     description: b.description.clone().unwrap_or_default(),
                     href: href(from, &self.book_home(b), None, self.offline),
-                    pages: b.pages.iter().filter(|&&p| site.pages[p].in_summary).count(),
+                    pages: b
+                        .pages
+                        .iter()
+                        .filter(|&&p| site.pages[p].in_summary)
+                        .count(),
                     current: current_book == Some(b.id.as_str()),
                 })
                 .collect(),
             css: asset(".css"),
-            js: asset(".js").into_iter().filter(|j| !j.contains("/search/")).collect(),
+            js: asset(".js")
+                .into_iter()
+                .filter(|j| !j.contains("/search/"))
+                .collect(),
             body_end_html: self.body_end_html.clone(),
             site_url: site.config.site_url.clone(),
         }
@@ -206,7 +248,11 @@ impl RenderEnv<'_> {
 
     fn book_ctx(&self, b: &Book, from: &str, page: Option<PageId>) -> BookCtx {
         let site = self.site;
-        let siblings: Vec<&Book> = site.books.iter().filter(|o| o.id == b.id && o.version.is_some()).collect();
+        let siblings: Vec<&Book> = site
+            .books
+            .iter()
+            .filter(|o| o.id == b.id && o.version.is_some())
+            .collect();
         let same_page_in = |o: &Book| -> String {
             let slug = page.map(|p| site.pages[p].slug.as_str());
             let target = slug
@@ -219,11 +265,20 @@ impl RenderEnv<'_> {
             id: b.id.clone(),
             title: b.title.clone(),
             href: href(from, &self.book_home(b), None, self.offline),
-            glossary_href: self
-                .books_with_glossary
-                .contains(&b.id)
-                .then(|| href(from, &crate::urls::join_url(b.prefix(), "glossary/"), None, self.offline)),
-            print_href: href(from, &crate::urls::join_url(b.prefix(), "print/"), None, self.offline),
+            glossary_href: self.books_with_glossary.contains(&b.id).then(|| {
+                href(
+                    from,
+                    &crate::urls::join_url(b.prefix(), "glossary/"),
+                    None,
+                    self.offline,
+                )
+            }),
+            print_href: href(
+                from,
+                &crate::urls::join_url(b.prefix(), "print/"),
+                None,
+                self.offline,
+            ),
             version: b.version.clone(),
             versions: siblings
                 .iter()
@@ -234,7 +289,11 @@ impl RenderEnv<'_> {
                     latest: o.latest,
                 })
                 .collect(),
-            latest_href: if b.latest { None } else { siblings.iter().find(|o| o.latest).map(|o| same_page_in(o)) },
+            latest_href: if b.latest {
+                None
+            } else {
+                siblings.iter().find(|o| o.latest).map(|o| same_page_in(o))
+            },
         }
     }
 
@@ -249,7 +308,12 @@ impl RenderEnv<'_> {
         ctx.insert("book", &self.book_ctx(book, &from, Some(p)));
         let (nav_items, _) = nav_items(nav, &from, Some(p), self.offline);
         ctx.insert("nav", &nav_items);
-        let order: Vec<PageId> = book.pages.iter().copied().filter(|&q| site.pages[q].in_summary).collect();
+        let order: Vec<PageId> = book
+            .pages
+            .iter()
+            .copied()
+            .filter(|&q| site.pages[q].in_summary)
+            .collect();
         let pos = order.iter().position(|&q| q == p);
         let link_to = |q: PageId| LinkCtx {
             title: page_title(site, self.docs, q),
@@ -270,19 +334,34 @@ impl RenderEnv<'_> {
                 .headings
                 .iter()
                 .filter(|h| (2..=3).contains(&h.level))
-                .map(|h| TocItem { level: h.level, title: h.text.clone(), id: h.id.clone() })
+                .map(|h| TocItem {
+                    level: h.level,
+                    title: h.text.clone(),
+                    id: h.id.clone(),
+                })
                 .collect(),
             breadcrumbs: crumbs,
-            prev: pos.and_then(|i| i.checked_sub(1)).map(|i| link_to(order[i])),
+            prev: pos
+                .and_then(|i| i.checked_sub(1))
+                .map(|i| link_to(order[i])),
             next: pos.and_then(|i| order.get(i + 1)).map(|&q| link_to(q)),
-            edit_url: book.edit_url.as_ref().map(|t| t.replace("{path}", &page.path)),
+            edit_url: book
+                .edit_url
+                .as_ref()
+                .map(|t| t.replace("{path}", &page.path)),
             last_updated: self.last_updated.get(&page.file).cloned(),
-            canonical: site.config.site_url.as_ref().map(|u| format!("{}/{}", u.trim_end_matches('/'), from)),
+            canonical: site
+                .config
+                .site_url
+                .as_ref()
+                .map(|u| format!("{}/{}", u.trim_end_matches('/'), from)),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
         };
         ctx.insert("page", &pctx);
-        self.theme.render("page.html", &ctx).with_context(|| format!("rendering {}", page.file))
+        self.theme
+            .render("page.html", &ctx)
+            .with_context(|| format!("rendering {}", page.file))
     }
 
     /// Renders a generated page.
@@ -291,22 +370,37 @@ impl RenderEnv<'_> {
         let mut ctx = self.base_context(&g.url, g.template.trim_end_matches(".html"), book);
         if let Some(b) = book {
             if let Some(sum) = &b.summary {
-                let (items, _) = nav_items(&nav_nodes(self.site, &sum.items), &g.url, None, self.offline);
+                let (items, _) = nav_items(
+                    &nav_nodes(self.site, &sum.items),
+                    &g.url,
+                    None,
+                    self.offline,
+                );
                 ctx.insert("nav", &items);
             }
         }
         ctx.insert("data", &g.data);
         ctx.insert(
             "page",
-            &PageCtx { title: g.title.clone(), url: g.url.clone(), ..PageCtx::default() },
+            &PageCtx {
+                title: g.title.clone(),
+                url: g.url.clone(),
+                ..PageCtx::default()
+            },
         );
-        self.theme.render(&g.template, &ctx).with_context(|| format!("rendering {}", g.url))
+        self.theme
+            .render(&g.template, &ctx)
+            .with_context(|| format!("rendering {}", g.url))
     }
 }
 
 /// Renders and writes every file of the site; returns the root-relative URLs
 /// of the HTML pages written (for the sitemap), sorted.
-pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) -> Result<Vec<String>> {
+pub fn render_site(
+    env: &RenderEnv,
+    generated: &[Generated],
+    sink: &dyn Sink,
+) -> Result<Vec<String>> {
     let site = env.site;
     for (path, bytes) in env.theme.static_files() {
         sink.write(&path, &bytes)?;
@@ -314,16 +408,23 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
     let navs: Vec<Vec<NavNode>> = site
         .books
         .iter()
-        .map(|b| b.summary.as_ref().map(|s| nav_nodes(site, &s.items)).unwrap_or_default())
+        .map(|b| {
+            b.summary
+                .as_ref()
+                .map(|s| nav_nodes(site, &s.items))
+                .unwrap_or_default()
+        })
         .collect();
-    (0..site.pages.len()).into_par_iter().try_for_each(|p| -> Result<()> {
-        let page = &site.pages[p];
-        let html = env.render_page(p, &navs[page.book])?;
-        let url = page.url(site);
-        sink.write(&format!("{url}index.html"), html.as_bytes())?;
-        sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
-        Ok(())
-    })?;
+    (0..site.pages.len())
+        .into_par_iter()
+        .try_for_each(|p| -> Result<()> {
+            let page = &site.pages[p];
+            let html = env.render_page(p, &navs[page.book])?;
+            let url = page.url(site);
+            sink.write(&format!("{url}index.html"), html.as_bytes())?;
+            sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
+            Ok(())
+        })?;
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
         if let Some(u) = asset_url(site, a) {
             sink.copy(&u, &site.root.join(a))?;
@@ -336,14 +437,26 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
     })?;
     // Landing page and 404.
     let ctx = env.base_context("", "landing", None);
-    sink.write("index.html", env.theme.render("landing.html", &ctx)?.as_bytes())?;
+    sink.write(
+        "index.html",
+        env.theme.render("landing.html", &ctx)?.as_bytes(),
+    )?;
     let mut ctx = env.base_context("", "404", None);
-    ctx.insert("page", &PageCtx { title: "Page not found".into(), ..PageCtx::default() });
+    ctx.insert(
+        "page",
+        &PageCtx {
+            title: "Page not found".into(),
+            ..PageCtx::default()
+        },
+    );
     sink.write("404.html", env.theme.render("404.html", &ctx)?.as_bytes())?;
     // `.gitbook.yaml` redirects: old paths lead to their new pages.
     for b in &site.books {
         for (from, to) in &b.redirects {
-            let target = site.page_by_file.get(&crate::resolve::normalize_join(&b.page_root, to).unwrap_or_default()).copied();
+            let target = site
+                .page_by_file
+                .get(&crate::resolve::normalize_join(&b.page_root, to).unwrap_or_default())
+                .copied();
             let Some(target) = target else { continue };
             let from_path = from.trim_matches('/').trim_end_matches(".md");
             let url = crate::urls::join_url(b.prefix(), &format!("{from_path}/"));
@@ -351,9 +464,15 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
                 continue; // a real page wins over a redirect
             }
             let mut ctx = tera::Context::new();
-            ctx.insert("target_href", &href(&url, &site.pages[target].url(site), None, env.offline));
+            ctx.insert(
+                "target_href",
+                &href(&url, &site.pages[target].url(site), None, env.offline),
+            );
             ctx.insert("site", &env.site_ctx(&url, Some(&b.id)));
-            sink.write(&format!("{url}index.html"), env.theme.render("redirect.html", &ctx)?.as_bytes())?;
+            sink.write(
+                &format!("{url}index.html"),
+                env.theme.render("redirect.html", &ctx)?.as_bytes(),
+            )?;
         }
     }
     // The latest version is also reachable under its label: redirect there.
@@ -363,9 +482,15 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
                 let page = &site.pages[p];
                 let from = crate::urls::join_url(alias, &page.slug);
                 let mut ctx = tera::Context::new();
-                ctx.insert("target_href", &href(&from, &page.url(site), None, env.offline));
+                ctx.insert(
+                    "target_href",
+                    &href(&from, &page.url(site), None, env.offline),
+                );
                 ctx.insert("site", &env.site_ctx(&from, Some(&b.id)));
-                sink.write(&format!("{from}index.html"), env.theme.render("redirect.html", &ctx)?.as_bytes())?;
+                sink.write(
+                    &format!("{from}index.html"),
+                    env.theme.render("redirect.html", &ctx)?.as_bytes(),
+                )?;
             }
         }
     }
@@ -380,9 +505,17 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
         ctx.insert("nav", &nav_items(&navs[bi], &url, None, env.offline).0);
         ctx.insert(
             "page",
-            &PageCtx { title: format!("{} (print)", b.title), content: body, url: url.clone(), ..PageCtx::default() },
+            &PageCtx {
+                title: format!("{} (print)", b.title),
+                content: body,
+                url: url.clone(),
+                ..PageCtx::default()
+            },
         );
-        let html = env.theme.render("print.html", &ctx).with_context(|| format!("rendering {url}"))?;
+        let html = env
+            .theme
+            .render("print.html", &ctx)
+            .with_context(|| format!("rendering {url}"))?;
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
         urls.push(url);
     }
@@ -390,7 +523,13 @@ pub fn render_site(env: &RenderEnv, generated: &[Generated], sink: &dyn Sink) ->
     urls.push(String::new());
     urls.sort();
     urls.dedup();
-    sink.write("sitemap.xml", super::extras::sitemap(site, &urls).as_bytes())?;
-    sink.write("llms.txt", super::extras::llms_txt(site, env.docs, title_of).as_bytes())?;
+    sink.write(
+        "sitemap.xml",
+        super::extras::sitemap(site, &urls).as_bytes(),
+    )?;
+    sink.write(
+        "llms.txt",
+        super::extras::llms_txt(site, env.docs, title_of).as_bytes(),
+    )?;
     Ok(urls)
 }

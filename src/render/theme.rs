@@ -11,7 +11,8 @@ pub struct Theme {
 const BASE: &str = r#"<!doctype html><html lang="{{ site.language }}"><head><meta charset="utf-8"><title>{% block title %}{{ site.title }}{% endblock %}</title></head><body><main id="main">{% block content %}{% endblock %}</main></body></html>"#;
 const PAGE: &str = r#"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<nav>{% for i in nav %}<a href="{{ i.href | default(value='') }}">{{ i.title }}</a>{% endfor %}</nav>{{ page.content | safe }}{% endblock %}"#;
 const LANDING: &str = r#"{% extends "base.html" %}{% block content %}<ul>{% for b in site.books %}<li><a href="{{ b.href }}">{{ b.title }}</a></li>{% endfor %}</ul>{% endblock %}"#;
-const NOTFOUND: &str = r#"{% extends "base.html" %}{% block content %}<h1>Not found</h1>{% endblock %}"#;
+const NOTFOUND: &str =
+    r#"{% extends "base.html" %}{% block content %}<h1>Not found</h1>{% endblock %}"#;
 const REDIRECT: &str = r#"<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={{ target_href }}"><a href="{{ target_href }}">{{ target_href }}</a>"#;
 
 impl Theme {

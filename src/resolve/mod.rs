@@ -77,7 +77,10 @@ impl<'a> Resolver<'a> {
             .collect();
         // Longest first, so a more specific alias wins.
         site_prefixes.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        Resolver { site, site_prefixes }
+        Resolver {
+            site,
+            site_prefixes,
+        }
     }
 
     /// The site this resolver works on.
@@ -92,12 +95,19 @@ impl<'a> Resolver<'a> {
             return Target::Special;
         }
         if let Some(frag) = dest.strip_prefix('#') {
-            return Target::SamePage { fragment: decode(frag) };
+            return Target::SamePage {
+                fragment: decode(frag),
+            };
         }
         if let Some(slug) = dest.strip_prefix("term:") {
-            return Target::Term { slug: slug.trim_start_matches('/').to_string() };
+            return Target::Term {
+                slug: slug.trim_start_matches('/').to_string(),
+            };
         }
-        if dest.contains("broken-reference") || dest.starts_with("/broken/") || dest.contains("/broken/pages/") {
+        if dest.contains("broken-reference")
+            || dest.starts_with("/broken/")
+            || dest.contains("/broken/pages/")
+        {
             return Target::GitbookBroken;
         }
         let lower = dest.to_ascii_lowercase();
@@ -106,15 +116,21 @@ impl<'a> Resolver<'a> {
                 if let Some(rest) = strip_prefix_ci(dest, prefix) {
                     return self.resolve_site_url(rest);
                 }
-                if dest.len() + 1 == prefix.len() && prefix.eq_ignore_ascii_case(&format!("{dest}/")) {
+                if dest.len() + 1 == prefix.len()
+                    && prefix.eq_ignore_ascii_case(&format!("{dest}/"))
+                {
                     return self.resolve_site_url("");
                 }
             }
-            return Target::External { url: dest.to_string() };
+            return Target::External {
+                url: dest.to_string(),
+            };
         }
         if dest.starts_with("//") || has_scheme(dest) {
             return if lower.starts_with("ftp:") || dest.starts_with("//") {
-                Target::External { url: dest.to_string() }
+                Target::External {
+                    url: dest.to_string(),
+                }
             } else {
                 Target::Special
             };
@@ -140,8 +156,14 @@ impl<'a> Resolver<'a> {
         if let Some(&page) = site.page_by_file.get(path) {
             return Target::Page { page, fragment };
         }
-        if site.assets.binary_search_by(|a| a.as_str().cmp(path)).is_ok() {
-            return Target::Asset { file: path.to_string() };
+        if site
+            .assets
+            .binary_search_by(|a| a.as_str().cmp(path))
+            .is_ok()
+        {
+            return Target::Asset {
+                file: path.to_string(),
+            };
         }
         // A folder link, or a GitBook-style path without `.md`.
         let candidates = [
@@ -162,7 +184,10 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        Target::Missing { path: path.to_string(), fragment }
+        Target::Missing {
+            path: path.to_string(),
+            fragment,
+        }
     }
 
     fn readme_page(&self, b: &Book) -> Option<usize> {
@@ -177,28 +202,56 @@ impl<'a> Resolver<'a> {
         let path = decode(path);
         let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         if segs.is_empty() {
-            return Target::External { url: rest.to_string() };
+            return Target::External {
+                url: rest.to_string(),
+            };
         }
         let first = segs.remove(0);
-        let book_id = self.site.config.book_aliases.get(first).map(String::as_str).unwrap_or(first);
+        let book_id = self
+            .site
+            .config
+            .book_aliases
+            .get(first)
+            .map(String::as_str)
+            .unwrap_or(first);
         // A version label right after the book id selects that version.
-        let mut candidates: Vec<&Book> = self.site.books.iter().filter(|b| b.id == book_id).collect();
+        let mut candidates: Vec<&Book> =
+            self.site.books.iter().filter(|b| b.id == book_id).collect();
         if let Some(v) = segs.first() {
-            if let Some(vb) = candidates.iter().find(|b| b.version.as_deref() == Some(*v)).copied() {
+            if let Some(vb) = candidates
+                .iter()
+                .find(|b| b.version.as_deref() == Some(*v))
+                .copied()
+            {
                 segs.remove(0);
                 candidates = vec![vb];
             }
         }
-        let Some(book) = candidates.iter().find(|b| b.latest).or(candidates.first()).copied() else {
-            return Target::Missing { path: path.to_string(), fragment };
+        let Some(book) = candidates
+            .iter()
+            .find(|b| b.latest)
+            .or(candidates.first())
+            .copied()
+        else {
+            return Target::Missing {
+                path: path.to_string(),
+                fragment,
+            };
         };
-        let slug = if segs.is_empty() { String::new() } else { format!("{}/", segs.join("/")) };
+        let slug = if segs.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", segs.join("/"))
+        };
         for &p in &book.pages {
             if self.site.pages[p].slug == slug {
                 return Target::Page { page: p, fragment };
             }
         }
-        Target::Missing { path: join2(&book.page_root, &segs.join("/")), fragment }
+        Target::Missing {
+            path: join2(&book.page_root, &segs.join("/")),
+            fragment,
+        }
     }
 }
 
@@ -208,15 +261,24 @@ impl<'a> Resolver<'a> {
 pub fn asset_url(site: &Site, file: &str) -> Option<String> {
     let mut best: Option<&Book> = None;
     for b in &site.books {
-        if in_dir(file, &b.repo_dir) && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len()) && b.latest {
+        if in_dir(file, &b.repo_dir)
+            && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len())
+            && b.latest
+        {
             best = Some(b);
         }
     }
     let b = best.or_else(|| site.books.iter().find(|b| in_dir(file, &b.repo_dir)))?;
     if in_dir(file, &b.page_root) {
-        Some(crate::urls::join_url(b.prefix(), rel_to(file, &b.page_root)))
+        Some(crate::urls::join_url(
+            b.prefix(),
+            rel_to(file, &b.page_root),
+        ))
     } else {
-        Some(crate::urls::join_url(&format!("{}/_repo", b.prefix()), rel_to(file, &b.repo_dir)))
+        Some(crate::urls::join_url(
+            &format!("{}/_repo", b.prefix()),
+            rel_to(file, &b.repo_dir),
+        ))
     }
 }
 
@@ -283,8 +345,13 @@ fn has_scheme(dest: &str) -> bool {
         Some(i) => {
             let scheme = &dest[..i];
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
                 && !dest[..i].contains('/')
         }
         None => false,
@@ -292,7 +359,10 @@ fn has_scheme(dest: &str) -> bool {
 }
 
 fn strip_prefix_ci<'d>(s: &'d str, prefix: &str) -> Option<&'d str> {
-    if s.len() >= prefix.len() && s.is_char_boundary(prefix.len()) && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+    if s.len() >= prefix.len()
+        && s.is_char_boundary(prefix.len())
+        && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+    {
         Some(&s[prefix.len()..])
     } else {
         None
@@ -306,13 +376,19 @@ mod tests {
     #[test]
     fn normalises_relative_paths() {
         assert_eq!(normalize_join("a/b", "../c.md").as_deref(), Some("a/c.md"));
-        assert_eq!(normalize_join("a", "./x/./y.md").as_deref(), Some("a/x/y.md"));
+        assert_eq!(
+            normalize_join("a", "./x/./y.md").as_deref(),
+            Some("a/x/y.md")
+        );
         assert_eq!(normalize_join("a", "../../etc/passwd"), None);
     }
 
     #[test]
     fn splits_and_decodes_fragments() {
-        assert_eq!(split_fragment("a.md#x%20y"), ("a.md", Some("x y".to_string())));
+        assert_eq!(
+            split_fragment("a.md#x%20y"),
+            ("a.md", Some("x y".to_string()))
+        );
         assert_eq!(split_fragment("a.md?raw=1"), ("a.md", None));
     }
 

@@ -12,12 +12,18 @@ pub fn bin() -> Command {
 
 /// Runs specsite with `args`.
 pub fn run(args: &[&str]) -> Output {
-    bin().args(args).env("NO_COLOR", "1").output().expect("specsite runs")
+    bin()
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("specsite runs")
 }
 
 /// A fixture folder under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Copies a fixture into a fresh temp dir and returns (guard, root).
@@ -63,7 +69,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for e in walkdir::WalkDir::new(dir) {
         let e = e.expect("walk");
         if e.file_type().is_file() {
-            let rel = e.path().strip_prefix(dir).expect("prefix").to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
             m.insert(rel, std::fs::read(e.path()).expect("read"));
         }
     }
@@ -78,6 +89,9 @@ pub fn read(dir: &Path, rel: &str) -> String {
 /// The `<main>` element of an HTML page.
 pub fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("page has <main>");
-    let end = html[start..].find("</main>").map(|i| start + i + 7).expect("</main>");
+    let end = html[start..]
+        .find("</main>")
+        .map(|i| start + i + 7)
+        .expect("</main>");
     &html[start..end]
 }

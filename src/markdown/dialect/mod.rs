@@ -47,7 +47,11 @@ pub struct Preprocessed {
 
 /// Replaces GitBook blocks in `body` (which starts at `body_start` in the page file).
 pub fn preprocess(body: &str, body_start: usize, _env: &DialectEnv) -> Preprocessed {
-    Preprocessed { text: body.to_string(), map: OffsetMap { base: body_start }, ..Default::default() }
+    Preprocessed {
+        text: body.to_string(),
+        map: OffsetMap { base: body_start },
+        ..Default::default()
+    }
 }
 
 /// Substitutes placeholders in rendered HTML.
