@@ -66,6 +66,8 @@ fn suggest(fragment: &str, target: &Doc) -> Option<String> {
     let longest = fragment.chars().count().max(best.chars().count());
     // At most a third of the characters differ, or the fragment is part of the anchor (a shortened heading).
     let close = distance * 3 <= longest || (fragment.len() >= 4 && best.contains(fragment));
+    // Prefer the id GitBook writes today over an older alternative form of the same heading.
+    let best = target.headings.iter().find(|h| h.alt_ids.iter().any(|a| a == best)).map_or(best, |h| &h.id);
     close.then(|| format!("did you mean `#{best}`?"))
 }
 
@@ -116,6 +118,22 @@ mod tests {
     fn suggests_the_closest_anchor_by_edit_distance() {
         let d = run("authentification", &["authentication", "overview", "zebra"]).unwrap();
         assert_eq!(d.suggestion.as_deref(), Some("did you mean `#authentication`?"));
+    }
+
+    #[test]
+    fn suggests_the_current_id_of_a_heading_not_its_older_form() {
+        let mut target = doc(&["id-4.1-setup", "4.1-setup"]);
+        target.headings.push(crate::markdown::Heading {
+            level: 2,
+            text: "4.1 Setup".into(),
+            id: "id-4.1-setup".into(),
+            alt_ids: vec!["4.1-setup".into()],
+            span: 0..0,
+        });
+        let site = site();
+        let link = link(INTRO, LinkKind::Link, "guide.md#setup", Target::SamePage { fragment: "setup".into() });
+        let d = check(&site.pages[1], &link, "setup", &target, None).unwrap();
+        assert_eq!(d.suggestion.as_deref(), Some("did you mean `#id-4.1-setup`?"));
     }
 
     #[test]

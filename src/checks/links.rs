@@ -180,6 +180,16 @@ mod tests {
     }
 
     #[test]
+    fn human_report_of_link_findings() {
+        let site = site();
+        let mut diags = check_links(&site, &docs());
+        crate::diag::sort_diagnostics(&mut diags);
+        let opts = crate::diag::render::ReportOptions::default();
+        let out = crate::diag::render::render_report(crate::diag::render::Format::Human, &diags, &site.sources, &opts);
+        insta::assert_snapshot!(out);
+    }
+
+    #[test]
     fn relative_paths_climb_to_the_common_folder() {
         assert_eq!(rel_path("a/b/page.md", "a/c/x.png"), "../c/x.png");
         assert_eq!(rel_path("a/page.md", "a/x.png"), "x.png");

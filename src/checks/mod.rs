@@ -7,6 +7,7 @@
 
 pub mod broken_anchor;
 pub mod broken_link;
+pub mod external;
 pub mod filter;
 pub mod git;
 pub mod links;
@@ -14,7 +15,7 @@ pub mod missing_asset;
 pub mod path_outside_root;
 pub mod registry;
 
-
+pub use external::{check_external, ExternalOptions};
 pub use filter::{exit_code, filter_report, root_relative};
 pub use git::{changed_files, git_prefix};
 pub use links::check_links;
