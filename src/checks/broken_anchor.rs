@@ -17,7 +17,13 @@ use std::borrow::Cow;
 
 /// The finding for `link`'s `fragment`, if it names no anchor of `target`.
 /// `target_file` is `None` for a fragment on the page itself.
-pub fn check(page: &Page, link: &Link, fragment: &str, target: &Doc, target_file: Option<&str>) -> Option<Diagnostic> {
+pub fn check(
+    page: &Page,
+    link: &Link,
+    fragment: &str,
+    target: &Doc,
+    target_file: Option<&str>,
+) -> Option<Diagnostic> {
     if fragment.is_empty() || target.anchors.contains(fragment) {
         return None;
     }
@@ -51,10 +57,16 @@ fn suggest(fragment: &str, target: &Doc) -> Option<String> {
     }
     if let Some(bare) = fragment.strip_prefix("id-") {
         if target.anchors.contains(bare) {
-            return Some(format!("this page's heading id has no `id-` prefix: use `#{bare}`"));
+            return Some(format!(
+                "this page's heading id has no `id-` prefix: use `#{bare}`"
+            ));
         }
     }
-    if let Some(a) = target.anchors.iter().find(|a| a.to_lowercase() == fragment.to_lowercase()) {
+    if let Some(a) = target
+        .anchors
+        .iter()
+        .find(|a| a.to_lowercase() == fragment.to_lowercase())
+    {
         return Some(format!("anchors are case-sensitive: use `#{a}`"));
     }
     // Anchors are a BTreeSet, so ties resolve to the alphabetically first one.
@@ -67,7 +79,11 @@ fn suggest(fragment: &str, target: &Doc) -> Option<String> {
     // At most a third of the characters differ, or the fragment is part of the anchor (a shortened heading).
     let close = distance * 3 <= longest || (fragment.len() >= 4 && best.contains(fragment));
     // Prefer the id GitBook writes today over an older alternative form of the same heading.
-    let best = target.headings.iter().find(|h| h.alt_ids.iter().any(|a| a == best)).map_or(best, |h| &h.id);
+    let best = target
+        .headings
+        .iter()
+        .find(|h| h.alt_ids.iter().any(|a| a == best))
+        .map_or(best, |h| &h.id);
     close.then(|| format!("did you mean `#{best}`?"))
 }
 
@@ -79,13 +95,29 @@ mod tests {
     use crate::resolve::Target;
 
     fn doc(anchors: &[&str]) -> Doc {
-        Doc { anchors: anchors.iter().map(|s| s.to_string()).collect(), ..Default::default() }
+        Doc {
+            anchors: anchors.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     fn run(fragment: &str, anchors: &[&str]) -> Option<Diagnostic> {
         let site = site();
-        let link = link(INTRO, LinkKind::Link, "guide.md#setup", Target::SamePage { fragment: fragment.into() });
-        check(&site.pages[1], &link, fragment, &doc(anchors), Some("consent/spec/guide.md"))
+        let link = link(
+            INTRO,
+            LinkKind::Link,
+            "guide.md#setup",
+            Target::SamePage {
+                fragment: fragment.into(),
+            },
+        );
+        check(
+            &site.pages[1],
+            &link,
+            fragment,
+            &doc(anchors),
+            Some("consent/spec/guide.md"),
+        )
     }
 
     #[test]
@@ -98,14 +130,23 @@ mod tests {
     #[test]
     fn fragments_are_case_sensitive_and_suggest_the_right_case() {
         let d = run("Setup", &["setup"]).unwrap();
-        assert_eq!(d.message, "`#Setup` matches no heading or id on `consent/spec/guide.md`");
-        assert_eq!(d.suggestion.as_deref(), Some("anchors are case-sensitive: use `#setup`"));
+        assert_eq!(
+            d.message,
+            "`#Setup` matches no heading or id on `consent/spec/guide.md`"
+        );
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("anchors are case-sensitive: use `#setup`")
+        );
     }
 
     #[test]
     fn suggests_adding_gitbooks_id_prefix() {
         let d = run("4.15-bulk-payment", &["id-4.15-bulk-payment", "intro"]).unwrap();
-        assert!(d.suggestion.unwrap().contains("use `#id-4.15-bulk-payment`"));
+        assert!(d
+            .suggestion
+            .unwrap()
+            .contains("use `#id-4.15-bulk-payment`"));
     }
 
     #[test]
@@ -117,7 +158,10 @@ mod tests {
     #[test]
     fn suggests_the_closest_anchor_by_edit_distance() {
         let d = run("authentification", &["authentication", "overview", "zebra"]).unwrap();
-        assert_eq!(d.suggestion.as_deref(), Some("did you mean `#authentication`?"));
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("did you mean `#authentication`?")
+        );
     }
 
     #[test]
@@ -131,13 +175,26 @@ mod tests {
             span: 0..0,
         });
         let site = site();
-        let link = link(INTRO, LinkKind::Link, "guide.md#setup", Target::SamePage { fragment: "setup".into() });
+        let link = link(
+            INTRO,
+            LinkKind::Link,
+            "guide.md#setup",
+            Target::SamePage {
+                fragment: "setup".into(),
+            },
+        );
         let d = check(&site.pages[1], &link, "setup", &target, None).unwrap();
-        assert_eq!(d.suggestion.as_deref(), Some("did you mean `#id-4.1-setup`?"));
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("did you mean `#id-4.1-setup`?")
+        );
     }
 
     #[test]
     fn no_suggestion_when_nothing_is_close() {
-        assert_eq!(run("payments", &["overview", "zebra"]).unwrap().suggestion, None);
+        assert_eq!(
+            run("payments", &["overview", "zebra"]).unwrap().suggestion,
+            None
+        );
     }
 }

@@ -12,11 +12,17 @@ pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic 
     let message = if link.dest.trim_start_matches("./") == path || path.is_empty() {
         format!("link to `{}`, which does not exist", link.dest)
     } else {
-        format!("link to `{}`, which does not exist (looked for `{path}`)", link.dest)
+        format!(
+            "link to `{}`, which does not exist (looked for `{path}`)",
+            link.dest
+        )
     };
     let d = Diagnostic::new(Rule::BrokenLink, &page.file, link.span.clone(), message);
     match same_name_page(site, page, path) {
-        Some(other) => d.with_suggestion(format!("a page with that name exists: `{}`", rel_path(&page.file, other))),
+        Some(other) => d.with_suggestion(format!(
+            "a page with that name exists: `{}`",
+            rel_path(&page.file, other)
+        )),
         None => d,
     }
 }
@@ -27,7 +33,10 @@ pub fn gitbook_lost(page: &Page, link: &Link) -> Diagnostic {
         Rule::BrokenLink,
         &page.file,
         link.span.clone(),
-        format!("`{}` is GitBook's marker for a link whose target page was moved or deleted", link.dest),
+        format!(
+            "`{}` is GitBook's marker for a link whose target page was moved or deleted",
+            link.dest
+        ),
     )
     .with_suggestion("point the link at the page's current path")
 }
@@ -42,7 +51,13 @@ fn same_name_page<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str
     site.pages
         .iter()
         .filter(|p| file_name(&p.file) == name && p.file != page.file)
-        .map(|p| (p.book != page.book, rel_path(&page.file, &p.file).len(), p.file.as_str()))
+        .map(|p| {
+            (
+                p.book != page.book,
+                rel_path(&page.file, &p.file).len(),
+                p.file.as_str(),
+            )
+        })
         .min()
         .map(|(_, _, f)| f)
 }
@@ -57,11 +72,26 @@ mod tests {
     #[test]
     fn suggests_a_page_with_the_same_name_elsewhere_in_the_book() {
         let site = site();
-        let link = link(INTRO, LinkKind::Link, "gone.md", Target::Missing { path: "x/guide.md".into(), fragment: None });
+        let link = link(
+            INTRO,
+            LinkKind::Link,
+            "gone.md",
+            Target::Missing {
+                path: "x/guide.md".into(),
+                fragment: None,
+            },
+        );
         let d = missing(&site, &site.pages[1], &link, "consent/spec/old/guide.md");
         assert_eq!(d.rule, Rule::BrokenLink);
-        assert!(d.message.contains("`gone.md`") && d.message.contains("consent/spec/old/guide.md"), "{}", d.message);
-        assert_eq!(d.suggestion.as_deref(), Some("a page with that name exists: `guide.md`"));
+        assert!(
+            d.message.contains("`gone.md`") && d.message.contains("consent/spec/old/guide.md"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("a page with that name exists: `guide.md`")
+        );
     }
 
     #[test]

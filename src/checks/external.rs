@@ -79,12 +79,21 @@ enum Outcome {
 impl Outcome {
     /// Worth caching: the same answer is expected next time.
     fn is_stable(&self) -> bool {
-        matches!(self, Outcome::Ok { .. } | Outcome::Broken { status: 400..=499 } | Outcome::HostNotFound)
+        matches!(
+            self,
+            Outcome::Ok { .. } | Outcome::Broken { status: 400..=499 } | Outcome::HostNotFound
+        )
     }
 
     /// Worth asking again after a pause.
     fn is_transient(&self) -> bool {
-        matches!(self, Outcome::RateLimited | Outcome::Timeout | Outcome::Failed { .. } | Outcome::Broken { status: 500..=599 })
+        matches!(
+            self,
+            Outcome::RateLimited
+                | Outcome::Timeout
+                | Outcome::Failed { .. }
+                | Outcome::Broken { status: 500..=599 }
+        )
     }
 }
 
@@ -101,11 +110,17 @@ struct CacheEntry {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 fn load_cache(path: &Path) -> Cache {
-    std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default()
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
 }
 
 /// Writes the cache through a temporary file so a crash never leaves half a file.
@@ -114,7 +129,9 @@ fn save_cache(dir: &Path, cache: &Cache) {
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let Ok(text) = serde_json::to_string_pretty(cache) else { return };
+    let Ok(text) = serde_json::to_string_pretty(cache) else {
+        return;
+    };
     let tmp = dir.join(format!("{CACHE_FILE}.{}.tmp", std::process::id()));
     if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, dir.join(CACHE_FILE)).is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -130,20 +147,30 @@ fn request_url(url: &str) -> &str {
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    authority.rsplit('@').next().unwrap_or(authority).to_ascii_lowercase()
+    authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .to_ascii_lowercase()
 }
 
 /// Checks http(s) `urls` given as (URL, root-relative file, byte span of the
 /// link). One finding per failing occurrence, sorted by file and span.
 /// Non-http(s) URLs are ignored.
-pub fn check_external(urls: Vec<(String, String, Range<usize>)>, cache_dir: &Path, opts: &ExternalOptions) -> Vec<Diagnostic> {
+pub fn check_external(
+    urls: Vec<(String, String, Range<usize>)>,
+    cache_dir: &Path,
+    opts: &ExternalOptions,
+) -> Vec<Diagnostic> {
     let mut uses: BTreeMap<String, Vec<(String, String, Range<usize>)>> = BTreeMap::new();
     for (url, file, span) in urls {
         let lower = url.to_ascii_lowercase();
         if !(lower.starts_with("http://") || lower.starts_with("https://")) {
             continue;
         }
-        uses.entry(request_url(&url).to_string()).or_default().push((url, file, span));
+        uses.entry(request_url(&url).to_string())
+            .or_default()
+            .push((url, file, span));
     }
 
     let cache_path = cache_dir.join(CACHE_FILE);
@@ -163,18 +190,28 @@ pub fn check_external(urls: Vec<(String, String, Range<usize>)>, cache_dir: &Pat
 
     for (url, outcome) in run_pool(todo, opts) {
         if outcome.is_stable() {
-            cache.entries.insert(url.clone(), CacheEntry { checked: now, outcome: outcome.clone() });
+            cache.entries.insert(
+                url.clone(),
+                CacheEntry {
+                    checked: now,
+                    outcome: outcome.clone(),
+                },
+            );
         } else {
             cache.entries.remove(&url);
         }
         outcomes.insert(url, outcome);
     }
-    cache.entries.retain(|_, e| now.saturating_sub(e.checked) < ttl);
+    cache
+        .entries
+        .retain(|_, e| now.saturating_sub(e.checked) < ttl);
     save_cache(cache_dir, &cache);
 
     let mut out = Vec::new();
     for (key, occurrences) in &uses {
-        let Some(outcome) = outcomes.get(key) else { continue };
+        let Some(outcome) = outcomes.get(key) else {
+            continue;
+        };
         for (url, file, span) in occurrences {
             if let Some(d) = finding(outcome, url, file, span.clone()) {
                 out.push(d);
@@ -189,13 +226,23 @@ pub fn check_external(urls: Vec<(String, String, Range<usize>)>, cache_dir: &Pat
 fn finding(outcome: &Outcome, url: &str, file: &str, span: Range<usize>) -> Option<Diagnostic> {
     let (message, severity) = match outcome {
         Outcome::Ok { .. } => return None,
-        Outcome::Broken { status } => (format!("`{url}` answered HTTP {status} {}", reason(*status)), Severity::Error),
+        Outcome::Broken { status } => (
+            format!("`{url}` answered HTTP {status} {}", reason(*status)),
+            Severity::Error,
+        ),
         Outcome::HostNotFound => (format!("`{url}`: host not found"), Severity::Error),
-        Outcome::RateLimited => {
-            (format!("could not check `{url}`: the server answered 429 Too Many Requests"), Severity::Warning)
-        }
-        Outcome::Timeout => (format!("could not check `{url}`: no answer in time"), Severity::Warning),
-        Outcome::Failed { reason } => (format!("could not check `{url}`: {reason}"), Severity::Warning),
+        Outcome::RateLimited => (
+            format!("could not check `{url}`: the server answered 429 Too Many Requests"),
+            Severity::Warning,
+        ),
+        Outcome::Timeout => (
+            format!("could not check `{url}`: no answer in time"),
+            Severity::Warning,
+        ),
+        Outcome::Failed { reason } => (
+            format!("could not check `{url}`: {reason}"),
+            Severity::Warning,
+        ),
     };
     let mut d = Diagnostic::new(Rule::BrokenLink, file, span, message);
     d.severity = severity;
@@ -233,14 +280,21 @@ fn run_pool(urls: Vec<String>, opts: &ExternalOptions) -> Vec<(String, Outcome)>
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(opts.timeout))
         .http_status_as_error(false)
-        .user_agent(concat!("specsite/", env!("CARGO_PKG_VERSION"), " (link checker)"))
+        .user_agent(concat!(
+            "specsite/",
+            env!("CARGO_PKG_VERSION"),
+            " (link checker)"
+        ))
         .build()
         .into();
     let threads = opts.threads.clamp(1, urls.len());
     let per_host = opts.per_host.max(1);
     let mut queue = urls;
     queue.reverse(); // pop() takes from the end: keep the sorted order
-    let state = Mutex::new(Pool { queue, active: HashMap::new() });
+    let state = Mutex::new(Pool {
+        queue,
+        active: HashMap::new(),
+    });
     let wake = Condvar::new();
     let results = Mutex::new(Vec::new());
     std::thread::scope(|s| {
@@ -252,7 +306,9 @@ fn run_pool(urls: Vec<String>, opts: &ExternalOptions) -> Vec<(String, Outcome)>
                         if st.queue.is_empty() {
                             return;
                         }
-                        let free = st.queue.iter().rposition(|u| st.active.get(&host_of(u)).copied().unwrap_or(0) < per_host);
+                        let free = st.queue.iter().rposition(|u| {
+                            st.active.get(&host_of(u)).copied().unwrap_or(0) < per_host
+                        });
                         if let Some(i) = free {
                             let url = st.queue.remove(i);
                             let host = host_of(&url);
@@ -304,12 +360,16 @@ fn check_url(agent: &ureq::Agent, url: &str, opts: &ExternalOptions) -> Outcome 
 fn ask(agent: &ureq::Agent, url: &str) -> (Outcome, Option<Duration>) {
     let head = classify(agent.head(url).call());
     match head.0 {
-        Outcome::Ok { .. } | Outcome::RateLimited | Outcome::Timeout | Outcome::HostNotFound => head,
+        Outcome::Ok { .. } | Outcome::RateLimited | Outcome::Timeout | Outcome::HostNotFound => {
+            head
+        }
         _ => classify(agent.get(url).call()),
     }
 }
 
-fn classify(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (Outcome, Option<Duration>) {
+fn classify(
+    result: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> (Outcome, Option<Duration>) {
     match result {
         Ok(resp) => {
             let status = resp.status().as_u16();
@@ -327,10 +387,17 @@ fn classify(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> (O
             (outcome, retry_after)
         }
         Err(ureq::Error::Timeout(_)) => (Outcome::Timeout, None),
-        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => (Outcome::Timeout, None),
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+            (Outcome::Timeout, None)
+        }
         Err(ureq::Error::HostNotFound) => (Outcome::HostNotFound, None),
         Err(ureq::Error::StatusCode(status)) => (Outcome::Broken { status }, None),
-        Err(e) => (Outcome::Failed { reason: e.to_string() }, None),
+        Err(e) => (
+            Outcome::Failed {
+                reason: e.to_string(),
+            },
+            None,
+        ),
     }
 }
 
@@ -419,30 +486,56 @@ mod tests {
     fn statuses_become_errors_warnings_or_nothing() {
         let (base, _) = serve();
         let cache = tempfile::tempdir().unwrap();
-        let urls = ["/ok", "/missing", "/limited", "/slow", "/no-head#frag", "/flaky"]
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (format!("{base}{p}"), "a.md".to_string(), i * 10..i * 10 + 5))
-            .collect();
+        let urls = [
+            "/ok",
+            "/missing",
+            "/limited",
+            "/slow",
+            "/no-head#frag",
+            "/flaky",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("{base}{p}"), "a.md".to_string(), i * 10..i * 10 + 5))
+        .collect();
         let diags = check_external(urls, cache.path(), &opts());
-        let got: Vec<(usize, Severity, String)> =
-            diags.iter().map(|d| (d.span.start, d.severity, d.message.replace(&base, ""))).collect();
+        let got: Vec<(usize, Severity, String)> = diags
+            .iter()
+            .map(|d| (d.span.start, d.severity, d.message.replace(&base, "")))
+            .collect();
         assert_eq!(
             got,
             [
-                (10, Severity::Error, "`/missing` answered HTTP 404 Not Found".to_string()),
-                (20, Severity::Warning, "could not check `/limited`: the server answered 429 Too Many Requests".into()),
-                (30, Severity::Warning, "could not check `/slow`: no answer in time".into()),
+                (
+                    10,
+                    Severity::Error,
+                    "`/missing` answered HTTP 404 Not Found".to_string()
+                ),
+                (
+                    20,
+                    Severity::Warning,
+                    "could not check `/limited`: the server answered 429 Too Many Requests".into()
+                ),
+                (
+                    30,
+                    Severity::Warning,
+                    "could not check `/slow`: no answer in time".into()
+                ),
             ]
         );
-        assert!(diags.iter().all(|d| d.rule == Rule::BrokenLink && d.file == "a.md"));
+        assert!(diags
+            .iter()
+            .all(|d| d.rule == Rule::BrokenLink && d.file == "a.md"));
     }
 
     #[test]
     fn rate_limited_urls_are_retried_before_giving_up() {
         let (base, stats) = serve();
         let cache = tempfile::tempdir().unwrap();
-        let o = ExternalOptions { retries: 2, ..opts() };
+        let o = ExternalOptions {
+            retries: 2,
+            ..opts()
+        };
         check_external(one(format!("{base}/limited")), cache.path(), &o);
         // HEAD answered 429 each time: three attempts, no GET.
         assert_eq!(hits(&stats, "/limited"), 3);
@@ -452,14 +545,25 @@ mod tests {
     fn cached_answers_are_not_asked_again_until_they_expire() {
         let (base, stats) = serve();
         let cache = tempfile::tempdir().unwrap();
-        let urls = || vec![(format!("{base}/ok"), "a.md".into(), 0..1), (format!("{base}/missing"), "a.md".into(), 2..3)];
+        let urls = || {
+            vec![
+                (format!("{base}/ok"), "a.md".into(), 0..1),
+                (format!("{base}/missing"), "a.md".into(), 2..3),
+            ]
+        };
         let first = check_external(urls(), cache.path(), &opts());
         let (ok, missing) = (hits(&stats, "/ok"), hits(&stats, "/missing"));
         let second = check_external(urls(), cache.path(), &opts());
         assert_eq!(first, second);
-        assert_eq!((hits(&stats, "/ok"), hits(&stats, "/missing")), (ok, missing));
+        assert_eq!(
+            (hits(&stats, "/ok"), hits(&stats, "/missing")),
+            (ok, missing)
+        );
         assert!(cache.path().join(CACHE_FILE).exists());
-        let expired = ExternalOptions { cache_ttl: Duration::ZERO, ..opts() };
+        let expired = ExternalOptions {
+            cache_ttl: Duration::ZERO,
+            ..opts()
+        };
         check_external(urls(), cache.path(), &expired);
         assert!(hits(&stats, "/ok") > ok);
     }
@@ -468,7 +572,10 @@ mod tests {
     fn transient_answers_are_not_cached() {
         let (base, stats) = serve();
         let cache = tempfile::tempdir().unwrap();
-        let o = ExternalOptions { retries: 0, ..opts() };
+        let o = ExternalOptions {
+            retries: 0,
+            ..opts()
+        };
         check_external(one(format!("{base}/limited")), cache.path(), &o);
         check_external(one(format!("{base}/limited")), cache.path(), &o);
         assert_eq!(hits(&stats, "/limited"), 2);
@@ -484,7 +591,11 @@ mod tests {
             urls.push((format!("{base}/busy{i}#a"), "a.md".to_string(), 0..1));
             urls.push((format!("{base}/busy{i}#b"), "b.md".to_string(), 0..1));
         }
-        let o = ExternalOptions { threads: 6, per_host: 2, ..opts() };
+        let o = ExternalOptions {
+            threads: 6,
+            per_host: 2,
+            ..opts()
+        };
         assert!(check_external(urls, cache.path(), &o).is_empty());
         for i in 0..8 {
             assert_eq!(hits(&stats, &format!("/busy{i}")), 1);
@@ -495,9 +606,16 @@ mod tests {
     #[test]
     fn unreachable_port_is_a_warning_not_an_error() {
         // Bind then drop a listener: nothing listens on that port any more.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let cache = tempfile::tempdir().unwrap();
-        let o = ExternalOptions { retries: 0, ..opts() };
+        let o = ExternalOptions {
+            retries: 0,
+            ..opts()
+        };
         let diags = check_external(one(format!("http://127.0.0.1:{port}/x")), cache.path(), &o);
         assert_eq!(diags.len(), 1);
         assert_eq!(diags[0].severity, Severity::Warning);
@@ -506,13 +624,23 @@ mod tests {
     #[test]
     fn other_schemes_are_ignored() {
         let cache = tempfile::tempdir().unwrap();
-        assert!(check_external(one("ftp://example.org/x".into()), cache.path(), &opts()).is_empty());
-        assert!(!cache.path().join(CACHE_FILE).exists() || load_cache(&cache.path().join(CACHE_FILE)).entries.is_empty());
+        assert!(
+            check_external(one("ftp://example.org/x".into()), cache.path(), &opts()).is_empty()
+        );
+        assert!(
+            !cache.path().join(CACHE_FILE).exists()
+                || load_cache(&cache.path().join(CACHE_FILE))
+                    .entries
+                    .is_empty()
+        );
     }
 
     #[test]
     fn host_ignores_credentials_and_case() {
-        assert_eq!(host_of("https://u:p@Example.org:8080/a?b"), "example.org:8080");
+        assert_eq!(
+            host_of("https://u:p@Example.org:8080/a?b"),
+            "example.org:8080"
+        );
         assert_eq!(request_url("http://x/a#b"), "http://x/a");
     }
 }

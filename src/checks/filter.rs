@@ -16,28 +16,49 @@ use std::path::{Component, Path, PathBuf};
 /// Keeps the findings in `keep_files` (root-relative, `/` separators) plus
 /// those on links that point at one of them. Site-wide findings (no file)
 /// are kept: they cannot be attributed to any file.
-pub fn filter_report(diags: Vec<Diagnostic>, keep_files: &BTreeSet<String>, site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
+pub fn filter_report(
+    diags: Vec<Diagnostic>,
+    keep_files: &BTreeSet<String>,
+    site: &Site,
+    docs: &[Doc],
+) -> Vec<Diagnostic> {
     diags
         .into_iter()
-        .filter(|d| d.file.is_empty() || keep_files.contains(&d.file) || targets_kept_file(d, keep_files, site, docs))
+        .filter(|d| {
+            d.file.is_empty()
+                || keep_files.contains(&d.file)
+                || targets_kept_file(d, keep_files, site, docs)
+        })
         .collect()
 }
 
 /// Whether `d` sits on a link (same file, same span) whose target is a kept file.
 fn targets_kept_file(d: &Diagnostic, keep: &BTreeSet<String>, site: &Site, docs: &[Doc]) -> bool {
-    let Some(&page) = site.page_by_file.get(&d.file) else { return false };
-    let Some(doc) = docs.get(page) else { return false };
-    doc.links.iter().filter(|l| l.span == d.span).any(|l| match &l.target {
-        Target::Page { page, .. } => site.pages.get(*page).is_some_and(|p| keep.contains(&p.file)),
-        Target::Asset { file } => keep.contains(file),
-        Target::Missing { path, .. } => keep.contains(path),
-        _ => false,
-    })
+    let Some(&page) = site.page_by_file.get(&d.file) else {
+        return false;
+    };
+    let Some(doc) = docs.get(page) else {
+        return false;
+    };
+    doc.links
+        .iter()
+        .filter(|l| l.span == d.span)
+        .any(|l| match &l.target {
+            Target::Page { page, .. } => site
+                .pages
+                .get(*page)
+                .is_some_and(|p| keep.contains(&p.file)),
+            Target::Asset { file } => keep.contains(file),
+            Target::Missing { path, .. } => keep.contains(path),
+            _ => false,
+        })
 }
 
 /// 1 when any finding is an error (or a warning, with `deny_warnings`), else 0.
 pub fn exit_code(diags: &[Diagnostic], deny_warnings: bool) -> i32 {
-    let fails = |d: &Diagnostic| d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning);
+    let fails = |d: &Diagnostic| {
+        d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
+    };
     i32::from(diags.iter().any(fails))
 }
 
@@ -59,7 +80,10 @@ pub fn root_relative(root: &Path, cwd: &Path, file: &Path) -> Option<String> {
         _ => (abs, root),
     };
     let rel = abs.strip_prefix(&root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
@@ -80,8 +104,8 @@ fn normalize(p: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    use super::super::links::testsite::*;
     use super::super::links::check_links;
+    use super::super::links::testsite::*;
     use super::*;
     use crate::diag::Rule;
 
@@ -98,14 +122,22 @@ mod tests {
         let got: Vec<(&str, Rule)> = kept.iter().map(|d| (d.file.as_str(), d.rule)).collect();
         assert_eq!(
             got,
-            [("consent/spec/guide.md", Rule::BrokenAnchor), ("consent/spec/intro.md", Rule::BrokenAnchor)]
+            [
+                ("consent/spec/guide.md", Rule::BrokenAnchor),
+                ("consent/spec/intro.md", Rule::BrokenAnchor)
+            ]
         );
     }
 
     #[test]
     fn a_deleted_file_keeps_the_links_that_pointed_to_it() {
         let (site, docs) = (site(), docs());
-        let kept = filter_report(check_links(&site, &docs), &set(&["consent/spec/gone.md"]), &site, &docs);
+        let kept = filter_report(
+            check_links(&site, &docs),
+            &set(&["consent/spec/gone.md"]),
+            &site,
+            &docs,
+        );
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].rule, Rule::BrokenLink);
     }
@@ -114,7 +146,12 @@ mod tests {
     fn empty_set_keeps_only_site_wide_findings() {
         let (site, docs) = (site(), docs());
         let mut all = check_links(&site, &docs);
-        all.push(Diagnostic::new(Rule::OutputCollision, "", 0..0, "two things at one path"));
+        all.push(Diagnostic::new(
+            Rule::OutputCollision,
+            "",
+            0..0,
+            "two things at one path",
+        ));
         let kept = filter_report(all, &BTreeSet::new(), &site, &docs);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].rule, Rule::OutputCollision);
@@ -140,10 +177,22 @@ mod tests {
         let root = dir.path().join("site");
         std::fs::create_dir_all(root.join("book")).unwrap();
         std::fs::write(root.join("book/a.md"), "x").unwrap();
-        assert_eq!(root_relative(Path::new("site"), dir.path(), Path::new("site/book/a.md")).as_deref(), Some("book/a.md"));
-        assert_eq!(root_relative(&root, dir.path(), Path::new("./site/book/../book/a.md")).as_deref(), Some("book/a.md"));
+        assert_eq!(
+            root_relative(Path::new("site"), dir.path(), Path::new("site/book/a.md")).as_deref(),
+            Some("book/a.md")
+        );
+        assert_eq!(
+            root_relative(&root, dir.path(), Path::new("./site/book/../book/a.md")).as_deref(),
+            Some("book/a.md")
+        );
         // A deleted file still maps.
-        assert_eq!(root_relative(&root, dir.path(), Path::new("site/book/gone.md")).as_deref(), Some("book/gone.md"));
-        assert_eq!(root_relative(&root, dir.path(), Path::new("elsewhere.md")), None);
+        assert_eq!(
+            root_relative(&root, dir.path(), Path::new("site/book/gone.md")).as_deref(),
+            Some("book/gone.md")
+        );
+        assert_eq!(
+            root_relative(&root, dir.path(), Path::new("elsewhere.md")),
+            None
+        );
     }
 }

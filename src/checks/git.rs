@@ -18,14 +18,21 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
         .output()
         .with_context(|| format!("cannot run git in {}", root.display()))?;
     if !out.status.success() {
-        bail!("git {} failed in {}: {}", args.join(" "), root.display(), String::from_utf8_lossy(&out.stderr).trim());
+        bail!(
+            "git {} failed in {}: {}",
+            args.join(" "),
+            root.display(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
     }
     Ok(out.stdout)
 }
 
 /// NUL-separated git output → paths.
 fn split_z(out: &[u8]) -> impl Iterator<Item = String> + '_ {
-    out.split(|b| *b == 0).filter(|p| !p.is_empty()).map(|p| String::from_utf8_lossy(p).into_owned())
+    out.split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
 }
 
 /// Files under `root` changed since `rev`, as root-relative paths with `/`
@@ -36,12 +43,34 @@ fn split_z(out: &[u8]) -> impl Iterator<Item = String> + '_ {
 pub fn changed_files(root: &Path, rev: &str) -> Result<BTreeSet<String>> {
     // Check the revision first, for a clear error instead of diff's usage text.
     let commit = format!("{rev}^{{commit}}");
-    git(root, &["rev-parse", "--verify", "--quiet", &commit]).with_context(|| format!("unknown revision `{rev}`"))?;
+    git(root, &["rev-parse", "--verify", "--quiet", &commit])
+        .with_context(|| format!("unknown revision `{rev}`"))?;
     let mut files = BTreeSet::new();
     // `--relative` makes paths relative to `root` and leaves out files outside it.
-    let diff = git(root, &["diff", "--name-only", "--no-renames", "--relative", "-z", rev, "--"])?;
+    let diff = git(
+        root,
+        &[
+            "diff",
+            "--name-only",
+            "--no-renames",
+            "--relative",
+            "-z",
+            rev,
+            "--",
+        ],
+    )?;
     files.extend(split_z(&diff));
-    let untracked = git(root, &["ls-files", "--others", "--exclude-standard", "-z", "--", "."])?;
+    let untracked = git(
+        root,
+        &[
+            "ls-files",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--",
+            ".",
+        ],
+    )?;
     files.extend(split_z(&untracked));
     Ok(files)
 }
@@ -51,7 +80,12 @@ pub fn changed_files(root: &Path, rev: &str) -> Result<BTreeSet<String>> {
 /// `None` outside a git repository.
 pub fn git_prefix(root: &Path) -> Option<String> {
     let out = git(root, &["rev-parse", "--show-prefix"]).ok()?;
-    Some(String::from_utf8_lossy(&out).trim().trim_end_matches('/').to_string())
+    Some(
+        String::from_utf8_lossy(&out)
+            .trim()
+            .trim_end_matches('/')
+            .to_string(),
+    )
 }
 
 #[cfg(test)]
@@ -63,11 +97,22 @@ mod tests {
         let ok = Command::new("git")
             .arg("-C")
             .arg(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.org",
+                "-c",
+                "commit.gpgsign=false",
+            ])
             .args(args)
             .output()
             .unwrap();
-        assert!(ok.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&ok.stderr));
+        assert!(
+            ok.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
     }
 
     /// A repository with the site in `site/`: a.md, b.md, c.md, outside.md at the top.
@@ -76,7 +121,13 @@ mod tests {
         let d = dir.path();
         run(d, &["init", "-q", "-b", "main"]);
         fs::create_dir_all(d.join("site/sub dir")).unwrap();
-        for f in ["site/a.md", "site/b.md", "site/c.md", "site/sub dir/é.md", "outside.md"] {
+        for f in [
+            "site/a.md",
+            "site/b.md",
+            "site/c.md",
+            "site/sub dir/é.md",
+            "outside.md",
+        ] {
             fs::write(d.join(f), "x\n").unwrap();
         }
         fs::write(d.join(".gitignore"), "ignored.md\n").unwrap();
@@ -100,8 +151,10 @@ mod tests {
         fs::write(d.join("site/ignored.md"), "ignored\n").unwrap();
         fs::write(d.join("outside.md"), "outside the root\n").unwrap();
         let got = changed_files(&d.join("site"), "base").unwrap();
-        let want: BTreeSet<String> =
-            ["a.md", "b.md", "c.md", "new.md", "sub dir/é.md"].iter().map(|s| s.to_string()).collect();
+        let want: BTreeSet<String> = ["a.md", "b.md", "c.md", "new.md", "sub dir/é.md"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         assert_eq!(got, want);
     }
 
@@ -118,7 +171,10 @@ mod tests {
         run(d, &["mv", "site/a.md", "site/renamed.md"]);
         run(d, &["commit", "-q", "-m", "rename"]);
         let got = changed_files(&d.join("site"), "base").unwrap();
-        assert!(got.contains("a.md") && got.contains("renamed.md"), "{got:?}");
+        assert!(
+            got.contains("a.md") && got.contains("renamed.md"),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -131,7 +187,10 @@ mod tests {
     #[test]
     fn prefix_is_the_root_inside_the_repository() {
         let dir = repo();
-        assert_eq!(git_prefix(&dir.path().join("site/sub dir")).as_deref(), Some("site/sub dir"));
+        assert_eq!(
+            git_prefix(&dir.path().join("site/sub dir")).as_deref(),
+            Some("site/sub dir")
+        );
         assert_eq!(git_prefix(dir.path()).as_deref(), Some(""));
         let outside = tempfile::tempdir().unwrap();
         assert_eq!(git_prefix(outside.path()), None);

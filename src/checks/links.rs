@@ -29,7 +29,13 @@ pub fn check_links(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
 }
 
 /// The finding for one link, if it has one.
-fn check_link(site: &Site, docs: &[Doc], page: &Page, doc: &Doc, link: &Link) -> Option<Diagnostic> {
+fn check_link(
+    site: &Site,
+    docs: &[Doc],
+    page: &Page,
+    doc: &Doc,
+    link: &Link,
+) -> Option<Diagnostic> {
     match &link.target {
         Target::Missing { path, .. } => {
             if link.kind == LinkKind::Link || is_page_path(path) {
@@ -40,11 +46,20 @@ fn check_link(site: &Site, docs: &[Doc], page: &Page, doc: &Doc, link: &Link) ->
         }
         Target::GitbookBroken => Some(broken_link::gitbook_lost(page, link)),
         Target::OutsideRoot => Some(path_outside_root::outside(page, link)),
-        Target::Page { page: target, fragment: Some(fragment) } => {
+        Target::Page {
+            page: target,
+            fragment: Some(fragment),
+        } => {
             let target_doc = docs.get(*target)?;
             let target_page = site.pages.get(*target)?;
             let same = std::ptr::eq(target_page, page);
-            broken_anchor::check(page, link, fragment, target_doc, (!same).then_some(target_page.file.as_str()))
+            broken_anchor::check(
+                page,
+                link,
+                fragment,
+                target_doc,
+                (!same).then_some(target_page.file.as_str()),
+            )
         }
         Target::SamePage { fragment } => broken_anchor::check(page, link, fragment, doc, None),
         Target::Page { fragment: None, .. }
@@ -67,7 +82,11 @@ pub(crate) fn rel_path(from: &str, to: &str) -> String {
     let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
     let from_dir = &from_dir[..from_dir.len().saturating_sub(1)];
     let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let common = from_dir
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
     let common = common.min(to_parts.len().saturating_sub(1));
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     parts.extend(&to_parts[common..]);
@@ -87,7 +106,8 @@ pub(crate) mod testsite {
     use crate::resolve::Target;
     use std::sync::Arc;
 
-    pub const INTRO: &str = "# Intro\n\nSee [a](gone.md) and [b](guide.md#setup).\n![d](img/logo.png)\n";
+    pub const INTRO: &str =
+        "# Intro\n\nSee [a](gone.md) and [b](guide.md#setup).\n![d](img/logo.png)\n";
     pub const GUIDE: &str = "# Guide\n\n## 4.1 Setup\n\n[top](#guid)\n";
 
     fn page(file: &str, path: &str, text: &str) -> Page {
@@ -109,7 +129,12 @@ pub(crate) mod testsite {
     /// A link whose span is the first occurrence of `dest` in `text`.
     pub fn link(text: &str, kind: LinkKind, dest: &str, target: Target) -> Link {
         let start = text.find(dest).expect("dest in text");
-        Link { kind, dest: dest.into(), span: start..start + dest.len(), target }
+        Link {
+            kind,
+            dest: dest.into(),
+            span: start..start + dest.len(),
+            target,
+        }
     }
 
     pub fn site() -> Site {
@@ -121,8 +146,10 @@ pub(crate) mod testsite {
             url_prefixes: vec!["consent".into()],
             ..Default::default()
         });
-        site.pages.push(page("consent/spec/guide.md", "guide.md", GUIDE));
-        site.pages.push(page("consent/spec/intro.md", "intro.md", INTRO));
+        site.pages
+            .push(page("consent/spec/guide.md", "guide.md", GUIDE));
+        site.pages
+            .push(page("consent/spec/intro.md", "intro.md", INTRO));
         site.page_by_file.insert("consent/spec/guide.md".into(), 0);
         site.page_by_file.insert("consent/spec/intro.md".into(), 1);
         site.assets = vec![
@@ -138,8 +165,18 @@ pub(crate) mod testsite {
     /// Docs for [`site`]: the guide's heading has GitBook's two anchor forms.
     pub fn docs() -> Vec<Doc> {
         let guide = Doc {
-            anchors: ["guide", "id-4.1-setup", "4.1-setup"].iter().map(|s| s.to_string()).collect(),
-            links: vec![link(GUIDE, LinkKind::Link, "#guid", Target::SamePage { fragment: "guid".into() })],
+            anchors: ["guide", "id-4.1-setup", "4.1-setup"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            links: vec![link(
+                GUIDE,
+                LinkKind::Link,
+                "#guid",
+                Target::SamePage {
+                    fragment: "guid".into(),
+                },
+            )],
             ..Default::default()
         };
         let intro = Doc {
@@ -149,13 +186,29 @@ pub(crate) mod testsite {
                     INTRO,
                     LinkKind::Link,
                     "gone.md",
-                    Target::Missing { path: "consent/spec/gone.md".into(), fragment: None },
+                    Target::Missing {
+                        path: "consent/spec/gone.md".into(),
+                        fragment: None,
+                    },
                 ),
-                link(INTRO, LinkKind::Link, "guide.md#setup", Target::Page { page: 0, fragment: Some("setup".into()) }),
-                link(INTRO, LinkKind::Image, "img/logo.png", Target::Missing {
-                    path: "consent/spec/img/logo.png".into(),
-                    fragment: None,
-                }),
+                link(
+                    INTRO,
+                    LinkKind::Link,
+                    "guide.md#setup",
+                    Target::Page {
+                        page: 0,
+                        fragment: Some("setup".into()),
+                    },
+                ),
+                link(
+                    INTRO,
+                    LinkKind::Image,
+                    "img/logo.png",
+                    Target::Missing {
+                        path: "consent/spec/img/logo.png".into(),
+                        fragment: None,
+                    },
+                ),
             ],
             ..Default::default()
         };
@@ -173,10 +226,24 @@ mod tests {
     fn reports_each_failing_link_with_its_rule_and_span() {
         let diags = check_links(&site(), &docs());
         assert_eq!(diags.len(), 4, "{diags:#?}");
-        let texts: Vec<String> = diags.iter().map(|d| site().sources[&d.file][d.span.clone()].to_string()).collect();
-        assert_eq!(texts, ["#guid", "gone.md", "guide.md#setup", "img/logo.png"]);
+        let texts: Vec<String> = diags
+            .iter()
+            .map(|d| site().sources[&d.file][d.span.clone()].to_string())
+            .collect();
+        assert_eq!(
+            texts,
+            ["#guid", "gone.md", "guide.md#setup", "img/logo.png"]
+        );
         let rules: Vec<Rule> = diags.iter().map(|d| d.rule).collect();
-        assert_eq!(rules, [Rule::BrokenAnchor, Rule::BrokenLink, Rule::BrokenAnchor, Rule::MissingAsset]);
+        assert_eq!(
+            rules,
+            [
+                Rule::BrokenAnchor,
+                Rule::BrokenLink,
+                Rule::BrokenAnchor,
+                Rule::MissingAsset
+            ]
+        );
     }
 
     #[test]
@@ -185,7 +252,12 @@ mod tests {
         let mut diags = check_links(&site, &docs());
         crate::diag::sort_diagnostics(&mut diags);
         let opts = crate::diag::render::ReportOptions::default();
-        let out = crate::diag::render::render_report(crate::diag::render::Format::Human, &diags, &site.sources, &opts);
+        let out = crate::diag::render::render_report(
+            crate::diag::render::Format::Human,
+            &diags,
+            &site.sources,
+            &opts,
+        );
         insta::assert_snapshot!(out);
     }
 
@@ -201,11 +273,18 @@ mod tests {
     fn content_ref_to_a_missing_page_is_a_broken_link() {
         let site = site();
         let mut docs = docs();
-        docs[1].links = vec![testsite::link(INTRO, LinkKind::BlockSrc, "gone.md", Target::Missing {
-            path: "consent/spec/gone.md".into(),
-            fragment: None,
-        })];
+        docs[1].links = vec![testsite::link(
+            INTRO,
+            LinkKind::BlockSrc,
+            "gone.md",
+            Target::Missing {
+                path: "consent/spec/gone.md".into(),
+                fragment: None,
+            },
+        )];
         let diags = check_links(&site, &docs);
-        assert!(diags.iter().any(|d| d.rule == Rule::BrokenLink && d.file == "consent/spec/intro.md"));
+        assert!(diags
+            .iter()
+            .any(|d| d.rule == Rule::BrokenLink && d.file == "consent/spec/intro.md"));
     }
 }

@@ -11,6 +11,9 @@ pub fn outside(page: &Page, link: &Link) -> Diagnostic {
         Rule::PathOutsideRoot,
         &page.file,
         link.span.clone(),
-        format!("`{}` points outside the site root; specsite never reads or publishes files there", link.dest),
+        format!(
+            "`{}` points outside the site root; specsite never reads or publishes files there",
+            link.dest
+        ),
     )
 }

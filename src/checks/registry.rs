@@ -13,7 +13,11 @@ use std::sync::Arc;
 /// line or the line above. A rule the config does not name keeps the
 /// severity its check gave (a check may lower it, e.g. `term-redefined`
 /// with identical definitions).
-pub fn apply_config(diags: &mut Vec<Diagnostic>, config: &Config, sources: &BTreeMap<String, Arc<str>>) {
+pub fn apply_config(
+    diags: &mut Vec<Diagnostic>,
+    config: &Config,
+    sources: &BTreeMap<String, Arc<str>>,
+) {
     diags.retain_mut(|d| {
         if config.rules.contains_key(d.rule.name()) {
             match config.severity_for(d.rule) {
@@ -35,7 +39,10 @@ mod tests {
 
     fn sources() -> BTreeMap<String, Arc<str>> {
         let mut m = BTreeMap::new();
-        m.insert("a.md".to_string(), Arc::from("one [x](y.md)\n<!-- specsite-allow: broken-link -->\ntwo [x](z.md)\n"));
+        m.insert(
+            "a.md".to_string(),
+            Arc::from("one [x](y.md)\n<!-- specsite-allow: broken-link -->\ntwo [x](z.md)\n"),
+        );
         m
     }
 
@@ -48,12 +55,22 @@ mod tests {
     fn config_overrides_severity_and_off_drops() {
         let src = sources();
         let t = &src["a.md"];
-        let mut diags = vec![at(Rule::BrokenLink, t, "y.md"), at(Rule::OrphanPage, t, "one"), at(Rule::UnknownBlock, t, "one")];
+        let mut diags = vec![
+            at(Rule::BrokenLink, t, "y.md"),
+            at(Rule::OrphanPage, t, "one"),
+            at(Rule::UnknownBlock, t, "one"),
+        ];
         let config = Config::parse("rules:\n  broken-link: warning\n  orphan-page: off\n").unwrap();
         apply_config(&mut diags, &config, &src);
         assert_eq!(diags.len(), 2);
-        assert_eq!((diags[0].rule, diags[0].severity), (Rule::BrokenLink, Severity::Warning));
-        assert_eq!((diags[1].rule, diags[1].severity), (Rule::UnknownBlock, Severity::Warning));
+        assert_eq!(
+            (diags[0].rule, diags[0].severity),
+            (Rule::BrokenLink, Severity::Warning)
+        );
+        assert_eq!(
+            (diags[1].rule, diags[1].severity),
+            (Rule::UnknownBlock, Severity::Warning)
+        );
     }
 
     #[test]
@@ -69,9 +86,16 @@ mod tests {
     fn allow_comment_silences_only_the_next_line_and_named_rule() {
         let src = sources();
         let t = &src["a.md"];
-        let mut diags = vec![at(Rule::BrokenLink, t, "y.md"), at(Rule::BrokenLink, t, "z.md"), at(Rule::BrokenAnchor, t, "z.md")];
+        let mut diags = vec![
+            at(Rule::BrokenLink, t, "y.md"),
+            at(Rule::BrokenLink, t, "z.md"),
+            at(Rule::BrokenAnchor, t, "z.md"),
+        ];
         apply_config(&mut diags, &Config::default(), &src);
         let left: Vec<(Rule, &str)> = diags.iter().map(|d| (d.rule, &t[d.span.clone()])).collect();
-        assert_eq!(left, [(Rule::BrokenLink, "y.md"), (Rule::BrokenAnchor, "z.md")]);
+        assert_eq!(
+            left,
+            [(Rule::BrokenLink, "y.md"), (Rule::BrokenAnchor, "z.md")]
+        );
     }
 }

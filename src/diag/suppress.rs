@@ -38,7 +38,10 @@ fn allows(line: &str, rule: Rule) -> bool {
             None => after,
         };
         if let Some(list) = body.trim_start().strip_prefix(MARKER) {
-            if list.split(|c: char| c == ',' || c.is_whitespace()).any(|name| name == rule.name()) {
+            if list
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .any(|name| name == rule.name())
+            {
                 return true;
             }
         }
@@ -54,16 +57,36 @@ mod tests {
     #[test]
     fn allow_comment_on_the_same_line_silences() {
         let text = "a\nSee [x](y.md) <!-- specsite-allow: broken-link -->\n";
-        assert!(is_suppressed(text, text.find("y.md").unwrap(), Rule::BrokenLink));
-        assert!(!is_suppressed(text, text.find("y.md").unwrap(), Rule::BrokenAnchor));
+        assert!(is_suppressed(
+            text,
+            text.find("y.md").unwrap(),
+            Rule::BrokenLink
+        ));
+        assert!(!is_suppressed(
+            text,
+            text.find("y.md").unwrap(),
+            Rule::BrokenAnchor
+        ));
     }
 
     #[test]
     fn allow_comment_on_the_line_above_silences_only_the_next_line() {
         let text = "<!-- specsite-allow: term-variant, broken-link -->\nbad here\nand here\n";
-        assert!(is_suppressed(text, text.find("bad").unwrap(), Rule::BrokenLink));
-        assert!(is_suppressed(text, text.find("bad").unwrap(), Rule::TermVariant));
-        assert!(!is_suppressed(text, text.find("and").unwrap(), Rule::TermVariant));
+        assert!(is_suppressed(
+            text,
+            text.find("bad").unwrap(),
+            Rule::BrokenLink
+        ));
+        assert!(is_suppressed(
+            text,
+            text.find("bad").unwrap(),
+            Rule::TermVariant
+        ));
+        assert!(!is_suppressed(
+            text,
+            text.find("and").unwrap(),
+            Rule::TermVariant
+        ));
     }
 
     #[test]

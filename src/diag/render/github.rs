@@ -16,7 +16,12 @@ use std::sync::Arc;
 pub struct Github;
 
 impl Formatter for Github {
-    fn render(&self, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, opts: &ReportOptions) -> String {
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        opts: &ReportOptions,
+    ) -> String {
         let mut order: Vec<&Diagnostic> = diags.iter().collect();
         order.sort_by_key(|d| std::cmp::Reverse(d.severity)); // stable: keeps file order within a severity
         let mut out = String::new();
@@ -44,7 +49,12 @@ impl Formatter for Github {
                     l.end_column
                 );
             }
-            let _ = writeln!(out, "title={}::{}", escape_property(d.rule.name()), escape_data(&message));
+            let _ = writeln!(
+                out,
+                "title={}::{}",
+                escape_property(d.rule.name()),
+                escape_data(&message)
+            );
         }
         out
     }
@@ -52,7 +62,9 @@ impl Formatter for Github {
 
 /// Escapes a workflow-command message: `%`, `\r`, `\n`.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a workflow-command property value: as [`escape_data`], plus `:` and `,`.
@@ -67,11 +79,17 @@ mod tests {
 
     #[test]
     fn github_annotations_put_errors_first_with_git_paths() {
-        let opts = ReportOptions { git_prefix: "specs".into(), ..Default::default() };
+        let opts = ReportOptions {
+            git_prefix: "specs".into(),
+            ..Default::default()
+        };
         let out = Github.render(&fixtures::diags(), &fixtures::sources(), &opts);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 6);
-        assert!(lines[..4].iter().all(|l| l.starts_with("::error ")), "{out}");
+        assert!(
+            lines[..4].iter().all(|l| l.starts_with("::error ")),
+            "{out}"
+        );
         assert!(lines[4].starts_with("::warning "));
         assert!(lines[5].starts_with("::notice "));
         assert!(lines[0].starts_with(
@@ -88,7 +106,16 @@ mod tests {
 
     #[test]
     fn suggestion_becomes_a_second_message_line() {
-        let out = Github.render(&fixtures::diags()[1..2], &fixtures::sources(), &ReportOptions::default());
-        assert!(out.ends_with("::no heading or id `nowhere` on this page%0Ahelp: did you mean `#intro`?\n"), "{out}");
+        let out = Github.render(
+            &fixtures::diags()[1..2],
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        );
+        assert!(
+            out.ends_with(
+                "::no heading or id `nowhere` on this page%0Ahelp: did you mean `#intro`?\n"
+            ),
+            "{out}"
+        );
     }
 }

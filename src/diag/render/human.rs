@@ -22,7 +22,12 @@ use std::sync::Arc;
 pub struct Human;
 
 impl Formatter for Human {
-    fn render(&self, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, opts: &ReportOptions) -> String {
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        opts: &ReportOptions,
+    ) -> String {
         if opts.color {
             let mut w = Ansi::new(Vec::new());
             write_report(&mut w, diags, sources, true);
@@ -35,8 +40,16 @@ impl Formatter for Human {
     }
 }
 
-fn write_report(w: &mut dyn WriteColor, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, color: bool) {
-    let config = term::Config { chars: Chars::ascii(), ..term::Config::default() };
+fn write_report(
+    w: &mut dyn WriteColor,
+    diags: &[Diagnostic],
+    sources: &BTreeMap<String, Arc<str>>,
+    color: bool,
+) {
+    let config = term::Config {
+        chars: Chars::ascii(),
+        ..term::Config::default()
+    };
     let mut files = SimpleFiles::new();
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diags {
@@ -49,7 +62,9 @@ fn write_report(w: &mut dyn WriteColor, diags: &[Diagnostic], sources: &BTreeMap
         .with_message(&d.message);
         let text = sources.get(&d.file);
         if let Some(text) = text {
-            let id = *ids.entry(d.file.as_str()).or_insert_with(|| files.add(d.file.clone(), text.to_string()));
+            let id = *ids
+                .entry(d.file.as_str())
+                .or_insert_with(|| files.add(d.file.clone(), text.to_string()));
             cs = cs.with_label(Label::primary(id, clamp_span(text, d.span.clone())));
         }
         if let Some(s) = &d.suggestion {
@@ -121,7 +136,12 @@ pub(crate) fn summary_line(s: Summary) -> String {
     fn n(count: usize, word: &str) -> String {
         format!("{count} {word}{}", if count == 1 { "" } else { "s" })
     }
-    format!("{}, {}, {}", n(s.errors, "error"), n(s.warnings, "warning"), n(s.infos, "info"))
+    format!(
+        "{}, {}, {}",
+        n(s.errors, "error"),
+        n(s.warnings, "warning"),
+        n(s.infos, "info")
+    )
 }
 
 /// Keeps a span inside the text and on character boundaries.
@@ -144,21 +164,32 @@ mod tests {
 
     #[test]
     fn renders_rustc_style_snippets_without_colour() {
-        let out = Human.render(&fixtures::diags(), &fixtures::sources(), &ReportOptions::default());
+        let out = Human.render(
+            &fixtures::diags(),
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        );
         assert!(!out.contains('\u{1b}'));
         insta::assert_snapshot!(out);
     }
 
     #[test]
     fn colour_uses_ansi_escapes_only_when_asked() {
-        let opts = ReportOptions { color: true, ..Default::default() };
+        let opts = ReportOptions {
+            color: true,
+            ..Default::default()
+        };
         let out = Human.render(&fixtures::diags(), &fixtures::sources(), &opts);
         assert!(out.contains("\u{1b}["));
     }
 
     #[test]
     fn carets_count_characters_after_non_ascii_text() {
-        let out = Human.render(&fixtures::diags()[..1], &fixtures::sources(), &ReportOptions::default());
+        let out = Human.render(
+            &fixtures::diags()[..1],
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        );
         let line = out.lines().find(|l| l.contains("See [the café]")).unwrap();
         let carets = out.lines().find(|l| l.contains('^')).unwrap();
         let col_line = line.chars().position(|c| c == '(').unwrap() + 1;
@@ -170,7 +201,14 @@ mod tests {
 
     #[test]
     fn summary_line_counts_each_severity() {
-        assert_eq!(summary_line(Summary { errors: 2, warnings: 1, infos: 0 }), "2 errors, 1 warning, 0 infos");
+        assert_eq!(
+            summary_line(Summary {
+                errors: 2,
+                warnings: 1,
+                infos: 0
+            }),
+            "2 errors, 1 warning, 0 infos"
+        );
     }
 
     #[test]

@@ -17,7 +17,12 @@ struct Report {
 }
 
 impl Formatter for Json {
-    fn render(&self, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, _opts: &ReportOptions) -> String {
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        _opts: &ReportOptions,
+    ) -> String {
         let report = Report {
             diagnostics: diags.iter().map(|d| locate_in(d, sources)).collect(),
             summary: Summary::of(diags),
@@ -36,12 +41,30 @@ mod tests {
 
     #[test]
     fn json_report_has_the_documented_shape() {
-        let out = Json.render(&fixtures::diags(), &fixtures::sources(), &ReportOptions::default());
+        let out = Json.render(
+            &fixtures::diags(),
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        );
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let first = &v["diagnostics"][0];
-        let keys: Vec<&str> = first.as_object().unwrap().keys().map(|k| k.as_str()).collect();
-        let mut expected =
-            vec!["rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "suggestion"];
+        let keys: Vec<&str> = first
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut expected = vec![
+            "rule",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "suggestion",
+        ];
         expected.sort();
         let mut keys = keys;
         keys.sort();
@@ -52,7 +75,10 @@ mod tests {
         assert_eq!(first["column"], 16);
         assert_eq!(first["end_column"], 28);
         assert!(first["suggestion"].is_null());
-        assert_eq!(v["summary"], serde_json::json!({"errors": 4, "warnings": 1, "infos": 1}));
+        assert_eq!(
+            v["summary"],
+            serde_json::json!({"errors": 4, "warnings": 1, "infos": 1})
+        );
         insta::assert_snapshot!(out);
     }
 }

@@ -45,7 +45,12 @@ pub struct ReportOptions {
 /// One report format.
 pub trait Formatter {
     /// Renders the whole report. `sources` maps root-relative file → text.
-    fn render(&self, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, opts: &ReportOptions) -> String;
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        opts: &ReportOptions,
+    ) -> String;
 }
 
 impl Format {
@@ -102,7 +107,10 @@ pub(crate) mod fixtures {
             "consent/spec/intro.md".to_string(),
             Arc::from("# Intro\n\nSee [the café](./missing.md) and [x](#nowhere).\n![logo](img/logo.png)\n"),
         );
-        m.insert("consent/SUMMARY.md".to_string(), Arc::from("* [Intro](spec/intro.md)\n* [Old](old.md)\n"));
+        m.insert(
+            "consent/SUMMARY.md".to_string(),
+            Arc::from("* [Intro](spec/intro.md)\n* [Old](old.md)\n"),
+        );
         m
     }
 
@@ -115,7 +123,12 @@ pub(crate) mod fixtures {
         let img = page.find("img/logo.png").unwrap();
         let summary = &src["consent/SUMMARY.md"];
         let old = summary.find("old.md").unwrap();
-        let mut orphan = Diagnostic::new(Rule::OrphanPage, "consent/spec/notes.md", 0..0, "no SUMMARY.md links to this page");
+        let mut orphan = Diagnostic::new(
+            Rule::OrphanPage,
+            "consent/spec/notes.md",
+            0..0,
+            "no SUMMARY.md links to this page",
+        );
         orphan.severity = Severity::Info;
         vec![
             Diagnostic::new(
@@ -131,11 +144,28 @@ pub(crate) mod fixtures {
                 "no heading or id `nowhere` on this page",
             )
             .with_suggestion("did you mean `#intro`?"),
-            Diagnostic::new(Rule::MissingAsset, "consent/spec/intro.md", img..img + 12, "image `img/logo.png` does not exist")
-                .with_suggestion("an asset with that name exists at `consent/.gitbook/assets/logo.png`"),
-            Diagnostic::new(Rule::SummaryMissingFile, "consent/SUMMARY.md", old..old + 6, "SUMMARY.md entry `old.md`: file does not exist"),
+            Diagnostic::new(
+                Rule::MissingAsset,
+                "consent/spec/intro.md",
+                img..img + 12,
+                "image `img/logo.png` does not exist",
+            )
+            .with_suggestion(
+                "an asset with that name exists at `consent/.gitbook/assets/logo.png`",
+            ),
+            Diagnostic::new(
+                Rule::SummaryMissingFile,
+                "consent/SUMMARY.md",
+                old..old + 6,
+                "SUMMARY.md entry `old.md`: file does not exist",
+            ),
             {
-                let mut w = Diagnostic::new(Rule::UnknownBlock, "consent/spec/intro.md", 0..1, "unclosed `hint` block: 50%, done, a:b");
+                let mut w = Diagnostic::new(
+                    Rule::UnknownBlock,
+                    "consent/spec/intro.md",
+                    0..1,
+                    "unclosed `hint` block: 50%, done, a:b",
+                );
                 w.severity = Severity::Warning;
                 w
             },

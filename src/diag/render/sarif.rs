@@ -7,8 +7,9 @@
 use super::{locate_in, Formatter, ReportOptions};
 use crate::diag::{Diagnostic, Rule, Severity};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region, ReportingConfiguration,
-    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif as SarifLog, Tool, ToolComponent,
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    Sarif as SarifLog, Tool, ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -37,18 +38,34 @@ fn rule_descriptor(rule: Rule) -> ReportingDescriptor {
     ReportingDescriptor::builder()
         .id(rule.name())
         .name(rule.name())
-        .short_description(MultiformatMessageString::builder().text(rule.summary()).build())
-        .full_description(MultiformatMessageString::builder().text(help.clone()).build())
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.summary())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(help.clone())
+                .build(),
+        )
         .help(MultiformatMessageString::builder().text(help).build())
         .default_configuration(
-            ReportingConfiguration::builder().level(serde_json::json!(level_name(rule.default_severity()))).build(),
+            ReportingConfiguration::builder()
+                .level(serde_json::json!(level_name(rule.default_severity())))
+                .build(),
         )
         .build()
 }
 
 impl Formatter for Sarif {
-    fn render(&self, diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>, _opts: &ReportOptions) -> String {
-        let rules: Vec<ReportingDescriptor> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        _opts: &ReportOptions,
+    ) -> String {
+        let rules: Vec<ReportingDescriptor> =
+            Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
         let results: Vec<SarifResult> = diags
             .iter()
             .map(|d| {
@@ -77,7 +94,11 @@ impl Formatter for Sarif {
                     .artifact_location(ArtifactLocation::builder().uri(uri_path(&d.file)).build())
                     .region(region)
                     .build();
-                builder.locations(vec![Location::builder().physical_location(physical).build()]).build()
+                builder
+                    .locations(vec![Location::builder()
+                        .physical_location(physical)
+                        .build()])
+                    .build()
             })
             .collect();
         let driver = ToolComponent::builder()
@@ -105,8 +126,17 @@ impl Formatter for Sarif {
 /// URI may not hold (spaces, `%`, `#`, `?`, non-ASCII), keeps `/`.
 fn uri_path(file: &str) -> String {
     use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-    const PATH: &AsciiSet =
-        &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
     utf8_percent_encode(file, PATH).to_string()
 }
 
@@ -116,7 +146,11 @@ mod tests {
     use crate::diag::render::fixtures;
 
     fn render() -> String {
-        Sarif.render(&fixtures::diags(), &fixtures::sources(), &ReportOptions::default())
+        Sarif.render(
+            &fixtures::diags(),
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        )
     }
 
     #[test]
@@ -128,7 +162,10 @@ mod tests {
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         assert_eq!(rules.len(), Rule::ALL.len());
         let broken = rules.iter().find(|r| r["id"] == "broken-link").unwrap();
-        assert_eq!(broken["shortDescription"]["text"], Rule::BrokenLink.summary());
+        assert_eq!(
+            broken["shortDescription"]["text"],
+            Rule::BrokenLink.summary()
+        );
         assert!(broken["help"]["text"].as_str().unwrap().contains("Why:"));
         assert_eq!(broken["defaultConfiguration"]["level"], "error");
         let orphan = rules.iter().find(|r| r["id"] == "orphan-page").unwrap();
