@@ -154,6 +154,23 @@ fn host_of(url: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Every http(s) link of every page as (URL, page file, link span), ready
+/// for [`check_external`]. `docs[i]` is the parsed form of `site.pages[i]`.
+pub fn external_urls(
+    site: &crate::content::Site,
+    docs: &[crate::markdown::Doc],
+) -> Vec<(String, String, Range<usize>)> {
+    let mut out = Vec::new();
+    for (page, doc) in site.pages.iter().zip(docs) {
+        for link in &doc.links {
+            if let crate::resolve::Target::External { url } = &link.target {
+                out.push((url.clone(), page.file.clone(), link.span.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Checks http(s) `urls` given as (URL, root-relative file, byte span of the
 /// link). One finding per failing occurrence, sorted by file and span.
 /// Non-http(s) URLs are ignored.
@@ -632,6 +649,26 @@ mod tests {
                 || load_cache(&cache.path().join(CACHE_FILE))
                     .entries
                     .is_empty()
+        );
+    }
+
+    #[test]
+    fn collects_only_external_targets_with_their_page_and_span() {
+        use crate::checks::links::testsite;
+        use crate::markdown::LinkKind;
+        use crate::resolve::Target;
+        let site = testsite::site();
+        let mut docs = testsite::docs();
+        let url = "https://example.org/a";
+        docs[1].links.push(crate::markdown::Link {
+            kind: LinkKind::Link,
+            dest: url.into(),
+            span: 40..61,
+            target: Target::External { url: url.into() },
+        });
+        assert_eq!(
+            external_urls(&site, &docs),
+            [(url.to_string(), "consent/spec/intro.md".to_string(), 40..61)]
         );
     }
 

@@ -15,7 +15,7 @@ pub mod missing_asset;
 pub mod path_outside_root;
 pub mod registry;
 
-pub use external::{check_external, ExternalOptions};
+pub use external::{check_external, external_urls, ExternalOptions};
 pub use filter::{exit_code, filter_report, root_relative};
 pub use git::{changed_files, git_prefix};
 pub use links::check_links;

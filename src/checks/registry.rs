@@ -12,7 +12,8 @@ use std::sync::Arc;
 /// turned `off`, and drops findings silenced by an allow comment on their
 /// line or the line above. A rule the config does not name keeps the
 /// severity its check gave (a check may lower it, e.g. `term-redefined`
-/// with identical definitions).
+/// with identical definitions); such a lowered finding is never raised by
+/// the config, only lowered further.
 pub fn apply_config(
     diags: &mut Vec<Diagnostic>,
     config: &Config,
@@ -21,6 +22,9 @@ pub fn apply_config(
     diags.retain_mut(|d| {
         if config.rules.contains_key(d.rule.name()) {
             match config.severity_for(d.rule) {
+                // A finding its check made milder than the rule's default (a 429 from
+                // `--external`, identical redefinitions) never becomes more severe.
+                Some(s) if d.severity < d.rule.default_severity() => d.severity = d.severity.min(s),
                 Some(s) => d.severity = s,
                 None => return false,
             }
@@ -80,6 +84,26 @@ mod tests {
         let mut diags = vec![d];
         apply_config(&mut diags, &Config::default(), &BTreeMap::new());
         assert_eq!(diags[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn config_never_raises_a_finding_its_check_made_milder() {
+        let mut rate_limited = Diagnostic::new(Rule::BrokenLink, "b.md", 0..0, "429");
+        rate_limited.severity = Severity::Warning;
+        let mut diags = vec![rate_limited.clone()];
+        apply_config(
+            &mut diags,
+            &Config::parse("rules:\n  broken-link: error\n").unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(diags[0].severity, Severity::Warning);
+        let mut diags = vec![rate_limited];
+        apply_config(
+            &mut diags,
+            &Config::parse("rules:\n  broken-link: info\n").unwrap(),
+            &BTreeMap::new(),
+        );
+        assert_eq!(diags[0].severity, Severity::Info);
     }
 
     #[test]

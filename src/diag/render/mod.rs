@@ -38,8 +38,23 @@ pub struct ReportOptions {
     /// Emit ANSI colours (`human` only). The CLI decides from the terminal and `NO_COLOR`.
     pub color: bool,
     /// Path from the git top level to the site root (`""` when they are the
-    /// same, else e.g. `docs/spec`), prefixed to file paths in `github` output.
+    /// same, else e.g. `docs/spec`), prefixed to file paths in `github` and
+    /// `sarif` output.
     pub git_prefix: String,
+}
+
+impl ReportOptions {
+    /// Options for printing to standard output: colour when stdout is a
+    /// terminal and `NO_COLOR` is unset or empty (https://no-color.org),
+    /// and the git prefix of `root` (empty outside a git repository).
+    pub fn for_stdout(root: &std::path::Path) -> Self {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        ReportOptions {
+            color: !no_color && std::io::stdout().is_terminal(),
+            git_prefix: crate::checks::git_prefix(root).unwrap_or_default(),
+        }
+    }
 }
 
 /// One report format.

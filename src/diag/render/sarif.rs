@@ -2,9 +2,11 @@
 //!
 //! One run; `tool.driver.rules` describes every rule specsite has (so results
 //! can be matched to help text even for rules that found nothing), and
-//! columns are Unicode code points, as in every other format.
+//! columns are Unicode code points, as in every other format. Artifact URIs
+//! are relative to the git top level (the `git_prefix` option), as code
+//! scanning expects.
 
-use super::{locate_in, Formatter, ReportOptions};
+use super::{locate_in, prefixed, Formatter, ReportOptions};
 use crate::diag::{Diagnostic, Rule, Severity};
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
@@ -62,7 +64,7 @@ impl Formatter for Sarif {
         &self,
         diags: &[Diagnostic],
         sources: &BTreeMap<String, Arc<str>>,
-        _opts: &ReportOptions,
+        opts: &ReportOptions,
     ) -> String {
         let rules: Vec<ReportingDescriptor> =
             Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
@@ -91,7 +93,11 @@ impl Formatter for Sarif {
                     .end_column(l.end_column as i64)
                     .build();
                 let physical = PhysicalLocation::builder()
-                    .artifact_location(ArtifactLocation::builder().uri(uri_path(&d.file)).build())
+                    .artifact_location(
+                        ArtifactLocation::builder()
+                            .uri(uri_path(&prefixed(&opts.git_prefix, &d.file)))
+                            .build(),
+                    )
                     .region(region)
                     .build();
                 builder
@@ -193,6 +199,19 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&render()).unwrap();
         // The rules table is long and checked above; snapshot the results.
         insta::assert_snapshot!(serde_json::to_string_pretty(&v["runs"][0]["results"]).unwrap());
+    }
+
+    #[test]
+    fn artifact_uris_are_relative_to_the_git_top_level() {
+        let opts = ReportOptions {
+            git_prefix: "docs/site".into(),
+            ..Default::default()
+        };
+        let out = Sarif.render(&fixtures::diags()[..1], &fixtures::sources(), &opts);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let uri = &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+            ["artifactLocation"]["uri"];
+        assert_eq!(uri, "docs/site/consent/spec/intro.md");
     }
 
     #[test]
