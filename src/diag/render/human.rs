@@ -212,6 +212,34 @@ mod tests {
     }
 
     #[test]
+    fn edge_spans_render_without_panicking() {
+        let mut sources = BTreeMap::new();
+        sources.insert("empty.md".to_string(), Arc::<str>::from(""));
+        sources.insert("end.md".to_string(), Arc::<str>::from("abc\n"));
+        sources.insert("multi.md".to_string(), Arc::<str>::from("one\ntwo\nthree"));
+        let d = |file: &str, span: std::ops::Range<usize>| {
+            Diagnostic::new(crate::diag::Rule::OrphanPage, file, span, "m")
+        };
+        let diags = [
+            d("empty.md", 0..0),
+            d("end.md", 4..4),
+            d("end.md", 3..4),
+            d("multi.md", 2..9),
+            d("", 0..0),
+        ];
+        for one in &diags {
+            let out = Human.render(
+                std::slice::from_ref(one),
+                &sources,
+                &ReportOptions::default(),
+            );
+            assert!(out.starts_with("warning[orphan-page]: m\n"), "{out}");
+        }
+        let multi = Human.render(&diags[3..4], &sources, &ReportOptions::default());
+        assert!(multi.contains("--> multi.md:1:3"), "{multi}");
+    }
+
+    #[test]
     fn span_outside_text_does_not_panic() {
         let mut d = fixtures::diags()[0].clone();
         d.span = 500..900;
