@@ -6,6 +6,7 @@
 
 pub mod render;
 pub mod rules;
+pub mod suppress;
 
 use serde::Serialize;
 use std::ops::Range;

@@ -1,3 +1,190 @@
-//! Report formatters: `human`, `json`, `github`, `sarif`.
+//! Report formatters: `human`, `json`, `github`, `sarif` (DESIGN.md §7).
 //!
-//! TODO(diag-formats): implement.
+//! Each format is one [`Formatter`] in its own file. All of them receive the
+//! findings already filtered and with their final severity, plus the text of
+//! every source file so spans can become 1-based line:column positions
+//! (columns count Unicode characters). Output is deterministic: formatters
+//! never reorder findings except where a format demands it (`github` puts
+//! errors first).
+
+mod github;
+mod human;
+mod json;
+mod sarif;
+
+use super::{locate, Diagnostic, Located};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+pub use github::escape_data as github_escape_data;
+
+/// The report formats `specsite check --format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style snippets with carets; colour on a terminal.
+    #[default]
+    Human,
+    /// `{"diagnostics": […], "summary": {…}}`.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…::message`).
+    Github,
+    /// SARIF 2.1.0 for code-scanning upload.
+    Sarif,
+}
+
+/// Options shared by every formatter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// Emit ANSI colours (`human` only). The CLI decides from the terminal and `NO_COLOR`.
+    pub color: bool,
+    /// Path from the git top level to the site root (`""` when they are the
+    /// same, else e.g. `docs/spec`), prefixed to file paths in `github` and
+    /// `sarif` output.
+    pub git_prefix: String,
+}
+
+impl ReportOptions {
+    /// Options for printing to standard output: colour when stdout is a
+    /// terminal and `NO_COLOR` is unset or empty (https://no-color.org),
+    /// and the git prefix of `root` (empty outside a git repository).
+    pub fn for_stdout(root: &std::path::Path) -> Self {
+        use std::io::IsTerminal;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        ReportOptions {
+            color: !no_color && std::io::stdout().is_terminal(),
+            git_prefix: crate::checks::git_prefix(root).unwrap_or_default(),
+        }
+    }
+}
+
+/// One report format.
+pub trait Formatter {
+    /// Renders the whole report. `sources` maps root-relative file → text.
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        opts: &ReportOptions,
+    ) -> String;
+}
+
+impl Format {
+    /// The formatter for this format.
+    pub fn formatter(self) -> &'static dyn Formatter {
+        match self {
+            Format::Human => &human::Human,
+            Format::Json => &json::Json,
+            Format::Github => &github::Github,
+            Format::Sarif => &sarif::Sarif,
+        }
+    }
+}
+
+/// Renders `diags` in `format`. The returned text ends with a newline
+/// (except an empty `github` report, which is empty).
+pub fn render_report(
+    format: Format,
+    diags: &[Diagnostic],
+    sources: &BTreeMap<String, Arc<str>>,
+    opts: &ReportOptions,
+) -> String {
+    format.formatter().render(diags, sources, opts)
+}
+
+/// Resolves a diagnostic's position against `sources` (1:1 when its file is unknown).
+pub(crate) fn locate_in(d: &Diagnostic, sources: &BTreeMap<String, Arc<str>>) -> Located {
+    locate(d, sources.get(&d.file).map(|s| &**s))
+}
+
+/// Joins the git prefix and a root-relative file with `/`.
+pub(crate) fn prefixed(prefix: &str, file: &str) -> String {
+    let prefix = prefix.trim_matches('/');
+    if prefix.is_empty() || prefix == "." {
+        file.to_string()
+    } else if file.is_empty() {
+        prefix.to_string()
+    } else {
+        format!("{prefix}/{file}")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    //! A small hand-made set of findings shared by the formatter tests.
+    use crate::diag::{Diagnostic, Rule, Severity};
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    /// Sources: one page with a non-ASCII line, one SUMMARY.
+    pub fn sources() -> BTreeMap<String, Arc<str>> {
+        let mut m = BTreeMap::new();
+        m.insert(
+            "consent/spec/intro.md".to_string(),
+            Arc::from("# Intro\n\nSee [the café](./missing.md) and [x](#nowhere).\n![logo](img/logo.png)\n"),
+        );
+        m.insert(
+            "consent/SUMMARY.md".to_string(),
+            Arc::from("* [Intro](spec/intro.md)\n* [Old](old.md)\n"),
+        );
+        m
+    }
+
+    /// Four findings of three severities, one site-wide.
+    pub fn diags() -> Vec<Diagnostic> {
+        let src = sources();
+        let page = &src["consent/spec/intro.md"];
+        let dest = page.find("./missing.md").unwrap();
+        let frag = page.find("#nowhere").unwrap();
+        let img = page.find("img/logo.png").unwrap();
+        let summary = &src["consent/SUMMARY.md"];
+        let old = summary.find("old.md").unwrap();
+        let mut orphan = Diagnostic::new(
+            Rule::OrphanPage,
+            "consent/spec/notes.md",
+            0..0,
+            "no SUMMARY.md links to this page",
+        );
+        orphan.severity = Severity::Info;
+        vec![
+            Diagnostic::new(
+                Rule::BrokenLink,
+                "consent/spec/intro.md",
+                dest..dest + "./missing.md".len(),
+                "link to `./missing.md`, which does not exist",
+            ),
+            Diagnostic::new(
+                Rule::BrokenAnchor,
+                "consent/spec/intro.md",
+                frag..frag + "#nowhere".len(),
+                "no heading or id `nowhere` on this page",
+            )
+            .with_suggestion("did you mean `#intro`?"),
+            Diagnostic::new(
+                Rule::MissingAsset,
+                "consent/spec/intro.md",
+                img..img + 12,
+                "image `img/logo.png` does not exist",
+            )
+            .with_suggestion(
+                "an asset with that name exists at `consent/.gitbook/assets/logo.png`",
+            ),
+            Diagnostic::new(
+                Rule::SummaryMissingFile,
+                "consent/SUMMARY.md",
+                old..old + 6,
+                "SUMMARY.md entry `old.md`: file does not exist",
+            ),
+            {
+                let mut w = Diagnostic::new(
+                    Rule::UnknownBlock,
+                    "consent/spec/intro.md",
+                    0..1,
+                    "unclosed `hint` block: 50%, done, a:b",
+                );
+                w.severity = Severity::Warning;
+                w
+            },
+            orphan,
+        ]
+    }
+}

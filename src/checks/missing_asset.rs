@@ -1,0 +1,144 @@
+//! `missing-asset`: an image or file reference that does not exist (see
+//! [`Rule::MissingAsset`]).
+//!
+//! GitBook keeps uploads in `.gitbook/assets/`; pages moved between folders
+//! often keep a relative path that no longer reaches it. The suggestion
+//! names an asset with the same file name in the same book, as a path
+//! relative to the page.
+
+use super::links::{file_name, rel_path};
+use crate::content::{Page, Site};
+use crate::diag::{Diagnostic, Rule};
+use crate::markdown::{Link, LinkKind};
+
+/// A reference whose resolved path names no file.
+pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic {
+    let what = if link.kind == LinkKind::Image {
+        "image"
+    } else {
+        "file"
+    };
+    let message = if link.dest.trim_start_matches("./") == path || path.is_empty() {
+        format!("{what} `{}` does not exist", link.dest)
+    } else {
+        format!(
+            "{what} `{}` does not exist (looked for `{path}`)",
+            link.dest
+        )
+    };
+    let d = Diagnostic::new(Rule::MissingAsset, &page.file, link.span.clone(), message);
+    match same_name_asset(site, page, path) {
+        Some(asset) => d.with_suggestion(format!(
+            "`{asset}` has the same name: use `{}`",
+            percent_encoding::utf8_percent_encode(&rel_path(&page.file, asset), SPACES)
+        )),
+        None => d,
+    }
+}
+
+/// Encodes what a markdown destination cannot hold unescaped.
+const SPACES: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'(').add(b')');
+
+/// An asset in `page`'s book with `path`'s file name (exactly, else ignoring
+/// ASCII case), the one with the shortest relative path first.
+fn same_name_asset<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str> {
+    let name = percent_encoding::percent_decode_str(file_name(path))
+        .decode_utf8_lossy()
+        .into_owned();
+    if name.is_empty() {
+        return None;
+    }
+    let repo = site
+        .books
+        .get(page.book)
+        .map(|b| b.repo_dir.as_str())
+        .unwrap_or("");
+    let in_book =
+        |a: &&String| repo.is_empty() || a.starts_with(repo) && a[repo.len()..].starts_with('/');
+    let pick = |exact: bool| {
+        site.assets
+            .iter()
+            .filter(in_book)
+            .filter(|a| {
+                let n = file_name(a);
+                if exact {
+                    n == name
+                } else {
+                    n.eq_ignore_ascii_case(&name)
+                }
+            })
+            .map(|a| (rel_path(&page.file, a).len(), a.as_str()))
+            .min()
+            .map(|(_, a)| a)
+    };
+    pick(true).or_else(|| pick(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::links::testsite::*;
+    use super::*;
+    use crate::resolve::Target;
+
+    #[test]
+    fn suggests_the_same_file_name_in_the_same_book_only() {
+        let site = site();
+        let link = link(
+            INTRO,
+            LinkKind::Image,
+            "img/logo.png",
+            Target::Missing {
+                path: String::new(),
+                fragment: None,
+            },
+        );
+        let d = missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png");
+        assert_eq!(d.rule, Rule::MissingAsset);
+        assert!(
+            d.message.starts_with("image `img/logo.png` does not exist"),
+            "{}",
+            d.message
+        );
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("`consent/.gitbook/assets/logo.png` has the same name: use `../.gitbook/assets/logo.png`")
+        );
+    }
+
+    #[test]
+    fn matches_names_ignoring_case_when_no_exact_match() {
+        let mut site = site();
+        site.assets = vec!["consent/.gitbook/assets/Logo.PNG".into()];
+        let link = link(
+            INTRO,
+            LinkKind::Image,
+            "img/logo.png",
+            Target::Missing {
+                path: String::new(),
+                fragment: None,
+            },
+        );
+        let d = missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png");
+        assert!(d.suggestion.unwrap().contains("Logo.PNG"));
+    }
+
+    #[test]
+    fn no_suggestion_when_only_another_book_has_it() {
+        let mut site = site();
+        site.assets = vec!["other/.gitbook/assets/logo.png".into()];
+        let link = link(
+            INTRO,
+            LinkKind::Image,
+            "img/logo.png",
+            Target::Missing {
+                path: String::new(),
+                fragment: None,
+            },
+        );
+        assert_eq!(
+            missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png").suggestion,
+            None
+        );
+    }
+}

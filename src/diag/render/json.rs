@@ -1,0 +1,84 @@
+//! `json`: `{"diagnostics": [{rule, severity, message, file, line, column,
+//! end_line, end_column, suggestion}], "summary": {errors, warnings, infos}}`.
+
+use super::{locate_in, Formatter, ReportOptions};
+use crate::diag::{Diagnostic, Located, Summary};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The `json` formatter.
+pub struct Json;
+
+#[derive(Serialize)]
+struct Report {
+    diagnostics: Vec<Located>,
+    summary: Summary,
+}
+
+impl Formatter for Json {
+    fn render(
+        &self,
+        diags: &[Diagnostic],
+        sources: &BTreeMap<String, Arc<str>>,
+        _opts: &ReportOptions,
+    ) -> String {
+        let report = Report {
+            diagnostics: diags.iter().map(|d| locate_in(d, sources)).collect(),
+            summary: Summary::of(diags),
+        };
+        // Serialising plain strings and numbers cannot fail.
+        let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::render::fixtures;
+
+    #[test]
+    fn json_report_has_the_documented_shape() {
+        let out = Json.render(
+            &fixtures::diags(),
+            &fixtures::sources(),
+            &ReportOptions::default(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let first = &v["diagnostics"][0];
+        let keys: Vec<&str> = first
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let mut expected = vec![
+            "rule",
+            "severity",
+            "message",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "suggestion",
+        ];
+        expected.sort();
+        let mut keys = keys;
+        keys.sort();
+        assert_eq!(keys, expected);
+        assert_eq!(first["rule"], "broken-link");
+        assert_eq!(first["line"], 3);
+        // "See [the café](" is 15 characters but 16 bytes, so the link starts at column 16: columns count characters.
+        assert_eq!(first["column"], 16);
+        assert_eq!(first["end_column"], 28);
+        assert!(first["suggestion"].is_null());
+        assert_eq!(
+            v["summary"],
+            serde_json::json!({"errors": 4, "warnings": 1, "infos": 1})
+        );
+        insta::assert_snapshot!(out);
+    }
+}
