@@ -98,7 +98,8 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
             diagnostics.push(diag);
         }
     }
-    apply_severities(&site, &mut diagnostics);
+    diagnostics.extend(checks::check_links(&site, &docs));
+    checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     Ok(Analysis {
         site,
@@ -106,16 +107,6 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
         docs,
         diagnostics,
     })
-}
-
-fn apply_severities(site: &Site, diags: &mut Vec<Diagnostic>) {
-    diags.retain_mut(|d| match site.config.severity_for(d.rule) {
-        Some(s) => {
-            d.severity = s;
-            true
-        }
-        None => false,
-    });
 }
 
 /// Result of a build.

@@ -1,8 +1,11 @@
 //! The `specsite` command line: parses arguments, runs a command, picks the exit code.
 
 use clap::{Parser, Subcommand};
-use specsite::diag::{locate, Severity, Summary};
+use specsite::checks;
+use specsite::diag::render::{render_report, Format, ReportOptions};
+use specsite::diag::{sort_diagnostics, Summary};
 use specsite::{Fatal, Options};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -38,14 +41,32 @@ enum Command {
         /// Internal links name index.html, so the site browses from disk.
         #[arg(long)]
         offline: bool,
+        /// Report format for the findings (printed to stderr).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Run every check without writing output.
     Check {
         #[command(flatten)]
         common: Common,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Keep findings in files changed since this git revision (committed or not),
+        /// and findings anywhere whose link target is a changed file.
+        #[arg(long, value_name = "REV")]
+        changed_since: Option<String>,
         /// Fail (exit 1) on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also check http(s) links (cached in <root>/.specsite/).
+        #[arg(long)]
+        external: bool,
+        /// Cache folder for --external results.
+        #[arg(long)]
+        cache: Option<PathBuf>,
+        /// Keep only findings in these files (what pre-commit passes).
+        files: Vec<PathBuf>,
     },
 }
 
@@ -61,69 +82,69 @@ fn main() -> ExitCode {
 }
 
 fn report_fatal(e: &Fatal) {
+    if let Fatal::Load(specsite::content::LoadError::Config { diagnostic, text, .. }) = e {
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert(diagnostic.file.clone(), text.clone());
+        let opts = ReportOptions { color: false, git_prefix: String::new() };
+        eprint!("{}", render_report(Format::Human, std::slice::from_ref(diagnostic), &sources, &opts));
+    }
     eprintln!("error: {e}");
 }
 
 fn options(common: &Common) -> Options {
-    Options {
-        root: common.root.clone(),
-        config: common.config.clone(),
-        out: None,
-        offline: false,
-    }
+    Options { root: common.root.clone(), config: common.config.clone(), out: None, offline: false }
 }
 
 fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Build {
-            common,
-            out,
-            offline,
-        } => {
+        Command::Build { common, out, offline, format } => {
             let out = out.unwrap_or_else(|| common.root.join("public"));
-            let opts = Options {
-                offline,
-                ..options(&common)
-            };
+            let opts = Options { offline, ..options(&common) };
             let started = std::time::Instant::now();
             let result = specsite::build(&opts, &out)?;
             let a = &result.analysis;
-            print_diagnostics(a);
+            let mut ropts = ReportOptions::for_stdout(&common.root);
+            ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
+            eprint!("{}", render_report(format, &a.diagnostics, &a.site.sources, &ropts));
             let s = Summary::of(&a.diagnostics);
             eprintln!(
-                "built {} pages from {} books into {} in {} ms ({} errors, {} warnings)",
+                "built {} pages from {} books into {} in {} ms",
                 result.pages_written,
                 a.site.books.len(),
                 out.display(),
                 started.elapsed().as_millis(),
-                s.errors,
-                s.warnings
             );
             Ok(u8::from(s.errors > 0))
         }
-        Command::Check {
-            common,
-            deny_warnings,
-        } => {
+        Command::Check { common, format, changed_since, deny_warnings, external, cache, files } => {
             let a = specsite::analyse(&options(&common))?;
-            print_diagnostics(&a);
-            let s = Summary::of(&a.diagnostics);
-            Ok(u8::from(s.errors > 0 || (deny_warnings && s.warnings > 0)))
+            let mut diags = a.diagnostics.clone();
+            if external {
+                let cache = cache.unwrap_or_else(|| common.root.join(".specsite"));
+                let urls = checks::external_urls(&a.site, &a.docs);
+                let mut found = checks::check_external(urls, &cache, &Default::default());
+                checks::apply_config(&mut found, &a.site.config, &a.site.sources);
+                diags.extend(found);
+            }
+            let mut keep: Option<BTreeSet<String>> = None;
+            if let Some(rev) = &changed_since {
+                keep = Some(checks::changed_files(&common.root, rev).map_err(Fatal::Other)?);
+            }
+            if !files.is_empty() {
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let named: BTreeSet<String> =
+                    files.iter().filter_map(|f| checks::root_relative(&common.root, &cwd, f)).collect();
+                keep = Some(match keep {
+                    Some(k) => k.intersection(&named).cloned().collect(),
+                    None => named,
+                });
+            }
+            if let Some(keep) = &keep {
+                diags = checks::filter_report(diags, keep, &a.site, &a.docs);
+            }
+            sort_diagnostics(&mut diags);
+            print!("{}", render_report(format, &diags, &a.site.sources, &ReportOptions::for_stdout(&common.root)));
+            Ok(checks::exit_code(&diags, deny_warnings) as u8)
         }
-    }
-}
-
-fn print_diagnostics(a: &specsite::Analysis) {
-    for d in &a.diagnostics {
-        let l = locate(d, a.site.sources.get(&d.file).map(|s| &**s));
-        let sev = match l.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        };
-        eprintln!(
-            "{}:{}:{}: {sev}[{}]: {}",
-            l.file, l.line, l.column, l.rule, l.message
-        );
     }
 }
