@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod glossary;
+pub mod init;
 pub mod markdown;
 pub mod render;
 pub mod resolve;
