@@ -39,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --prepare-only) prepare_only=1; shift ;;
     --keep) keep=1; shift ;;
     --no-hyperfine) use_hyperfine=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (try --help)" ;;
   esac
 done
