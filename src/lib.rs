@@ -13,6 +13,7 @@ pub mod content;
 pub mod diag;
 pub mod gitinfo;
 pub mod glossary;
+pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
