@@ -68,6 +68,11 @@ enum Command {
         /// Keep only findings in these files (what pre-commit passes).
         files: Vec<PathBuf>,
     },
+    /// Write a small working site to start from.
+    Init {
+        /// Folder to create (must be empty or absent).
+        dir: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -145,6 +150,11 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             sort_diagnostics(&mut diags);
             print!("{}", render_report(format, &diags, &a.site.sources, &ReportOptions::for_stdout(&common.root)));
             Ok(checks::exit_code(&diags, deny_warnings) as u8)
+        }
+        Command::Init { dir } => {
+            specsite::init::init_site(&dir)?;
+            println!("created a starter site in {}; build it with: specsite build --root {}", dir.display(), dir.display());
+            Ok(0)
         }
     }
 }
