@@ -27,6 +27,12 @@ pub(crate) fn assemble(
     mut sources: BTreeMap<String, Arc<str>>,
 ) -> Site {
     let mut diags = Vec::new();
+    // Files that exist but could not be read: SUMMARY entries naming them are
+    // not reported again as missing.
+    let mut other_files: Vec<String> =
+        read.iter().filter(|(_, r)| r.is_err()).map(|(f, _)| f.clone()).collect();
+    other_files.extend(found.assets.iter().cloned());
+    other_files.sort();
     let mut books: Vec<Book> = specs.iter().map(book_from_spec).collect();
 
     let mut glossary_files = Vec::new();
@@ -91,7 +97,7 @@ pub(crate) fn assemble(
         let mut seen = BTreeSet::new();
         summary.visit_links_mut(&mut |dest, title, span, page| {
             let Some(dest) = dest else { return };
-            match resolve_entry(dest, &summary_dir, &book.page_root, &page_by_file, &found.assets) {
+            match resolve_entry(dest, &summary_dir, &book.page_root, &page_by_file, &other_files) {
                 Entry::Page(id) => {
                     *page = Some(id);
                     let p = &mut pages[id];
@@ -258,7 +264,7 @@ fn is_common_name(path: &str) -> bool {
 /// What a SUMMARY destination names.
 enum Entry {
     Page(PageId),
-    /// An existing non-page file, or a bare `#fragment`.
+    /// An existing non-page file (asset, other_files page), or a bare `#fragment`.
     Other,
     /// Nothing: the root-relative path looked for.
     Missing(String),
@@ -269,7 +275,7 @@ fn resolve_entry(
     summary_dir: &str,
     page_root: &str,
     page_by_file: &BTreeMap<String, PageId>,
-    assets: &[String],
+    other_files: &[String],
 ) -> Entry {
     let path = dest.split(['#', '?']).next().unwrap_or("");
     if path.is_empty() {
@@ -290,7 +296,7 @@ fn resolve_entry(
         if let Some(&id) = page_by_file.get(c) {
             return Entry::Page(id);
         }
-        if assets.binary_search(c).is_ok() {
+        if other_files.binary_search(c).is_ok() {
             return Entry::Other;
         }
     }
@@ -371,10 +377,16 @@ fn check_collisions(books: &[Book], pages: &[Page], diags: &mut Vec<Diagnostic>)
                 .with_suggestion(format!("rename or move the page out of `{first}/`")),
             );
         }
+        let mut reported = false;
         for prefix in &book.url_prefixes {
             let url = crate::urls::join_url(prefix, &p.slug);
             match taken.get(&url) {
                 Some(&other) if other != id => {
+                    // One finding per page, even when several prefixes collide.
+                    if reported {
+                        continue;
+                    }
+                    reported = true;
                     diags.push(
                         Diagnostic::new(
                             Rule::OutputCollision,
