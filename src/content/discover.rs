@@ -1,10 +1,338 @@
-//! Book discovery and the single walk over the root (DESIGN.md §1).
+//! Book discovery and the whole loading stage (DESIGN.md §1–2).
 //!
-//! TODO(loader): implement.
+//! [`load_site`] runs, in order:
+//! 1. read the config (`--config` or `<root>/specsite.yaml`);
+//! 2. find the books: `books:` from the config, else the first rule of
+//!    DESIGN.md §1 that matches (the root itself, `content/*/`, each
+//!    sub-folder; when `content/` holds no book, the sub-folder rule still
+//!    applies), and read each book's `.gitbook.yaml`;
+//! 3. walk the root once ([`super::walk`]) and read the files it keeps in
+//!    parallel;
+//! 4. assemble pages, SUMMARY entries, orphans and collisions ([`super::assemble`]).
 
-use super::{LoadError, LoadOptions, Site};
+use super::gitbook::{normalize_rel, parse_gitbook, GitbookConfig};
+use super::{assemble, walk, LoadError, LoadOptions, Site};
+use crate::config::{BookConfig, Config};
+use crate::diag::{Diagnostic, Rule};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A book found before the walk: where it is and how it is published.
+#[derive(Debug, Clone)]
+pub(crate) struct BookSpec {
+    pub id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub edit_url: Option<String>,
+    pub version: Option<String>,
+    pub latest: bool,
+    pub versions: Vec<String>,
+    pub url_prefixes: Vec<String>,
+    /// Root-relative repository folder (`""` for the root).
+    pub dir: String,
+    /// Its `.gitbook.yaml` settings (defaults when absent or invalid).
+    pub gitbook: GitbookConfig,
+}
+
+impl BookSpec {
+    /// Root-relative page root.
+    pub fn page_root(&self) -> String {
+        join_rel(&self.dir, &self.gitbook.root)
+    }
+
+    /// Root-relative SUMMARY.md path.
+    pub fn summary_file(&self) -> String {
+        join_rel(&self.page_root(), &self.gitbook.summary)
+    }
+}
 
 /// Loads the whole site: config, books, pages, assets, glossary files.
-pub fn load_site(_opts: &LoadOptions) -> Result<Site, LoadError> {
-    Err(LoadError::Other("not implemented".into()))
+pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
+    let shown_root = opts.root.display().to_string();
+    let root = std::fs::canonicalize(&opts.root).map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
+    if !root.is_dir() {
+        return Err(LoadError::Root(shown_root, "not a folder".into()));
+    }
+    std::fs::read_dir(&root).map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
+
+    let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
+    let (config, config_rel) = load_config(&root, opts, &mut sources)?;
+    let skip = walk::Skip::new(&root, opts.out.as_deref(), &config)?;
+
+    let mut diagnostics = Vec::new();
+    let mut specs = find_books(&root, &config, &skip)?;
+    if specs.is_empty() {
+        return Err(LoadError::NoBooks { root: shown_root });
+    }
+    for spec in &mut specs {
+        read_gitbook(&root, spec, &mut sources, &mut diagnostics);
+    }
+
+    let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
+    let read = walk::read_all(&root, &found);
+    let mut site = assemble::assemble(root, config, specs, found, read, sources);
+    site.diagnostics.extend(diagnostics);
+    crate::diag::sort_diagnostics(&mut site.diagnostics);
+    Ok(site)
+}
+
+/// Reads and parses the config; a missing default config is the default config.
+/// Returns the config and its root-relative path when it lies inside the root.
+fn load_config(
+    root: &Path,
+    opts: &LoadOptions,
+    sources: &mut BTreeMap<String, Arc<str>>,
+) -> Result<(Config, Option<String>), LoadError> {
+    let path = match &opts.config {
+        Some(p) => p.clone(),
+        None => {
+            let p = root.join("specsite.yaml");
+            if !p.is_file() {
+                return Ok((Config::default(), None));
+            }
+            p
+        }
+    };
+    let bytes = std::fs::read(&path).map_err(|e| LoadError::Other(format!("cannot read config {}: {e}", path.display())))?;
+    let rel = std::fs::canonicalize(&path).ok().and_then(|abs| rel_path(root, &abs));
+    let shown = rel.clone().unwrap_or_else(|| path.display().to_string());
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(t) => t.into(),
+        Err(e) => {
+            let msg = format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to());
+            let d = Diagnostic::new(Rule::InvalidEncoding, shown.clone(), 0..0, format!("config file is {msg}"));
+            return Err(LoadError::Config { file: shown, message: msg, diagnostic: Box::new(d), text: "".into() });
+        }
+    };
+    match Config::parse(&text) {
+        Ok(cfg) => {
+            if let Some(r) = &rel {
+                sources.insert(r.clone(), text.clone());
+            }
+            Ok((cfg, rel))
+        }
+        Err(e) => {
+            let d = yaml_diagnostic(&shown, &text, &e, "invalid config");
+            Err(LoadError::Config { file: shown, message: e.message, diagnostic: Box::new(d), text })
+        }
+    }
+}
+
+/// An `invalid-yaml` finding spanning from the error's offset to the end of its line.
+pub(crate) fn yaml_diagnostic(file: &str, text: &str, err: &crate::yaml::YamlError, what: &str) -> Diagnostic {
+    let mut start = err.offset.unwrap_or(0).min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = start + text[start..line_end].trim_end().len();
+    // serde_yaml appends " at line L column C" which the report already shows.
+    let message = match err.message.find(" at line ") {
+        Some(i) => &err.message[..i],
+        None => &err.message,
+    };
+    Diagnostic::new(Rule::InvalidYaml, file, start..end, format!("{what}: {message}"))
+}
+
+/// Finds the books in config order or by discovery (DESIGN.md §1).
+fn find_books(root: &Path, config: &Config, skip: &walk::Skip) -> Result<Vec<BookSpec>, LoadError> {
+    if let Some(books) = &config.books {
+        return books_from_config(root, books);
+    }
+    let unversioned = |id: String, dir: String| BookSpec {
+        url_prefixes: vec![id.clone()],
+        id,
+        title: None,
+        description: None,
+        edit_url: None,
+        version: None,
+        latest: true,
+        versions: Vec::new(),
+        dir,
+        gitbook: GitbookConfig::default(),
+    };
+    if holds_book(root) {
+        let id = config
+            .id
+            .clone()
+            .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "book".into());
+        return Ok(vec![unversioned(id, String::new())]);
+    }
+    let content = root.join("content");
+    if content.is_dir() && !skip.skips_dir(&content, "content") {
+        let found: Vec<BookSpec> = sub_folders(&content, skip, "content/")
+            .into_iter()
+            .map(|(name, rel)| unversioned(name, rel))
+            .collect();
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
+    Ok(sub_folders(root, skip, "").into_iter().map(|(name, rel)| unversioned(name, rel)).collect())
+}
+
+/// Sub-folders of `dir` that hold a book, sorted by name: (name, root-relative path).
+fn sub_folders(dir: &Path, skip: &walk::Skip, rel_prefix: &str) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            let rel = format!("{rel_prefix}{name}");
+            (!skip.skips_dir(&e.path(), &rel) && holds_book(&e.path())).then_some((name, rel))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// A folder is a book when it holds a SUMMARY.md or a .gitbook.yaml.
+fn holds_book(dir: &Path) -> bool {
+    dir.join("SUMMARY.md").is_file() || dir.join(".gitbook.yaml").is_file()
+}
+
+/// One `BookSpec` per configured book, one per version for versioned books.
+fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>, LoadError> {
+    let mut out: Vec<BookSpec> = Vec::new();
+    for b in books {
+        let base = BookSpec {
+            id: b.id.clone(),
+            title: b.title.clone(),
+            description: b.description.clone(),
+            edit_url: b.edit_url.clone(),
+            version: None,
+            latest: true,
+            versions: Vec::new(),
+            url_prefixes: vec![b.id.clone()],
+            dir: String::new(),
+            gitbook: GitbookConfig::default(),
+        };
+        if b.versions.is_empty() {
+            let dir = match &b.path {
+                Some(p) => normalize_rel(p),
+                None if root.join("content").join(&b.id).is_dir() => format!("content/{}", b.id),
+                None => b.id.clone(),
+            };
+            out.push(BookSpec { dir: check_dir(root, &b.id, dir)?, ..base });
+            continue;
+        }
+        let labels: Vec<String> = b.versions.iter().map(|v| v.label.clone()).collect();
+        // The version marked `latest` (the first one marked), else the first listed.
+        let latest = b.versions.iter().position(|v| v.latest).unwrap_or(0);
+        for (i, v) in b.versions.iter().enumerate() {
+            if v.label.is_empty() || v.label.contains('/') {
+                return Err(LoadError::Other(format!("books: `{}`: version label `{}` must be a non-empty name without `/`", b.id, v.label)));
+            }
+            let own = format!("{}/{}", b.id, v.label);
+            let url_prefixes = if i == latest { vec![b.id.clone(), own] } else { vec![own] };
+            out.push(BookSpec {
+                dir: check_dir(root, &format!("{}@{}", b.id, v.label), normalize_rel(&v.path))?,
+                version: Some(v.label.clone()),
+                latest: i == latest,
+                versions: labels.clone(),
+                url_prefixes,
+                ..base.clone()
+            });
+        }
+    }
+    for (i, a) in out.iter().enumerate() {
+        if let Some(b) = out[..i].iter().find(|b| b.dir == a.dir) {
+            return Err(LoadError::Other(format!("books: `{}` and `{}` both use the folder `{}`", b.id, a.id, a.dir)));
+        }
+        if let Some(b) = out[..i].iter().find(|b| b.id == a.id && b.version == a.version) {
+            return Err(LoadError::Other(format!("books: the id `{}` is listed twice", b.id)));
+        }
+    }
+    Ok(out)
+}
+
+fn check_dir(root: &Path, what: &str, dir: String) -> Result<String, LoadError> {
+    if dir.is_empty() || dir.split('/').any(|s| s == "..") {
+        return Err(LoadError::Other(format!("books: `{what}`: path `{dir}` must be a folder inside the root")));
+    }
+    if !root.join(&dir).is_dir() {
+        return Err(LoadError::Other(format!("books: `{what}`: folder `{dir}` does not exist under {}", root.display())));
+    }
+    Ok(dir)
+}
+
+/// Reads a book's `.gitbook.yaml`; an invalid one is reported and the defaults kept.
+fn read_gitbook(root: &Path, spec: &mut BookSpec, sources: &mut BTreeMap<String, Arc<str>>, diags: &mut Vec<Diagnostic>) {
+    let rel = join_rel(&spec.dir, ".gitbook.yaml");
+    let Ok(bytes) = std::fs::read(root.join(&rel)) else { return };
+    let text: Arc<str> = match String::from_utf8(bytes) {
+        Ok(t) => t.into(),
+        Err(e) => {
+            let msg = format!("`.gitbook.yaml` is not UTF-8 (invalid byte at offset {}); using the defaults", e.utf8_error().valid_up_to());
+            diags.push(Diagnostic::new(Rule::InvalidEncoding, rel, 0..0, msg));
+            return;
+        }
+    };
+    match parse_gitbook(&text) {
+        Ok(cfg) => spec.gitbook = cfg,
+        Err(e) => diags.push(
+            yaml_diagnostic(&rel, &text, &e, "invalid .gitbook.yaml")
+                .with_suggestion("fix the YAML; until then the book uses root `./`, README.md and SUMMARY.md"),
+        ),
+    }
+    sources.insert(rel, text);
+}
+
+/// Joins two root-relative paths, either of which may be empty.
+pub(crate) fn join_rel(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (false, true) => a.to_string(),
+        (false, false) => format!("{a}/{b}"),
+    }
+}
+
+/// `abs` relative to `root` with `/` separators, when it lies inside it.
+pub(crate) fn rel_path(root: &Path, abs: &Path) -> Option<String> {
+    let rel = abs.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(parts.join("/"))
+}
+
+/// An absolute, lexically normalised form of `p` (canonical when it exists).
+pub(crate) fn absolute(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_diagnostic_spans_rest_of_line_and_drops_position_suffix() {
+        let text = "a: 1\nb: [x\n";
+        let err = crate::yaml::YamlError { message: "bad thing at line 2 column 4".into(), offset: Some(8) };
+        let d = yaml_diagnostic("f.yaml", text, &err, "invalid");
+        assert_eq!(&text[d.span.clone()], "[x");
+        assert_eq!(d.message, "invalid: bad thing");
+    }
+
+    #[test]
+    fn join_rel_handles_empty_sides() {
+        assert_eq!(join_rel("", "a"), "a");
+        assert_eq!(join_rel("a", ""), "a");
+        assert_eq!(join_rel("a", "b"), "a/b");
+    }
 }

@@ -4,10 +4,12 @@
 //! The result is a [`Site`]: every book, every page with its full text, every
 //! asset path. Nothing here renders or resolves links.
 
+mod assemble;
 pub mod discover;
 pub mod frontmatter;
 pub mod gitbook;
 pub mod summary;
+mod walk;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -178,4 +180,5 @@ pub struct LoadOptions {
     pub out: Option<PathBuf>,
 }
 
+pub use assemble::page_slug;
 pub use discover::load_site;
