@@ -641,6 +641,13 @@ impl<'a, 'e> Emitter<'a, 'e> {
             t.range.clone(),
             format!("`{{% {kind} %}}` {} {}: {why}", method.to_ascii_uppercase(), path),
         );
+        if kind == "openapi-operation" && !path.is_empty() {
+            if let (Some(spec), [file, ..]) = (t.value("spec"), openapi::files_with_operation(self.env, &path, &method).as_slice()) {
+                if let Some(d) = self.diagnostics.last_mut() {
+                    d.suggestion = Some(format!("add `openapi_specs: {{ {}: {file} }}` to specsite.yaml", spec.trim()));
+                }
+            }
+        }
         missing_notice(&method, &path, &why)
     }
 }

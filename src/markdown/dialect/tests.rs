@@ -415,8 +415,20 @@ fn openapi_operation_finds_specs_by_config_name_and_by_file_stem() {
     let pre = run_with(&s, &OpenApiCache::default(), text);
     assert_eq!(rules(&pre), vec!["openapi-missing"], "{:?}", pre.diagnostics);
     assert!(pre.diagnostics[0].message.contains("openapi_specs"));
+    assert_eq!(pre.diagnostics[0].suggestion, None, "no spec file defines GET /x");
     assert!(pre.fragments[0].contains("op-get-orders"));
     assert!(pre.fragments[1].contains("op-post-users"));
+}
+
+#[test]
+fn unmapped_spec_name_suggests_the_file_that_defines_the_operation() {
+    let text = "{% openapi-operation spec=\"orders-api\" path=\"/orders\" method=\"get\" %}\n{% endopenapi-operation %}\n";
+    let pre = run(text);
+    assert_eq!(rules(&pre), vec!["openapi-missing"]);
+    assert_eq!(
+        pre.diagnostics[0].suggestion.as_deref(),
+        Some("add `openapi_specs: { orders-api: book/api/store.json }` to specsite.yaml")
+    );
 }
 
 #[test]

@@ -247,6 +247,20 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
     Located::Files(candidates.into_iter().map(|(_, _, a)| a.clone()).collect())
 }
 
+/// Spec files in the page's book repository that define `method path`,
+/// for suggesting an `openapi_specs:` entry.
+pub(crate) fn files_with_operation(env: &DialectEnv, path: &str, method: &str) -> Vec<String> {
+    let repo_dir = env.site.books.get(env.page.book).map_or("", |b| b.repo_dir.as_str());
+    let prefix = if repo_dir.is_empty() { String::new() } else { format!("{repo_dir}/") };
+    env.site
+        .assets
+        .iter()
+        .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
+        .filter(|a| env.openapi.load(&env.site.root, a).is_ok_and(|doc| find_operation(&doc, path, method).is_ok()))
+        .cloned()
+        .collect()
+}
+
 /// One operation found in a document.
 pub(crate) struct Operation<'a> {
     pub doc: &'a Node,

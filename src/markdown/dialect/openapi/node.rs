@@ -173,6 +173,12 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
         Ok(Node::Number(NumberText(v.to_string())))
     }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        Ok(Node::Number(NumberText(v.to_string())))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        Ok(Node::Number(NumberText(v.to_string())))
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
         let text = if v.is_finite() { serde_json::Number::from_f64(v).map_or("0".into(), |n| n.to_string()) } else { "null".into() };
         Ok(Node::Number(NumberText(text)))
@@ -222,7 +228,8 @@ mod tests {
     fn keeps_key_order_from_json_and_yaml() {
         let j: Node = serde_json::from_str(r#"{"b": 1, "a": [true, null, "x"]}"#).unwrap();
         assert_eq!(j.as_map().unwrap()[0].0, "b");
-        let y: Node = crate::yaml::parse("z: 1\n200:\n  d: x\na: 2\n").unwrap();
+        let y: Node = crate::yaml::parse("z: 1\n200:\n  d: 10001100020010120230704042404\na: 2\n").unwrap();
+        assert_eq!(y.get("200").get("d").scalar_text().as_deref(), Some("10001100020010120230704042404"));
         let keys: Vec<&str> = y.as_map().unwrap().iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, vec!["z", "200", "a"]);
     }
