@@ -119,7 +119,7 @@ fn code_block_gets_title_line_numbers_and_highlighting() {
     assert!(pre.diagnostics.is_empty());
     assert!(html.contains("<figure class=\"code-block line-numbers\"><figcaption class=\"code-title\">pet.json</figcaption>"), "{html}");
     assert!(html.contains("<span class=\"line-numbers\" aria-hidden=\"true\">1\n2</span>"), "{html}");
-    assert!(html.contains("<code class=\"language-json\"><span class=\"hl-"), "{html}");
+    assert!(html.contains("<code class=\"language-json\">{<span class=\"hl-string hl-key\">"), "{html}");
 }
 
 #[test]
