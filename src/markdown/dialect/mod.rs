@@ -101,7 +101,11 @@ impl OffsetMap {
     /// Maps a preprocessed range to a page-file range.
     pub fn range_to_source(&self, r: Range<usize>) -> Range<usize> {
         let start = self.to_source(r.start);
-        let end = if r.end > r.start { self.to_source(r.end - 1) + 1 } else { start };
+        let end = if r.end > r.start {
+            self.to_source(r.end - 1) + 1
+        } else {
+            start
+        };
         start..end.max(start)
     }
 }
@@ -113,13 +117,17 @@ pub fn finish(html: &mut String, fragments: &[String]) {
     if fragments.is_empty() || !html.contains(PLACEHOLDER) {
         return;
     }
-    let mut out = String::with_capacity(html.len() + fragments.iter().map(String::len).sum::<usize>());
+    let mut out =
+        String::with_capacity(html.len() + fragments.iter().map(String::len).sum::<usize>());
     let mut rest = html.as_str();
     while let Some(at) = rest.find(PLACEHOLDER) {
         out.push_str(&rest[..at]);
         let tail = &rest[at + PLACEHOLDER.len()..];
         let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-        let frag = tail[..digits].parse::<usize>().ok().and_then(|n| fragments.get(n));
+        let frag = tail[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| fragments.get(n));
         match (frag, tail[digits..].starts_with("-->")) {
             (Some(f), true) => {
                 out.push_str(f);
@@ -189,8 +197,20 @@ struct Emitter<'a, 'e> {
     unknown: BTreeSet<String>,
 }
 
-const KNOWN: [&str; 12] =
-    ["hint", "tabs", "tab", "code", "embed", "file", "content-ref", "columns", "column", "swagger", "openapi", "openapi-operation"];
+const KNOWN: [&str; 12] = [
+    "hint",
+    "tabs",
+    "tab",
+    "code",
+    "embed",
+    "file",
+    "content-ref",
+    "columns",
+    "column",
+    "swagger",
+    "openapi",
+    "openapi-operation",
+];
 
 impl<'a, 'e> Emitter<'a, 'e> {
     fn run(&mut self) {
@@ -205,7 +225,11 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 continue;
             }
             let only_prefix = t.range.start == t.line_start + t.prefix_len;
-            let copy_to = if only_prefix && pos <= t.line_start { t.line_start } else { t.range.start };
+            let copy_to = if only_prefix && pos <= t.line_start {
+                t.line_start
+            } else {
+                t.range.start
+            };
             self.copy(pos..copy_to);
             let (next_i, next_pos) = self.handle(&tags, i);
             i = next_i;
@@ -228,10 +252,17 @@ impl<'a, 'e> Emitter<'a, 'e> {
             return (i + 1, self.resume_after(t));
         }
         if !KNOWN.contains(&name.as_str()) {
-            if let Some(opened) = name.strip_prefix("end").filter(|n| self.unknown.contains(*n)) {
+            if let Some(opened) = name
+                .strip_prefix("end")
+                .filter(|n| self.unknown.contains(*n))
+            {
                 let _ = opened;
             } else {
-                let shown = if name.is_empty() { self.body[t.range.clone()].to_string() } else { format!("{{% {name} %}}") };
+                let shown = if name.is_empty() {
+                    self.body[t.range.clone()].to_string()
+                } else {
+                    format!("{{% {name} %}}")
+                };
                 self.diag(
                     Rule::UnknownBlock,
                     t.range.clone(),
@@ -245,7 +276,11 @@ impl<'a, 'e> Emitter<'a, 'e> {
         let at = t.range.start;
         match name.as_str() {
             "hint" => {
-                let style = t.value("style").unwrap_or_default().trim().to_ascii_lowercase();
+                let style = t
+                    .value("style")
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
                 let (style, label, icon) = match style.as_str() {
                     "success" => ("success", "Success", "\u{2713}"),
                     "warning" => ("warning", "Warning", "\u{26a0}"),
@@ -253,7 +288,9 @@ impl<'a, 'e> Emitter<'a, 'e> {
                     _ => ("info", "Information", "\u{2139}"),
                 };
                 let open = vec![
-                    format!("<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">"),
+                    format!(
+                        "<div class=\"hint hint-{style}\" role=\"note\" aria-label=\"{label}\">"
+                    ),
                     format!("<span class=\"hint-icon\" aria-hidden=\"true\">{icon}</span>"),
                     "<div class=\"hint-content\">".to_string(),
                 ];
@@ -275,7 +312,13 @@ impl<'a, 'e> Emitter<'a, 'e> {
                     ));
                 }
                 open.push("</div>".into());
-                self.open(t, &prefix, open, vec!["</div>".into()], Some(TabsState { id, next: 0 }));
+                self.open(
+                    t,
+                    &prefix,
+                    open,
+                    vec!["</div>".into()],
+                    Some(TabsState { id, next: 0 }),
+                );
             }
             "tab" => {
                 let title = t.value("title").unwrap_or_else(|| "Tab".into());
@@ -296,40 +339,72 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 };
                 self.open(t, &prefix, open, vec!["</section>".into()], None);
             }
-            "columns" => self.open(t, &prefix, vec!["<div class=\"columns\">".into()], vec!["</div>".into()], None),
-            "column" => self.open(t, &prefix, vec!["<div class=\"column\">".into()], vec!["</div>".into()], None),
+            "columns" => self.open(
+                t,
+                &prefix,
+                vec!["<div class=\"columns\">".into()],
+                vec!["</div>".into()],
+                None,
+            ),
+            "column" => self.open(
+                t,
+                &prefix,
+                vec!["<div class=\"column\">".into()],
+                vec!["</div>".into()],
+                None,
+            ),
             "code" => {
-                let end = tags.get(i + 1).filter(|n| n.name.eq_ignore_ascii_case("endcode"));
+                let end = tags
+                    .get(i + 1)
+                    .filter(|n| n.name.eq_ignore_ascii_case("endcode"));
                 let title = t.value("title").filter(|s| !s.trim().is_empty());
                 let numbers = t.value("lineNumbers").is_some_and(|v| v.trim() == "true");
                 if let Some(end) = end {
-                    if let Some((lang, code)) = single_fence(&self.body[t.range.end..end.range.start]) {
+                    if let Some((lang, code)) =
+                        single_fence(&self.body[t.range.end..end.range.start])
+                    {
                         let html = code_figure(title.as_deref(), &lang, &code, numbers);
                         self.fragment(&prefix, html, at);
                         return (i + 2, self.resume_after(end));
                     }
                 }
-                let mut open = vec![format!("<figure class=\"code-block{}\">", if numbers { " line-numbers" } else { "" })];
+                let mut open = vec![format!(
+                    "<figure class=\"code-block{}\">",
+                    if numbers { " line-numbers" } else { "" }
+                )];
                 if let Some(title) = title {
-                    open.push(format!("<figcaption class=\"code-title\">{}</figcaption>", esc(title.trim())));
+                    open.push(format!(
+                        "<figcaption class=\"code-title\">{}</figcaption>",
+                        esc(title.trim())
+                    ));
                 }
                 self.open(t, &prefix, open, vec!["</figure>".into()], None);
             }
             "embed" | "file" => {
-                let paired = tags.get(i + 1).is_some_and(|n| n.name.eq_ignore_ascii_case(&format!("end{name}")));
+                let paired = tags
+                    .get(i + 1)
+                    .is_some_and(|n| n.name.eq_ignore_ascii_case(&format!("end{name}")));
                 if name == "embed" {
                     self.embed_card(t, &prefix);
                 } else {
                     self.file_card(t, &prefix);
                 }
                 if paired {
-                    self.stack.push(Frame { name, close: vec!["</div>".into()], prefix, at: t.range.clone(), tabs: None });
+                    self.stack.push(Frame {
+                        name,
+                        close: vec!["</div>".into()],
+                        prefix,
+                        at: t.range.clone(),
+                        tabs: None,
+                    });
                 } else {
                     self.html_block(&prefix, &["</div>".to_string()], at);
                 }
             }
             "content-ref" => {
-                let end = tags.get(i + 1).filter(|n| n.name.eq_ignore_ascii_case("endcontent-ref"));
+                let end = tags
+                    .get(i + 1)
+                    .filter(|n| n.name.eq_ignore_ascii_case("endcontent-ref"));
                 let body_text = end.map_or("", |e| &self.body[t.range.end..e.range.start]);
                 self.content_ref_card(t, &prefix, body_text);
                 match end {
@@ -344,7 +419,10 @@ impl<'a, 'e> Emitter<'a, 'e> {
             _ => {
                 // swagger, openapi, openapi-operation
                 let end_name = format!("end{name}");
-                let end = tags[i + 1..].iter().position(|n| n.name.eq_ignore_ascii_case(&end_name)).map(|k| i + 1 + k);
+                let end = tags[i + 1..]
+                    .iter()
+                    .position(|n| n.name.eq_ignore_ascii_case(&end_name))
+                    .map(|k| i + 1 + k);
                 let html = self.api_card(t, &name);
                 self.fragment(&prefix, html, at);
                 match end {
@@ -374,14 +452,28 @@ impl<'a, 'e> Emitter<'a, 'e> {
             let prefix = self.prefix(t);
             self.ensure_line_start(t.range.end);
             self.gen(prefix, t.range.end);
-            let ws = self.body[t.range.end..t.line_end].len() - self.body[t.range.end..t.line_end].trim_start().len();
+            let ws = self.body[t.range.end..t.line_end].len()
+                - self.body[t.range.end..t.line_end].trim_start().len();
             t.range.end + ws
         }
     }
 
-    fn open(&mut self, t: &Tag, prefix: &str, open: Vec<String>, close: Vec<String>, tabs: Option<TabsState>) {
+    fn open(
+        &mut self,
+        t: &Tag,
+        prefix: &str,
+        open: Vec<String>,
+        close: Vec<String>,
+        tabs: Option<TabsState>,
+    ) {
         self.html_block(prefix, &open, t.range.start);
-        self.stack.push(Frame { name: t.name.to_ascii_lowercase(), close, prefix: prefix.to_string(), at: t.range.clone(), tabs });
+        self.stack.push(Frame {
+            name: t.name.to_ascii_lowercase(),
+            close,
+            prefix: prefix.to_string(),
+            at: t.range.clone(),
+            tabs,
+        });
     }
 
     fn close(&mut self, name: &str, t: &Tag) {
@@ -411,7 +503,10 @@ impl<'a, 'e> Emitter<'a, 'e> {
             self.diag(
                 Rule::UnknownBlock,
                 f.at.clone(),
-                format!("`{{% {} %}}` is never closed with `{{% end{} %}}`", f.name, f.name),
+                format!(
+                    "`{{% {} %}}` is never closed with `{{% end{} %}}`",
+                    f.name, f.name
+                ),
             );
         }
     }
@@ -445,9 +540,16 @@ impl<'a, 'e> Emitter<'a, 'e> {
         }
         let src = self.base + range.start;
         let pre = self.out.len();
-        let contiguous = self.segs.last().is_some_and(|s| s.copied && s.src + (pre - s.pre) == src);
+        let contiguous = self
+            .segs
+            .last()
+            .is_some_and(|s| s.copied && s.src + (pre - s.pre) == src);
         if !contiguous {
-            self.segs.push(Seg { pre, src, copied: true });
+            self.segs.push(Seg {
+                pre,
+                src,
+                copied: true,
+            });
         }
         self.out.push_str(&self.body[range]);
     }
@@ -460,7 +562,11 @@ impl<'a, 'e> Emitter<'a, 'e> {
         let src = self.base + at;
         let same = self.segs.last().is_some_and(|s| !s.copied && s.src == src);
         if !same {
-            self.segs.push(Seg { pre: self.out.len(), src, copied: false });
+            self.segs.push(Seg {
+                pre: self.out.len(),
+                src,
+                copied: false,
+            });
         }
         self.out.push_str(text);
     }
@@ -495,7 +601,15 @@ impl<'a, 'e> Emitter<'a, 'e> {
 
     /// A markdown paragraph holding one link; the destination maps back to
     /// `dest_attr`'s span when it is copied verbatim.
-    fn link_paragraph(&mut self, prefix: &str, text: &str, dest: &str, dest_attr: Option<&Attr>, after_html: &str, at: usize) {
+    fn link_paragraph(
+        &mut self,
+        prefix: &str,
+        text: &str,
+        dest: &str,
+        dest_attr: Option<&Attr>,
+        after_html: &str,
+        at: usize,
+    ) {
         self.ensure_line_start(at);
         self.gen(&format!("{prefix}[{}](", escape_markdown(text)), at);
         let verbatim = dest_attr.filter(|a| a.value == dest && !dest.contains(['<', '>', '\n']));
@@ -511,7 +625,12 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 }
             }
             None => {
-                let encoded = dest.replace(' ', "%20").replace('<', "%3C").replace('>', "%3E").replace('(', "%28").replace(')', "%29");
+                let encoded = dest
+                    .replace(' ', "%20")
+                    .replace('<', "%3C")
+                    .replace('>', "%3E")
+                    .replace('(', "%28")
+                    .replace(')', "%29");
                 self.gen(&encoded, at);
             }
         }
@@ -520,7 +639,12 @@ impl<'a, 'e> Emitter<'a, 'e> {
 
     fn diag(&mut self, rule: Rule, range: Range<usize>, message: String) {
         let span = self.base + range.start..self.base + range.end;
-        self.diagnostics.push(Diagnostic::new(rule, self.env.page.file.clone(), span, message));
+        self.diagnostics.push(Diagnostic::new(
+            rule,
+            self.env.page.file.clone(),
+            span,
+            message,
+        ));
     }
 
     /// `base`, or `base-1`, `base-2`… when the page already has it.
@@ -543,7 +667,10 @@ impl<'a, 'e> Emitter<'a, 'e> {
         let url = url.trim();
         self.html_block(
             prefix,
-            &["<div class=\"embed-card\">".into(), "<span class=\"embed-icon\" aria-hidden=\"true\">\u{1f517}</span>".into()],
+            &[
+                "<div class=\"embed-card\">".into(),
+                "<span class=\"embed-icon\" aria-hidden=\"true\">\u{1f517}</span>".into(),
+            ],
             t.range.start,
         );
         let shown = display_url(url);
@@ -554,11 +681,15 @@ impl<'a, 'e> Emitter<'a, 'e> {
         let src = t.value("src").unwrap_or_default();
         let src = src.trim();
         let clean = src.split(['?', '#']).next().unwrap_or("");
-        let name = percent_encoding::percent_decode_str(clean.rsplit('/').next().unwrap_or(clean)).decode_utf8_lossy().into_owned();
+        let name = percent_encoding::percent_decode_str(clean.rsplit('/').next().unwrap_or(clean))
+            .decode_utf8_lossy()
+            .into_owned();
         let size = if src.contains("://") {
             None
         } else {
-            let decoded = percent_encoding::percent_decode_str(clean).decode_utf8_lossy().into_owned();
+            let decoded = percent_encoding::percent_decode_str(clean)
+                .decode_utf8_lossy()
+                .into_owned();
             openapi::join_rel(openapi::parent_dir(&self.env.page.file), &decoded)
                 .and_then(|rel| std::fs::metadata(self.env.site.root.join(rel)).ok())
                 .filter(|m| m.is_file())
@@ -566,11 +697,23 @@ impl<'a, 'e> Emitter<'a, 'e> {
         };
         self.html_block(
             prefix,
-            &["<div class=\"file-card\">".into(), "<span class=\"file-icon\" aria-hidden=\"true\">\u{1f4c4}</span>".into()],
+            &[
+                "<div class=\"file-card\">".into(),
+                "<span class=\"file-icon\" aria-hidden=\"true\">\u{1f4c4}</span>".into(),
+            ],
             t.range.start,
         );
-        let after = size.map(|s| format!(" <span class=\"file-size\">({})</span>", human_size(s))).unwrap_or_default();
-        self.link_paragraph(prefix, if name.is_empty() { src } else { &name }, src, t.attr("src"), &after, t.range.start);
+        let after = size
+            .map(|s| format!(" <span class=\"file-size\">({})</span>", human_size(s)))
+            .unwrap_or_default();
+        self.link_paragraph(
+            prefix,
+            if name.is_empty() { src } else { &name },
+            src,
+            t.attr("src"),
+            &after,
+            t.range.start,
+        );
     }
 
     fn content_ref_card(&mut self, t: &Tag<'a>, prefix: &str, body: &str) {
@@ -579,7 +722,10 @@ impl<'a, 'e> Emitter<'a, 'e> {
         let title = link_text(body).unwrap_or_else(|| url.to_string());
         self.html_block(
             prefix,
-            &["<div class=\"content-ref\">".into(), "<span class=\"content-ref-icon\" aria-hidden=\"true\">\u{1f4d1}</span>".into()],
+            &[
+                "<div class=\"content-ref\">".into(),
+                "<span class=\"content-ref-icon\" aria-hidden=\"true\">\u{1f4d1}</span>".into(),
+            ],
             t.range.start,
         );
         self.link_paragraph(prefix, &title, url, t.attr("url"), "", t.range.start);
@@ -589,41 +735,65 @@ impl<'a, 'e> Emitter<'a, 'e> {
     /// The card for an API block, or a visible notice (and a finding) when
     /// its spec, path or method cannot be found.
     fn api_card(&mut self, t: &Tag<'a>, kind: &str) -> String {
-        let path = t.value("path").map(|p| p.trim().to_string()).unwrap_or_default();
-        let method = t.value("method").map(|m| m.trim().to_ascii_lowercase()).unwrap_or_default();
+        let path = t
+            .value("path")
+            .map(|p| p.trim().to_string())
+            .unwrap_or_default();
+        let method = t
+            .value("method")
+            .map(|m| m.trim().to_ascii_lowercase())
+            .unwrap_or_default();
         let (source_attr, located) = if kind == "openapi-operation" {
             match t.value("spec") {
                 Some(spec) => ("spec", openapi::locate_spec_name(spec.trim(), self.env)),
-                None => ("spec", openapi::Located::NotFound("the block has no `spec` attribute".into())),
+                None => (
+                    "spec",
+                    openapi::Located::NotFound("the block has no `spec` attribute".into()),
+                ),
             }
         } else {
             match t.value("src") {
                 Some(src) => ("src", openapi::locate_src(&src, self.env)),
-                None => ("src", openapi::Located::NotFound("the block has no `src` attribute".into())),
+                None => (
+                    "src",
+                    openapi::Located::NotFound("the block has no `src` attribute".into()),
+                ),
             }
         };
         let mut problem = if path.is_empty() || method.is_empty() {
-            Some(format!("`{{% {kind} %}}` needs `path` and `method` attributes"))
+            Some(format!(
+                "`{{% {kind} %}}` needs `path` and `method` attributes"
+            ))
         } else {
             None
         };
         if problem.is_none() {
             match located {
                 openapi::Located::OutsideRoot => {
-                    let span = t.attr(source_attr).map_or(t.range.clone(), |a| a.span.clone());
+                    let span = t
+                        .attr(source_attr)
+                        .map_or(t.range.clone(), |a| a.span.clone());
                     let msg = format!("`{source_attr}` of `{{% {kind} %}}` points outside the site root; not read");
                     self.diag(Rule::PathOutsideRoot, span, msg.clone());
                     return missing_notice(&method, &path, &msg);
                 }
-                openapi::Located::NotFound(why) => problem = Some(format!("spec file not found: {why}")),
+                openapi::Located::NotFound(why) => {
+                    problem = Some(format!("spec file not found: {why}"))
+                }
                 openapi::Located::Files(files) => {
                     let mut first_error = None;
                     for file in &files {
-                        let result = self.env.openapi.load(&self.env.site.root, file).and_then(|doc| {
-                            let op = openapi::find_operation(&doc, &path, &method).map_err(|e| format!("in `{file}`: {e}"))?;
-                            let id = self.unique_id(&openapi::operation_anchor(&method, op.path));
-                            Ok(openapi::render_operation(&op, &id))
-                        });
+                        let result =
+                            self.env
+                                .openapi
+                                .load(&self.env.site.root, file)
+                                .and_then(|doc| {
+                                    let op = openapi::find_operation(&doc, &path, &method)
+                                        .map_err(|e| format!("in `{file}`: {e}"))?;
+                                    let id = self
+                                        .unique_id(&openapi::operation_anchor(&method, op.path));
+                                    Ok(openapi::render_operation(&op, &id))
+                                });
                         match result {
                             Ok(html) => return html,
                             Err(e) => {
@@ -639,12 +809,22 @@ impl<'a, 'e> Emitter<'a, 'e> {
         self.diag(
             Rule::OpenapiMissing,
             t.range.clone(),
-            format!("`{{% {kind} %}}` {} {}: {why}", method.to_ascii_uppercase(), path),
+            format!(
+                "`{{% {kind} %}}` {} {}: {why}",
+                method.to_ascii_uppercase(),
+                path
+            ),
         );
         if kind == "openapi-operation" && !path.is_empty() {
-            if let (Some(spec), [file, ..]) = (t.value("spec"), openapi::files_with_operation(self.env, &path, &method).as_slice()) {
+            if let (Some(spec), [file, ..]) = (
+                t.value("spec"),
+                openapi::files_with_operation(self.env, &path, &method).as_slice(),
+            ) {
                 if let Some(d) = self.diagnostics.last_mut() {
-                    d.suggestion = Some(format!("add `openapi_specs: {{ {}: {file} }}` to specsite.yaml", spec.trim()));
+                    d.suggestion = Some(format!(
+                        "add `openapi_specs: {{ {}: {file} }}` to specsite.yaml",
+                        spec.trim()
+                    ));
                 }
             }
         }
@@ -676,7 +856,12 @@ fn tab_titles(tags: &[Tag], i: usize) -> Vec<String> {
             "tabs" => depth += 1,
             "endtabs" if depth == 0 => break,
             "endtabs" => depth -= 1,
-            "tab" if depth == 0 => titles.push(t.value("title").unwrap_or_else(|| "Tab".into()).trim().to_string()),
+            "tab" if depth == 0 => titles.push(
+                t.value("title")
+                    .unwrap_or_else(|| "Tab".into())
+                    .trim()
+                    .to_string(),
+            ),
             _ => {}
         }
     }
@@ -711,18 +896,37 @@ fn single_fence(text: &str) -> Option<(String, String)> {
 
 /// A titled, optionally numbered, highlighted code block.
 fn code_figure(title: Option<&str>, lang: &str, code: &str, numbers: bool) -> String {
-    let mut html = format!("<figure class=\"code-block{}\">", if numbers { " line-numbers" } else { "" });
+    let mut html = format!(
+        "<figure class=\"code-block{}\">",
+        if numbers { " line-numbers" } else { "" }
+    );
     if let Some(t) = title {
-        let _ = write!(html, "<figcaption class=\"code-title\">{}</figcaption>", esc(t.trim()));
+        let _ = write!(
+            html,
+            "<figcaption class=\"code-title\">{}</figcaption>",
+            esc(t.trim())
+        );
     }
     html.push_str("<pre class=\"hl-code\">");
     if numbers {
         let n = code.lines().count().max(1);
         let gutter: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-        let _ = write!(html, "<span class=\"line-numbers\" aria-hidden=\"true\">{}</span>", gutter.join("\n"));
+        let _ = write!(
+            html,
+            "<span class=\"line-numbers\" aria-hidden=\"true\">{}</span>",
+            gutter.join("\n")
+        );
     }
-    let lang_class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", esc(lang)) };
-    let _ = write!(html, "<code{lang_class}>{}</code></pre></figure>", highlight(lang, code));
+    let lang_class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", esc(lang))
+    };
+    let _ = write!(
+        html,
+        "<code{lang_class}>{}</code></pre></figure>",
+        highlight(lang, code)
+    );
     html
 }
 
@@ -747,8 +951,15 @@ fn hidden_thead(s: &str) -> Option<(Range<usize>, String)> {
             rest = &rest[tag_end..];
             continue;
         }
-        match tag.find("width=\"").map(|w| &tag[w + 7..]).and_then(|w| w.split('"').next()) {
-            Some(w) if w.bytes().all(|b| b.is_ascii_digit() || b == b'%' || b == b'.') => {
+        match tag
+            .find("width=\"")
+            .map(|w| &tag[w + 7..])
+            .and_then(|w| w.split('"').next())
+        {
+            Some(w)
+                if w.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'%' || b == b'.') =>
+            {
                 let _ = write!(cols, "<col width=\"{w}\">");
             }
             _ => cols.push_str("<col>"),
@@ -771,7 +982,10 @@ fn link_text(body: &str) -> Option<String> {
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '>' | '&' | '!' | '#' | '|' | '~') {
+        if matches!(
+            c,
+            '\\' | '[' | ']' | '*' | '_' | '`' | '<' | '>' | '&' | '!' | '#' | '|' | '~'
+        ) {
             out.push('\\');
         }
         if c == '\n' {

@@ -57,7 +57,9 @@ pub(crate) fn scan_tags(text: &str) -> Vec<Tag<'_>> {
     let mut in_indented_code = false;
     let mut line_start = 0;
     while line_start < text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
         let line = &text[line_start..line_end];
         let next = line_end + 1;
         let (prefix_len, indent) = container_prefix(line);
@@ -113,7 +115,13 @@ pub(crate) fn scan_tags(text: &str) -> Vec<Tag<'_>> {
 }
 
 /// Finds tags in one line, skipping code spans and backslash escapes.
-fn scan_line<'a>(text: &'a str, line_start: usize, line_end: usize, prefix_len: usize, tags: &mut Vec<Tag<'a>>) {
+fn scan_line<'a>(
+    text: &'a str,
+    line_start: usize,
+    line_end: usize,
+    prefix_len: usize,
+    tags: &mut Vec<Tag<'a>>,
+) {
     let bytes = text.as_bytes();
     let mut i = line_start;
     while i < line_end {
@@ -161,7 +169,13 @@ fn find_closing_run(bytes: &[u8], run: usize) -> Option<usize> {
     None
 }
 
-fn parse_tag(text: &str, range: Range<usize>, line_start: usize, line_end: usize, prefix_len: usize) -> Tag<'_> {
+fn parse_tag(
+    text: &str,
+    range: Range<usize>,
+    line_start: usize,
+    line_end: usize,
+    prefix_len: usize,
+) -> Tag<'_> {
     // Inner text without `{%`/`%}` and Liquid's `-` whitespace control.
     let mut start = range.start + 2;
     let mut end = range.end - 2;
@@ -174,10 +188,20 @@ fn parse_tag(text: &str, range: Range<usize>, line_start: usize, line_end: usize
     let inner = &text[start..end];
     let lead = inner.len() - inner.trim_start().len();
     let name_start = start + lead;
-    let name_len = text[name_start..end].bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_').count();
+    let name_len = text[name_start..end]
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        .count();
     let name = &text[name_start..name_start + name_len];
     let attrs = parse_attrs(text, name_start + name_len, end);
-    Tag { name, attrs, range, line_start, line_end, prefix_len }
+    Tag {
+        name,
+        attrs,
+        range,
+        line_start,
+        line_end,
+        prefix_len,
+    }
 }
 
 /// Parses `key="v"`, `key='v'`, `key=v` and bare words in `text[from..to]`.
@@ -199,7 +223,11 @@ fn parse_attrs(text: &str, from: usize, to: usize) -> Vec<Attr<'_>> {
         let word_start = i;
         if bytes[i] == b'"' || bytes[i] == b'\'' {
             let (span, next) = quoted(text, i, to);
-            attrs.push(Attr { key: "", value: &text[span.clone()], span });
+            attrs.push(Attr {
+                key: "",
+                value: &text[span.clone()],
+                span,
+            });
             i = next;
             continue;
         }
@@ -212,18 +240,30 @@ fn parse_attrs(text: &str, from: usize, to: usize) -> Vec<Attr<'_>> {
             let v = skip_ws(j + 1);
             if v < to && (bytes[v] == b'"' || bytes[v] == b'\'') {
                 let (span, next) = quoted(text, v, to);
-                attrs.push(Attr { key, value: &text[span.clone()], span });
+                attrs.push(Attr {
+                    key,
+                    value: &text[span.clone()],
+                    span,
+                });
                 i = next;
             } else {
                 let mut e = v;
                 while e < to && !bytes[e].is_ascii_whitespace() {
                     e += 1;
                 }
-                attrs.push(Attr { key, value: &text[v..e], span: v..e });
+                attrs.push(Attr {
+                    key,
+                    value: &text[v..e],
+                    span: v..e,
+                });
                 i = e;
             }
         } else {
-            attrs.push(Attr { key: "", value: key, span: word_start..i });
+            attrs.push(Attr {
+                key: "",
+                value: key,
+                span: word_start..i,
+            });
         }
     }
     attrs
@@ -295,7 +335,11 @@ fn list_marker(rest: &str, indent: usize) -> Option<usize> {
         return None;
     }
     let spaces = after.bytes().take_while(|b| *b == b' ').count();
-    let spaces = if spaces == 0 || spaces > 4 || after.trim().is_empty() { 1 } else { spaces };
+    let spaces = if spaces == 0 || spaces > 4 || after.trim().is_empty() {
+        1
+    } else {
+        spaces
+    };
     Some(indent + marker_len + spaces)
 }
 
@@ -312,7 +356,8 @@ pub(crate) fn decode_entities(s: &str) -> String {
         let tail = &rest[amp..];
         let decoded = tail.find(';').filter(|&semi| semi <= 10).and_then(|semi| {
             let name = &tail[1..semi];
-            let ch = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+            let ch = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X"))
+            {
                 u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
             } else if let Some(dec) = name.strip_prefix('#') {
                 dec.parse::<u32>().ok().and_then(char::from_u32)
@@ -394,6 +439,9 @@ mod tests {
 
     #[test]
     fn decodes_entities_in_values() {
-        assert_eq!(decode_entities("A&#x20;&amp;&#66;&bogus; &"), "A &B&bogus; &");
+        assert_eq!(
+            decode_entities("A&#x20;&amp;&#66;&bogus; &"),
+            "A &B&bogus; &"
+        );
     }
 }

@@ -13,7 +13,12 @@ fn site() -> Site {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| e.path().strip_prefix(&root).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&root)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
         .filter(|p| !p.ends_with(".md"))
         .collect();
     assets.sort();
@@ -51,7 +56,11 @@ const PAGE: &str = "book/spec/sub/page.md";
 
 fn run_with(site: &Site, cache: &OpenApiCache, text: &str) -> Preprocessed {
     let p = page(PAGE, text);
-    let env = DialectEnv { site, page: &p, openapi: cache };
+    let env = DialectEnv {
+        site,
+        page: &p,
+        openapi: cache,
+    };
     preprocess(text, 0, &env)
 }
 
@@ -75,11 +84,18 @@ fn rules(pre: &Preprocessed) -> Vec<&'static str> {
 
 #[test]
 fn hint_renders_a_styled_note_with_markdown_inside() {
-    let (html, pre) = render("{% hint style=\"warning\" %}\nBe **careful** with [x](y.md).\n{% endhint %}\n");
+    let (html, pre) =
+        render("{% hint style=\"warning\" %}\nBe **careful** with [x](y.md).\n{% endhint %}\n");
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
-    assert!(html.contains("<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Warning\">"), "{html}");
+    assert!(
+        html.contains("<div class=\"hint hint-warning\" role=\"note\" aria-label=\"Warning\">"),
+        "{html}"
+    );
     assert!(html.contains("class=\"hint-icon\" aria-hidden=\"true\""));
-    assert!(html.contains("<p>Be <strong>careful</strong> with <a href=\"y.md\">x</a>.</p>"), "{html}");
+    assert!(
+        html.contains("<p>Be <strong>careful</strong> with <a href=\"y.md\">x</a>.</p>"),
+        "{html}"
+    );
     assert!(html.trim_end().ends_with("</div></div>"), "{html}");
 }
 
@@ -94,11 +110,20 @@ fn tabs_render_an_accessible_widget_that_reads_as_sections_without_js() {
     let text = "{% tabs %}\n{% tab title=\"First&#x20;\" %}\nOne\n{% endtab %}\n\n{% tab title=\"Second <b>\" %}\n```json\n{}\n```\n{% endtab %}\n{% endtabs %}\n";
     let (html, pre) = render(text);
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
-    assert!(html.contains("<div class=\"tab-list\" role=\"tablist\" hidden>"), "{html}");
+    assert!(
+        html.contains("<div class=\"tab-list\" role=\"tablist\" hidden>"),
+        "{html}"
+    );
     assert!(html.contains("role=\"tab\" id=\"tabs-tab-0\" aria-controls=\"tabs-panel-0\" aria-selected=\"true\" tabindex=\"0\">First</button>"), "{html}");
-    assert!(html.contains("aria-selected=\"false\" tabindex=\"-1\">Second &lt;b&gt;</button>"), "{html}");
+    assert!(
+        html.contains("aria-selected=\"false\" tabindex=\"-1\">Second &lt;b&gt;</button>"),
+        "{html}"
+    );
     assert!(html.contains("<section class=\"tab-panel\" role=\"tabpanel\" id=\"tabs-panel-1\" aria-labelledby=\"tabs-tab-1\">"));
-    assert!(html.contains("<h4 class=\"tab-title\">First</h4>"), "{html}");
+    assert!(
+        html.contains("<h4 class=\"tab-title\">First</h4>"),
+        "{html}"
+    );
     assert!(html.contains("<p>One</p>"));
     assert!(html.contains("<code class=\"language-json\">"), "{html}");
     assert!(!html.contains("&#x20;") && !html.contains("&amp;#x20;"));
@@ -118,14 +143,25 @@ fn code_block_gets_title_line_numbers_and_highlighting() {
     let (html, pre) = render(text);
     assert!(pre.diagnostics.is_empty());
     assert!(html.contains("<figure class=\"code-block line-numbers\"><figcaption class=\"code-title\">pet.json</figcaption>"), "{html}");
-    assert!(html.contains("<span class=\"line-numbers\" aria-hidden=\"true\">1\n2</span>"), "{html}");
-    assert!(html.contains("<code class=\"language-json\">{<span class=\"hl-string hl-key\">"), "{html}");
+    assert!(
+        html.contains("<span class=\"line-numbers\" aria-hidden=\"true\">1\n2</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code class=\"language-json\">{<span class=\"hl-string hl-key\">"),
+        "{html}"
+    );
 }
 
 #[test]
 fn code_block_around_other_content_is_a_plain_figure() {
     let (html, _) = render("{% code title=\"t\" %}\ntext\n{% endcode %}\n");
-    assert!(html.contains("<figure class=\"code-block\">\n<figcaption class=\"code-title\">t</figcaption>"), "{html}");
+    assert!(
+        html.contains(
+            "<figure class=\"code-block\">\n<figcaption class=\"code-title\">t</figcaption>"
+        ),
+        "{html}"
+    );
     assert!(html.contains("<p>text</p>"));
 }
 
@@ -166,8 +202,15 @@ fn content_ref_becomes_a_checked_markdown_link() {
     let (html, pre) = render(text);
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
     assert!(html.contains("<div class=\"content-ref\">"));
-    assert!(html.contains("<a href=\"other%20page.md\">Other Page</a>"), "{html}");
-    assert_eq!(html.matches("<a ").count(), 1, "the body's own link is not repeated: {html}");
+    assert!(
+        html.contains("<a href=\"other%20page.md\">Other Page</a>"),
+        "{html}"
+    );
+    assert_eq!(
+        html.matches("<a ").count(),
+        1,
+        "the body's own link is not repeated: {html}"
+    );
     let dest = pre.text.find("other page.md").unwrap();
     assert_eq!(pre.map.to_source(dest), text.find("other page.md").unwrap());
     assert!(html.contains("<p>End.</p>"));
@@ -221,7 +264,11 @@ fn block_closed_by_its_parent_end_is_reported() {
     let text = "{% tabs %}\n{% tab title=\"A\" %}\nx\n{% endtabs %}\n";
     let (html, pre) = render(text);
     assert_eq!(rules(&pre), vec!["unknown-block"]);
-    assert!(pre.diagnostics[0].message.contains("tab"), "{:?}", pre.diagnostics);
+    assert!(
+        pre.diagnostics[0].message.contains("tab"),
+        "{:?}",
+        pre.diagnostics
+    );
     assert!(html.contains("</section>\n</div>"), "{html}");
 }
 
@@ -229,7 +276,10 @@ fn block_closed_by_its_parent_end_is_reported() {
 fn unknown_tag_is_reported_dropped_and_content_kept() {
     let text = "{% include \"x.md\" %}\n\n{% fancy %}\nBody\n{% endfancy %}\n\n{% endhint %}\n";
     let (html, pre) = render(text);
-    assert_eq!(rules(&pre), vec!["unknown-block", "unknown-block", "unknown-block"]);
+    assert_eq!(
+        rules(&pre),
+        vec!["unknown-block", "unknown-block", "unknown-block"]
+    );
     assert!(pre.diagnostics[2].message.contains("closes no open"));
     assert!(html.contains("<p>Body</p>"));
     assert!(!pre.text.contains("{%"), "{}", pre.text);
@@ -250,7 +300,11 @@ fn offsets_map_copied_text_exactly_and_generated_text_to_the_tag() {
     let pre = run(text);
     for needle in ["# Title", "Inside text", "After text"] {
         let at = pre.text.find(needle).unwrap();
-        assert_eq!(pre.map.to_source(at), text.find(needle).unwrap(), "{needle}");
+        assert_eq!(
+            pre.map.to_source(at),
+            text.find(needle).unwrap(),
+            "{needle}"
+        );
         assert_eq!(pre.map.to_source(at + 3), text.find(needle).unwrap() + 3);
     }
     let generated = pre.text.find("<div class=\"hint").unwrap();
@@ -266,10 +320,17 @@ fn offsets_include_the_body_start() {
     let p = page(PAGE, text);
     let s = site();
     let cache = OpenApiCache::default();
-    let env = DialectEnv { site: &s, page: &p, openapi: &cache };
+    let env = DialectEnv {
+        site: &s,
+        page: &p,
+        openapi: &cache,
+    };
     let pre = preprocess(&text[start..], start, &env);
     assert_eq!(pre.map.to_source(0), start);
-    assert_eq!(pre.diagnostics[0].span.start, text.find("{% fancy").unwrap());
+    assert_eq!(
+        pre.diagnostics[0].span.start,
+        text.find("{% fancy").unwrap()
+    );
     let end = pre.text.find("end").unwrap();
     assert_eq!(pre.map.to_source(end), text.find("end\n").unwrap());
 }
@@ -286,9 +347,13 @@ fn header_hidden_tables_lose_their_empty_head() {
 
 #[test]
 fn finish_replaces_only_known_placeholders() {
-    let mut html = "<p>a</p>\n<!--specsite:frag:0-->\n<!--specsite:frag:9-->\n<!--specsite:frag:x".to_string();
+    let mut html =
+        "<p>a</p>\n<!--specsite:frag:0-->\n<!--specsite:frag:9-->\n<!--specsite:frag:x".to_string();
     finish(&mut html, &["<b>card</b>".to_string()]);
-    assert_eq!(html, "<p>a</p>\n<b>card</b>\n<!--specsite:frag:9-->\n<!--specsite:frag:x");
+    assert_eq!(
+        html,
+        "<p>a</p>\n<b>card</b>\n<!--specsite:frag:9-->\n<!--specsite:frag:x"
+    );
 }
 
 // ---- OpenAPI ----
@@ -299,7 +364,10 @@ fn openapi_yaml_card_resolves_refs_and_nests_schemas() {
     let (html, pre) = render(text);
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
     assert!(!html.contains("cached summary"));
-    assert!(html.contains("<section class=\"api-op api-op-get\" id=\"op-get-pets-petid\""), "{html}");
+    assert!(
+        html.contains("<section class=\"api-op api-op-get\" id=\"op-get-pets-petid\""),
+        "{html}"
+    );
     assert_eq!(pre.anchors, vec!["op-get-pets-petid".to_string()]);
     assert!(html.contains("<span class=\"api-method api-method-get\">GET</span> <code class=\"api-path\">/pets/{petId}</code>"));
     assert!(html.contains("<p class=\"api-summary\">Read one pet</p>"));
@@ -310,7 +378,10 @@ fn openapi_yaml_card_resolves_refs_and_nests_schemas() {
     assert!(html.contains("<td><code>petId</code></td><td>path</td><td><code>integer (int64)</code></td><td><span class=\"api-required\">required</span></td>"), "{html}");
     assert!(html.contains("<code>array of string</code>"));
     // Response 200 (YAML integer key) with the Pet schema, nested Person, cycle guarded.
-    assert!(html.contains("<span class=\"api-status api-status-2xx\">200</span> The pet."), "{html}");
+    assert!(
+        html.contains("<span class=\"api-status api-status-2xx\">200</span> The pet."),
+        "{html}"
+    );
     assert!(html.contains("Schema: <code>Pet</code>"));
     assert!(html.contains("The pet's &lt;name&gt;."), "{html}");
     assert!(html.contains("Allowed values: <code>cat</code>, <code>dog</code>"));
@@ -340,8 +411,14 @@ fn openapi_json_31_merges_all_of_and_shows_type_lists() {
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
     assert!(html.contains("<code>integer | null</code>"), "{html}");
     assert!(html.contains("Example: <code>10</code>"));
-    assert!(html.contains("Schema: <code>array of Order</code>"), "{html}");
-    assert!(html.contains("<code>orderId</code>") && html.contains("<code>string (uuid)</code>"), "{html}");
+    assert!(
+        html.contains("Schema: <code>array of Order</code>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>orderId</code>") && html.contains("<code>string (uuid)</code>"),
+        "{html}"
+    );
     assert!(html.contains("<td><code>total</code></td><td><code>number</code></td><td><span class=\"api-required\">required</span>"), "{html}");
 }
 
@@ -350,8 +427,14 @@ fn swagger2_body_parameter_becomes_the_request_body() {
     let text = "{% swagger src=\"https://raw.githubusercontent.com/org/bb-x/main/api/legacy-swagger.yaml\" path=\"/users\" method=\"post\" %}\n{% endswagger %}\n";
     let (html, pre) = render(text);
     assert!(pre.diagnostics.is_empty(), "{:?}", pre.diagnostics);
-    assert!(html.contains("Server: <code>https://legacy.example.test/api</code>"), "{html}");
-    assert!(html.contains("<td><code>X-Trace</code></td><td>header</td><td><code>string</code></td>"), "{html}");
+    assert!(
+        html.contains("Server: <code>https://legacy.example.test/api</code>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><code>X-Trace</code></td><td>header</td><td><code>string</code></td>"),
+        "{html}"
+    );
     assert!(!html.contains("<td><code>body</code></td>"), "{html}");
     assert!(html.contains("Request body</h4>"));
     assert!(html.contains("The new user."));
@@ -382,8 +465,15 @@ fn missing_method_is_reported_with_a_visible_notice() {
     assert_eq!(rules(&pre), vec!["openapi-missing"]);
     let d = &pre.diagnostics[0];
     assert_eq!(d.span.start, text.find("{% openapi").unwrap());
-    assert!(d.message.contains("has no `delete`") && d.message.contains("post"), "{}", d.message);
-    assert!(html.contains("<div class=\"api-op api-op-missing\" role=\"note\">"), "{html}");
+    assert!(
+        d.message.contains("has no `delete`") && d.message.contains("post"),
+        "{}",
+        d.message
+    );
+    assert!(
+        html.contains("<div class=\"api-op api-op-missing\" role=\"note\">"),
+        "{html}"
+    );
     assert!(html.contains("<code>DELETE /pets</code>"));
 }
 
@@ -392,9 +482,21 @@ fn missing_path_and_missing_file_are_reported() {
     let text = "{% openapi src=\"../.gitbook/assets/pets.yaml\" path=\"/nope\" method=\"get\" %}\n{% endopenapi %}\n{% swagger src=\"gone.yaml\" path=\"/a\" method=\"get\" %}\n{% endswagger %}\n{% swagger src=\"../../api/broken.yaml\" path=\"/a\" method=\"get\" %}\n{% endswagger %}\n";
     let pre = run(text);
     assert_eq!(rules(&pre), vec!["openapi-missing"; 3]);
-    assert!(pre.diagnostics[0].message.contains("closest: `/pets`"), "{}", pre.diagnostics[0].message);
-    assert!(pre.diagnostics[1].message.contains("not found"), "{}", pre.diagnostics[1].message);
-    assert!(pre.diagnostics[2].message.contains("not valid YAML"), "{}", pre.diagnostics[2].message);
+    assert!(
+        pre.diagnostics[0].message.contains("closest: `/pets`"),
+        "{}",
+        pre.diagnostics[0].message
+    );
+    assert!(
+        pre.diagnostics[1].message.contains("not found"),
+        "{}",
+        pre.diagnostics[1].message
+    );
+    assert!(
+        pre.diagnostics[2].message.contains("not valid YAML"),
+        "{}",
+        pre.diagnostics[2].message
+    );
 }
 
 #[test]
@@ -403,19 +505,32 @@ fn src_outside_the_root_is_never_read() {
     let cache = OpenApiCache::default();
     let pre = run_with(&site(), &cache, text);
     assert_eq!(rules(&pre), vec!["path-outside-root"]);
-    assert_eq!(&text[pre.diagnostics[0].span.clone()], "../../../../../../etc/passwd");
+    assert_eq!(
+        &text[pre.diagnostics[0].span.clone()],
+        "../../../../../../etc/passwd"
+    );
     assert!(cache.is_empty(), "nothing was loaded");
 }
 
 #[test]
 fn openapi_operation_finds_specs_by_config_name_and_by_file_stem() {
     let mut s = site();
-    s.config.openapi_specs.insert("shop".into(), "book/api/store.json".into());
+    s.config
+        .openapi_specs
+        .insert("shop".into(), "book/api/store.json".into());
     let text = "{% openapi-operation spec=\"shop\" path=\"/orders\" method=\"get\" %}\n{% endopenapi-operation %}\n{% openapi-operation spec=\"legacy\" path=\"/users\" method=\"post\" %}\n{% endopenapi-operation %}\n{% openapi-operation spec=\"unknown-spec\" path=\"/x\" method=\"get\" %}\n{% endopenapi-operation %}\n";
     let pre = run_with(&s, &OpenApiCache::default(), text);
-    assert_eq!(rules(&pre), vec!["openapi-missing"], "{:?}", pre.diagnostics);
+    assert_eq!(
+        rules(&pre),
+        vec!["openapi-missing"],
+        "{:?}",
+        pre.diagnostics
+    );
     assert!(pre.diagnostics[0].message.contains("openapi_specs"));
-    assert_eq!(pre.diagnostics[0].suggestion, None, "no spec file defines GET /x");
+    assert_eq!(
+        pre.diagnostics[0].suggestion, None,
+        "no spec file defines GET /x"
+    );
     assert!(pre.fragments[0].contains("op-get-orders"));
     assert!(pre.fragments[1].contains("op-post-users"));
 }
@@ -437,7 +552,10 @@ fn each_spec_file_is_parsed_once_and_repeated_operations_get_unique_anchors() {
     let cache = OpenApiCache::default();
     let pre = run_with(&site(), &cache, &format!("{block}{block}"));
     assert_eq!(cache.len(), 1);
-    assert_eq!(pre.anchors, vec!["op-post-pets".to_string(), "op-post-pets-1".to_string()]);
+    assert_eq!(
+        pre.anchors,
+        vec!["op-post-pets".to_string(), "op-post-pets-1".to_string()]
+    );
 }
 
 #[test]

@@ -35,7 +35,9 @@ pub struct OpenApiCache {
 
 impl std::fmt::Debug for OpenApiCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OpenApiCache").field("files", &self.len()).finish()
+        f.debug_struct("OpenApiCache")
+            .field("files", &self.len())
+            .finish()
     }
 }
 
@@ -66,7 +68,8 @@ impl OpenApiCache {
         };
         // Parsing happens outside the map lock, so different files parse in
         // parallel; a second request for the same file waits for the first.
-        cell.get_or_init(|| parse_spec_file(&root.join(rel), rel)).clone()
+        cell.get_or_init(|| parse_spec_file(&root.join(rel), rel))
+            .clone()
     }
 }
 
@@ -84,13 +87,17 @@ pub(crate) fn parse_spec_text(text: &str, rel: &str) -> Result<Node, String> {
     let doc: Node = if rel.to_ascii_lowercase().ends_with(".json") {
         match serde_json::from_str(text) {
             Ok(d) => d,
-            Err(je) => crate::yaml::parse(text).map_err(|_| format!("`{rel}` is not valid JSON: {je}"))?,
+            Err(je) => {
+                crate::yaml::parse(text).map_err(|_| format!("`{rel}` is not valid JSON: {je}"))?
+            }
         }
     } else {
         crate::yaml::parse(text).map_err(|e| format!("`{rel}` is not valid YAML: {e}"))?
     };
     if doc.get("openapi").is_null() && doc.get("swagger").is_null() {
-        return Err(format!("`{rel}` is not an OpenAPI or Swagger document (no `openapi:` or `swagger:` key)"));
+        return Err(format!(
+            "`{rel}` is not an OpenAPI or Swagger document (no `openapi:` or `swagger:` key)"
+        ));
     }
     Ok(doc)
 }
@@ -137,7 +144,9 @@ fn strip_query(s: &str) -> &str {
 }
 
 fn decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The path inside the repository named by a raw.githubusercontent.com or
@@ -145,7 +154,8 @@ fn decode(s: &str) -> String {
 /// split is returned, shortest ref first.
 fn github_paths(url: &str) -> Option<Vec<String>> {
     let url = strip_query(url);
-    let segs: Vec<&str> = if let Some(rest) = url.strip_prefix("https://raw.githubusercontent.com/") {
+    let segs: Vec<&str> = if let Some(rest) = url.strip_prefix("https://raw.githubusercontent.com/")
+    {
         rest.split('/').skip(2).collect()
     } else if let Some(rest) = url.strip_prefix("https://github.com/") {
         let s: Vec<&str> = rest.split('/').collect();
@@ -156,7 +166,11 @@ fn github_paths(url: &str) -> Option<Vec<String>> {
     } else {
         return None;
     };
-    Some((1..segs.len()).map(|k| decode(&segs[k..].join("/"))).collect())
+    Some(
+        (1..segs.len())
+            .map(|k| decode(&segs[k..].join("/")))
+            .collect(),
+    )
 }
 
 /// Finds the spec file a `src` names.
@@ -195,16 +209,35 @@ pub(crate) fn locate_src(src: &str, env: &DialectEnv) -> Located {
             return Located::Files(vec![in_assets]);
         }
         tried.push(in_assets);
-        let prefix = if repo_dir.is_empty() { String::new() } else { format!("{repo_dir}/") };
-        if let Some(found) = env.site.assets.iter().find(|a| a.starts_with(&prefix) && a.rsplit('/').next() == Some(name.as_str())) {
+        let prefix = if repo_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{repo_dir}/")
+        };
+        if let Some(found) = env
+            .site
+            .assets
+            .iter()
+            .find(|a| a.starts_with(&prefix) && a.rsplit('/').next() == Some(name.as_str()))
+        {
             return Located::Files(vec![found.clone()]);
         }
     }
-    Located::NotFound(format!("looked for {}", tried.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")))
+    Located::NotFound(format!(
+        "looked for {}",
+        tried
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 fn normalize_name(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 fn is_spec_ext(path: &str) -> bool {
@@ -218,19 +251,37 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
         return match join_rel("", path) {
             None => Located::OutsideRoot,
             Some(rel) if exists(env, &rel) => Located::Files(vec![rel]),
-            Some(rel) => Located::NotFound(format!("`openapi_specs: {name}` names `{rel}`, which does not exist")),
+            Some(rel) => Located::NotFound(format!(
+                "`openapi_specs: {name}` names `{rel}`, which does not exist"
+            )),
         };
     }
-    let repo_dir = env.site.books.get(env.page.book).map_or("", |b| b.repo_dir.as_str());
-    let prefix = if repo_dir.is_empty() { String::new() } else { format!("{repo_dir}/") };
+    let repo_dir = env
+        .site
+        .books
+        .get(env.page.book)
+        .map_or("", |b| b.repo_dir.as_str());
+    let prefix = if repo_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{repo_dir}/")
+    };
     let wanted = normalize_name(name);
     let mut candidates: Vec<(u8, usize, &String)> = Vec::new();
-    for asset in env.site.assets.iter().filter(|a| a.starts_with(&prefix) && is_spec_ext(a)) {
+    for asset in env
+        .site
+        .assets
+        .iter()
+        .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
+    {
         let file = asset.rsplit('/').next().unwrap_or("");
         let stem = normalize_name(file.rsplit_once('.').map_or(file, |(s, _)| s));
         let rank = if stem == wanted {
             0
-        } else if wanted.len() >= 6 && stem.len() >= 6 && (stem.contains(&wanted) || wanted.contains(&stem)) {
+        } else if wanted.len() >= 6
+            && stem.len() >= 6
+            && (stem.contains(&wanted) || wanted.contains(&stem))
+        {
             1
         } else {
             continue;
@@ -250,13 +301,25 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
 /// Spec files in the page's book repository that define `method path`,
 /// for suggesting an `openapi_specs:` entry.
 pub(crate) fn files_with_operation(env: &DialectEnv, path: &str, method: &str) -> Vec<String> {
-    let repo_dir = env.site.books.get(env.page.book).map_or("", |b| b.repo_dir.as_str());
-    let prefix = if repo_dir.is_empty() { String::new() } else { format!("{repo_dir}/") };
+    let repo_dir = env
+        .site
+        .books
+        .get(env.page.book)
+        .map_or("", |b| b.repo_dir.as_str());
+    let prefix = if repo_dir.is_empty() {
+        String::new()
+    } else {
+        format!("{repo_dir}/")
+    };
     env.site
         .assets
         .iter()
         .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
-        .filter(|a| env.openapi.load(&env.site.root, a).is_ok_and(|doc| find_operation(&doc, path, method).is_ok()))
+        .filter(|a| {
+            env.openapi
+                .load(&env.site.root, a)
+                .is_ok_and(|doc| find_operation(&doc, path, method).is_ok())
+        })
         .cloned()
         .collect()
 }
@@ -270,7 +333,9 @@ pub(crate) struct Operation<'a> {
     pub path_item: &'a Node,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Normalises a path for lenient matching: no trailing `/`, parameter names erased.
 fn path_shape(p: &str) -> String {
@@ -293,31 +358,71 @@ fn path_shape(p: &str) -> String {
 
 /// Finds `method path` in `doc`: exactly, else ignoring a trailing `/`,
 /// parameter names and a Swagger `basePath` prefix.
-pub(crate) fn find_operation<'a>(doc: &'a Node, path: &str, method: &str) -> Result<Operation<'a>, String> {
+pub(crate) fn find_operation<'a>(
+    doc: &'a Node,
+    path: &str,
+    method: &str,
+) -> Result<Operation<'a>, String> {
     let method = method.trim().to_ascii_lowercase();
-    let paths = doc.get("paths").as_map().ok_or("the document has no `paths`")?;
-    let base = doc.get("basePath").as_str().unwrap_or("").trim_end_matches('/');
-    let stripped = if !base.is_empty() { path.strip_prefix(base) } else { None };
+    let paths = doc
+        .get("paths")
+        .as_map()
+        .ok_or("the document has no `paths`")?;
+    let base = doc
+        .get("basePath")
+        .as_str()
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let stripped = if !base.is_empty() {
+        path.strip_prefix(base)
+    } else {
+        None
+    };
     let found = paths
         .iter()
         .find(|(k, _)| k == path)
-        .or_else(|| paths.iter().find(|(k, _)| path_shape(k) == path_shape(path)))
-        .or_else(|| stripped.and_then(|s| paths.iter().find(|(k, _)| path_shape(k) == path_shape(s))));
+        .or_else(|| {
+            paths
+                .iter()
+                .find(|(k, _)| path_shape(k) == path_shape(path))
+        })
+        .or_else(|| {
+            stripped.and_then(|s| paths.iter().find(|(k, _)| path_shape(k) == path_shape(s)))
+        });
     let Some((key, item)) = found else {
-        let mut known: Vec<(usize, &str)> =
-            paths.iter().map(|(k, _)| (strsim::levenshtein(k, path), k.as_str())).collect();
+        let mut known: Vec<(usize, &str)> = paths
+            .iter()
+            .map(|(k, _)| (strsim::levenshtein(k, path), k.as_str()))
+            .collect();
         known.sort();
-        let hint = known.first().map(|(_, k)| format!("; closest: `{k}`")).unwrap_or_default();
+        let hint = known
+            .first()
+            .map(|(_, k)| format!("; closest: `{k}`"))
+            .unwrap_or_default();
         return Err(format!("path `{path}` is not in the document{hint}"));
     };
     let item = resolve_ref(doc, item).0;
     let op = item.get(&method);
     if op.is_null() || !METHODS.contains(&method.as_str()) {
-        let have: Vec<&str> =
-            item.as_map().unwrap_or(&[]).iter().map(|(k, _)| k.as_str()).filter(|k| METHODS.contains(k)).collect();
-        return Err(format!("`{key}` has no `{method}` operation (it has: {})", have.join(", ")));
+        let have: Vec<&str> = item
+            .as_map()
+            .unwrap_or(&[])
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| METHODS.contains(k))
+            .collect();
+        return Err(format!(
+            "`{key}` has no `{method}` operation (it has: {})",
+            have.join(", ")
+        ));
     }
-    Ok(Operation { doc, path: key, method, op, path_item: item })
+    Ok(Operation {
+        doc,
+        path: key,
+        method,
+        op,
+        path_item: item,
+    })
 }
 
 /// Follows local `$ref`s (`#/…`) up to a fixed depth. Returns the target and
@@ -325,8 +430,12 @@ pub(crate) fn find_operation<'a>(doc: &'a Node, path: &str, method: &str) -> Res
 pub(crate) fn resolve_ref<'a>(doc: &'a Node, mut node: &'a Node) -> (&'a Node, Option<&'a str>) {
     let mut name = None;
     for _ in 0..16 {
-        let Some(r) = node.get("$ref").as_str() else { break };
-        let Some(ptr) = r.strip_prefix('#') else { break };
+        let Some(r) = node.get("$ref").as_str() else {
+            break;
+        };
+        let Some(ptr) = r.strip_prefix('#') else {
+            break;
+        };
         match doc.pointer(ptr) {
             Some(target) => {
                 name = r.rsplit('/').next();
@@ -366,8 +475,14 @@ mod tests {
 
     #[test]
     fn anchors_are_slugs_of_method_and_path() {
-        assert_eq!(operation_anchor("POST", "/client-mgmt/oidc-client"), "op-post-client-mgmt-oidc-client");
-        assert_eq!(operation_anchor("get", "/a/{client_id}/"), "op-get-a-client_id");
+        assert_eq!(
+            operation_anchor("POST", "/client-mgmt/oidc-client"),
+            "op-post-client-mgmt-oidc-client"
+        );
+        assert_eq!(
+            operation_anchor("get", "/a/{client_id}/"),
+            "op-get-a-client_id"
+        );
     }
 
     #[test]
@@ -379,7 +494,8 @@ mod tests {
 
     #[test]
     fn github_urls_map_to_repository_paths() {
-        let p = github_paths("https://raw.githubusercontent.com/Org/bb-x/main/api/swagger.yaml").unwrap();
+        let p = github_paths("https://raw.githubusercontent.com/Org/bb-x/main/api/swagger.yaml")
+            .unwrap();
         assert_eq!(p[0], "api/swagger.yaml");
         let p = github_paths("https://github.com/Org/bb-x/blob/v1/api/a%20b.json?raw=1").unwrap();
         assert_eq!(p[0], "api/a b.json");

@@ -82,7 +82,9 @@ impl Node {
         let mut cur = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
             let part = raw.replace("~1", "/").replace("~0", "~");
-            let part = percent_encoding::percent_decode_str(&part).decode_utf8_lossy().into_owned();
+            let part = percent_encoding::percent_decode_str(&part)
+                .decode_utf8_lossy()
+                .into_owned();
             cur = match cur {
                 Node::Map(m) => &m.iter().find(|(k, _)| *k == part)?.1,
                 Node::Seq(s) => s.get(part.parse::<usize>().ok()?)?,
@@ -115,7 +117,9 @@ impl Node {
             Node::Null => out.push_str("null"),
             Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
             Node::Number(n) => out.push_str(&n.0),
-            Node::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())),
+            Node::String(s) => {
+                out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()))
+            }
             Node::Seq(items) if items.is_empty() => out.push_str("[]"),
             Node::Map(m) if m.is_empty() => out.push_str("{}"),
             Node::Seq(items) => {
@@ -180,7 +184,11 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Number(NumberText(v.to_string())))
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
-        let text = if v.is_finite() { serde_json::Number::from_f64(v).map_or("0".into(), |n| n.to_string()) } else { "null".into() };
+        let text = if v.is_finite() {
+            serde_json::Number::from_f64(v).map_or("0".into(), |n| n.to_string())
+        } else {
+            "null".into()
+        };
         Ok(Node::Number(NumberText(text)))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
@@ -228,9 +236,18 @@ mod tests {
     fn keeps_key_order_from_json_and_yaml() {
         let j: Node = serde_json::from_str(r#"{"b": 1, "a": [true, null, "x"]}"#).unwrap();
         assert_eq!(j.as_map().unwrap()[0].0, "b");
-        let y: Node = crate::yaml::parse("z: 1\n200:\n  d: 10001100020010120230704042404\na: 2\n").unwrap();
-        assert_eq!(y.get("200").get("d").scalar_text().as_deref(), Some("10001100020010120230704042404"));
-        let keys: Vec<&str> = y.as_map().unwrap().iter().map(|(k, _)| k.as_str()).collect();
+        let y: Node =
+            crate::yaml::parse("z: 1\n200:\n  d: 10001100020010120230704042404\na: 2\n").unwrap();
+        assert_eq!(
+            y.get("200").get("d").scalar_text().as_deref(),
+            Some("10001100020010120230704042404")
+        );
+        let keys: Vec<&str> = y
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(keys, vec!["z", "200", "a"]);
     }
 
@@ -248,6 +265,9 @@ mod tests {
         let pretty = j.to_pretty_json();
         assert!(pretty.starts_with("{\n  \"b\": [\n    1,"), "{pretty}");
         let back: serde_json::Value = serde_json::from_str(&pretty).unwrap();
-        assert_eq!(back, serde_json::from_str::<serde_json::Value>(text).unwrap());
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 }

@@ -20,8 +20,15 @@ const MAX_ROWS: usize = 1500;
 /// Renders the card for `op` with element id `anchor`.
 pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
     let doc = op.doc;
-    let swagger2 = doc.get("swagger").as_str().is_some_and(|v| v.starts_with('2'));
-    let mut ctx = Ctx { doc, stack: Vec::new(), rows: 0 };
+    let swagger2 = doc
+        .get("swagger")
+        .as_str()
+        .is_some_and(|v| v.starts_with('2'));
+    let mut ctx = Ctx {
+        doc,
+        stack: Vec::new(),
+        rows: 0,
+    };
     let mut out = String::with_capacity(4096);
     let m = op.method.as_str();
     let _ = write!(
@@ -35,19 +42,38 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
         out.push_str(" <span class=\"api-deprecated\">deprecated</span>");
     }
     out.push_str("</div>\n");
-    if let Some(summary) = op.op.get("summary").as_str().filter(|s| !s.trim().is_empty()) {
+    if let Some(summary) = op
+        .op
+        .get("summary")
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+    {
         let _ = writeln!(out, "<p class=\"api-summary\">{}</p>", esc(summary.trim()));
     }
-    if let Some(desc) = op.op.get("description").as_str().filter(|s| !s.trim().is_empty()) {
-        let _ = writeln!(out, "<div class=\"api-description\">{}</div>", markdown(desc));
+    if let Some(desc) = op
+        .op
+        .get("description")
+        .as_str()
+        .filter(|s| !s.trim().is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "<div class=\"api-description\">{}</div>",
+            markdown(desc)
+        );
     }
     if let Some(server) = server_url(op, swagger2) {
-        let _ = writeln!(out, "<p class=\"api-server\">Server: <code>{}</code></p>", esc(&server));
+        let _ = writeln!(
+            out,
+            "<p class=\"api-server\">Server: <code>{}</code></p>",
+            esc(&server)
+        );
     }
 
     let params = parameters(op);
-    let (body_params, params): (Vec<_>, Vec<_>) =
-        params.into_iter().partition(|p| swagger2 && p.get("in").as_str() == Some("body"));
+    let (body_params, params): (Vec<_>, Vec<_>) = params
+        .into_iter()
+        .partition(|p| swagger2 && p.get("in").as_str() == Some("body"));
     if !params.is_empty() {
         out.push_str("<h4 class=\"api-section-title\">Parameters</h4>\n");
         ctx.params_table(&params, &mut out);
@@ -56,11 +82,26 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
     if swagger2 {
         if let Some(body) = body_params.first() {
             out.push_str("<h4 class=\"api-section-title\">Request body</h4>\n");
-            if let Some(d) = body.get("description").as_str() {
+            if let Some(d) = body
+                .get("description")
+                .as_str()
+                .filter(|d| !d.trim().is_empty())
+            {
                 let _ = writeln!(out, "<div class=\"api-description\">{}</div>", markdown(d));
             }
-            let mime = op.op.get("consumes").as_seq().or(doc.get("consumes").as_seq()).and_then(|s| s.first()).and_then(Node::as_str).unwrap_or("application/json");
-            let _ = writeln!(out, "<p class=\"api-media-type\"><code>{}</code></p>", esc(mime));
+            let mime = op
+                .op
+                .get("consumes")
+                .as_seq()
+                .or(doc.get("consumes").as_seq())
+                .and_then(|s| s.first())
+                .and_then(Node::as_str)
+                .unwrap_or("application/json");
+            let _ = writeln!(
+                out,
+                "<p class=\"api-media-type\"><code>{}</code></p>",
+                esc(mime)
+            );
             ctx.schema(body.get("schema"), &mut out, 0);
             ctx.examples(&[], body.get("schema"), mime, &mut out);
         }
@@ -72,7 +113,11 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
                 out.push_str(" <span class=\"api-required\">required</span>");
             }
             out.push_str("</h4>\n");
-            if let Some(d) = rb.get("description").as_str() {
+            if let Some(d) = rb
+                .get("description")
+                .as_str()
+                .filter(|d| !d.trim().is_empty())
+            {
                 let _ = writeln!(out, "<div class=\"api-description\">{}</div>", markdown(d));
             }
             ctx.content(rb.get("content"), &mut out);
@@ -90,15 +135,19 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
             };
             let desc = resp.get("description").as_str().unwrap_or("").trim();
             let (first_line, rest) = desc.split_once('\n').unwrap_or((desc, ""));
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "<details class=\"api-response\"{open}><summary><span class=\"api-status api-status-{class}\">{status}</span> {title}</summary>\n",
+                "<details class=\"api-response\"{open}><summary><span class=\"api-status api-status-{class}\">{status}</span> {title}</summary>",
                 open = if Some(i) == first_ok { " open" } else { "" },
                 status = esc(status),
                 title = inline_markdown(first_line),
             );
             if !rest.trim().is_empty() {
-                let _ = writeln!(out, "<div class=\"api-description\">{}</div>", markdown(rest));
+                let _ = writeln!(
+                    out,
+                    "<div class=\"api-description\">{}</div>",
+                    markdown(rest)
+                );
             }
             if swagger2 {
                 if !resp.get("schema").is_null() {
@@ -140,13 +189,30 @@ fn parameters<'a>(op: &Operation<'a>) -> Vec<&'a Node> {
 fn server_url(op: &Operation, swagger2: bool) -> Option<String> {
     if swagger2 {
         let host = op.doc.get("host").as_str()?;
-        let scheme = op.doc.get("schemes").as_seq().and_then(|s| s.first()).and_then(Node::as_str).unwrap_or("https");
-        return Some(format!("{scheme}://{host}{}", op.doc.get("basePath").as_str().unwrap_or("")));
+        let scheme = op
+            .doc
+            .get("schemes")
+            .as_seq()
+            .and_then(|s| s.first())
+            .and_then(Node::as_str)
+            .unwrap_or("https");
+        return Some(format!(
+            "{scheme}://{host}{}",
+            op.doc.get("basePath").as_str().unwrap_or("")
+        ));
     }
-    [op.op.get("servers"), op.path_item.get("servers"), op.doc.get("servers")]
-        .into_iter()
-        .find_map(|s| s.as_seq().and_then(|s| s.first()).and_then(|s| s.get("url").as_str()))
-        .map(str::to_string)
+    [
+        op.op.get("servers"),
+        op.path_item.get("servers"),
+        op.doc.get("servers"),
+    ]
+    .into_iter()
+    .find_map(|s| {
+        s.as_seq()
+            .and_then(|s| s.first())
+            .and_then(|s| s.get("url").as_str())
+    })
+    .map(str::to_string)
 }
 
 struct Ctx<'a> {
@@ -161,16 +227,28 @@ impl<'a> Ctx<'a> {
         out.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>In</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
         for p in params {
             // OpenAPI 3 keeps the type in `schema`; Swagger 2 on the parameter itself.
-            let schema = if p.get("schema").is_null() { *p } else { p.get("schema") };
+            let schema = if p.get("schema").is_null() {
+                *p
+            } else {
+                p.get("schema")
+            };
             let _ = write!(
                 out,
                 "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>",
                 esc(p.get("name").as_str().unwrap_or("")),
                 esc(p.get("in").as_str().unwrap_or("")),
                 esc(&self.type_label(schema)),
-                if p.get("required").is_true() { "<span class=\"api-required\">required</span>" } else { "" },
+                if p.get("required").is_true() {
+                    "<span class=\"api-required\">required</span>"
+                } else {
+                    ""
+                },
             );
-            if let Some(d) = p.get("description").as_str() {
+            if let Some(d) = p
+                .get("description")
+                .as_str()
+                .filter(|d| !d.trim().is_empty())
+            {
                 out.push_str(&markdown(d));
             }
             self.facts(schema, out);
@@ -185,7 +263,11 @@ impl<'a> Ctx<'a> {
     /// An OpenAPI 3 `content` map: per media type, its schema and examples.
     fn content(&mut self, content: &'a Node, out: &mut String) {
         for (mime, media) in content.as_map().unwrap_or(&[]) {
-            let _ = writeln!(out, "<div class=\"api-media\"><p class=\"api-media-type\"><code>{}</code></p>", esc(mime));
+            let _ = writeln!(
+                out,
+                "<div class=\"api-media\"><p class=\"api-media-type\"><code>{}</code></p>",
+                esc(mime)
+            );
             let schema = media.get("schema");
             if !schema.is_null() {
                 self.schema(schema, out, 0);
@@ -207,7 +289,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// Explicit examples, else the schema's own `example`.
-    fn examples(&mut self, explicit: &[(String, &Node)], schema: &'a Node, mime: &str, out: &mut String) {
+    fn examples(
+        &mut self,
+        explicit: &[(String, &Node)],
+        schema: &'a Node,
+        mime: &str,
+        out: &mut String,
+    ) {
         let schema_example;
         let list: &[(String, &Node)] = if explicit.is_empty() {
             let (s, _) = resolve_ref(self.doc, schema);
@@ -238,7 +326,11 @@ impl<'a> Ctx<'a> {
 
     /// A schema: its type, then its properties as a table.
     fn schema(&mut self, schema: &'a Node, out: &mut String, depth: usize) {
-        let _ = writeln!(out, "<p class=\"api-schema-type\">Schema: <code>{}</code></p>", esc(&self.type_label(schema)));
+        let _ = writeln!(
+            out,
+            "<p class=\"api-schema-type\">Schema: <code>{}</code></p>",
+            esc(&self.type_label(schema))
+        );
         self.expand(schema, out, depth);
     }
 
@@ -247,14 +339,20 @@ impl<'a> Ctx<'a> {
         let (s, name) = resolve_ref(self.doc, schema);
         if let Some(n) = name {
             if self.stack.contains(&n) {
-                let _ = writeln!(out, "<p class=\"api-recursive\">Recursive: <code>{}</code> (see above)</p>", esc(n));
+                let _ = writeln!(
+                    out,
+                    "<p class=\"api-recursive\">Recursive: <code>{}</code> (see above)</p>",
+                    esc(n)
+                );
                 return;
             }
             self.stack.push(n);
         }
         if depth >= MAX_DEPTH || self.rows >= MAX_ROWS {
             out.push_str("<p class=\"api-truncated\">…</p>\n");
-        } else if let Some(items) = Some(s.get("items")).filter(|i| !i.is_null() && s.get("properties").is_null()) {
+        } else if let Some(items) =
+            Some(s.get("items")).filter(|i| !i.is_null() && s.get("properties").is_null())
+        {
             self.expand(items, out, depth);
         } else {
             let props = self.properties(s);
@@ -263,7 +361,11 @@ impl<'a> Ctx<'a> {
             }
             for key in ["oneOf", "anyOf"] {
                 if let Some(alts) = s.get(key).as_seq() {
-                    let _ = writeln!(out, "<p class=\"api-alternatives\">{}:</p>\n<ul class=\"api-alternatives\">", if key == "oneOf" { "One of" } else { "Any of" });
+                    let _ = writeln!(
+                        out,
+                        "<p class=\"api-alternatives\">{}:</p>\n<ul class=\"api-alternatives\">",
+                        if key == "oneOf" { "One of" } else { "Any of" }
+                    );
                     for alt in alts {
                         let _ = write!(out, "<li><code>{}</code>", esc(&self.type_label(alt)));
                         if self.has_structure(alt) {
@@ -284,7 +386,11 @@ impl<'a> Ctx<'a> {
     /// Whether a schema has properties or alternatives worth a nested table.
     fn has_structure(&self, schema: &'a Node) -> bool {
         let (s, _) = resolve_ref(self.doc, schema);
-        let s = if s.get("properties").is_null() && !s.get("items").is_null() { resolve_ref(self.doc, s.get("items")).0 } else { s };
+        let s = if s.get("properties").is_null() && !s.get("items").is_null() {
+            resolve_ref(self.doc, s.get("items")).0
+        } else {
+            s
+        };
         s.get("properties").as_map().is_some_and(|p| !p.is_empty())
             || !s.get("allOf").is_null()
             || !s.get("oneOf").is_null()
@@ -299,7 +405,12 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn collect_properties(&self, s: &'a Node, out: &mut Vec<(&'a str, &'a Node, bool)>, depth: usize) {
+    fn collect_properties(
+        &self,
+        s: &'a Node,
+        out: &mut Vec<(&'a str, &'a Node, bool)>,
+        depth: usize,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -307,7 +418,13 @@ impl<'a> Ctx<'a> {
         for part in s.get("allOf").as_seq().unwrap_or(&[]) {
             self.collect_properties(part, out, depth + 1);
         }
-        let required: Vec<&str> = s.get("required").as_seq().unwrap_or(&[]).iter().filter_map(Node::as_str).collect();
+        let required: Vec<&str> = s
+            .get("required")
+            .as_seq()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
         for (name, prop) in s.get("properties").as_map().unwrap_or(&[]) {
             let req = required.contains(&name.as_str());
             match out.iter_mut().find(|(n, _, _)| *n == name) {
@@ -327,7 +444,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn properties_table(&mut self, props: &[(&'a str, &'a Node, bool)], out: &mut String, depth: usize) {
+    fn properties_table(
+        &mut self,
+        props: &[(&'a str, &'a Node, bool)],
+        out: &mut String,
+        depth: usize,
+    ) {
         out.push_str("<table class=\"api-schema\">\n<thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
         for (name, prop, required) in props {
             self.rows += 1;
@@ -339,11 +461,23 @@ impl<'a> Ctx<'a> {
             let _ = write!(
                 out,
                 "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>",
-                if *name == "*" { "additional properties".to_string() } else { esc(name) },
+                if *name == "*" {
+                    "additional properties".to_string()
+                } else {
+                    esc(name)
+                },
                 esc(&self.type_label(prop)),
-                if *required { "<span class=\"api-required\">required</span>" } else { "" },
+                if *required {
+                    "<span class=\"api-required\">required</span>"
+                } else {
+                    ""
+                },
             );
-            if let Some(d) = resolved.get("description").as_str() {
+            if let Some(d) = resolved
+                .get("description")
+                .as_str()
+                .filter(|d| !d.trim().is_empty())
+            {
                 out.push_str(&markdown(d));
             }
             self.facts(resolved, out);
@@ -364,7 +498,12 @@ impl<'a> Ctx<'a> {
             out.push_str("<p class=\"api-enum\">Allowed values: ");
             let parts: Vec<String> = values
                 .iter()
-                .map(|v| format!("<code>{}</code>", esc(&v.scalar_text().unwrap_or_else(|| v.to_pretty_json()))))
+                .map(|v| {
+                    format!(
+                        "<code>{}</code>",
+                        esc(&v.scalar_text().unwrap_or_else(|| v.to_pretty_json()))
+                    )
+                })
                 .collect();
             out.push_str(&parts.join(", "));
             out.push_str("</p>");
@@ -375,8 +514,12 @@ impl<'a> Ctx<'a> {
         if !s.get("example").is_null() {
             facts_line(out, "Example", s.get("example"));
         }
-        if let Some(p) = s.get("pattern").as_str() {
-            let _ = write!(out, "<p class=\"api-fact\">Pattern: <code>{}</code></p>", esc(p));
+        if let Some(p) = s.get("pattern").as_str().filter(|p| !p.is_empty()) {
+            let _ = write!(
+                out,
+                "<p class=\"api-fact\">Pattern: <code>{}</code></p>",
+                esc(p)
+            );
         }
     }
 
@@ -391,25 +534,47 @@ impl<'a> Ctx<'a> {
         }
         let (s, name) = resolve_ref(self.doc, schema);
         let mut label = match s.get("type") {
-            Node::String(t) if t == "array" => format!("array of {}", self.type_label_depth(s.get("items"), depth + 1)),
+            Node::String(t) if t == "array" => format!(
+                "array of {}",
+                self.type_label_depth(s.get("items"), depth + 1)
+            ),
             Node::String(t) => t.clone(),
             Node::Seq(ts) => {
                 let parts: Vec<String> = ts
                     .iter()
                     .filter_map(Node::as_str)
-                    .map(|t| if t == "array" { format!("array of {}", self.type_label_depth(s.get("items"), depth + 1)) } else { t.to_string() })
+                    .map(|t| {
+                        if t == "array" {
+                            format!(
+                                "array of {}",
+                                self.type_label_depth(s.get("items"), depth + 1)
+                            )
+                        } else {
+                            t.to_string()
+                        }
+                    })
                     .collect();
                 parts.join(" | ")
             }
             _ => {
                 if let Some(parts) = s.get("allOf").as_seq() {
-                    parts.iter().map(|p| self.type_label_depth(p, depth + 1)).collect::<Vec<_>>().join(" & ")
+                    parts
+                        .iter()
+                        .map(|p| self.type_label_depth(p, depth + 1))
+                        .collect::<Vec<_>>()
+                        .join(" & ")
                 } else if let Some(alts) = s.get("oneOf").as_seq().or(s.get("anyOf").as_seq()) {
-                    alts.iter().map(|p| self.type_label_depth(p, depth + 1)).collect::<Vec<_>>().join(" | ")
+                    alts.iter()
+                        .map(|p| self.type_label_depth(p, depth + 1))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
                 } else if !s.get("properties").is_null() {
                     "object".into()
                 } else if !s.get("items").is_null() {
-                    format!("array of {}", self.type_label_depth(s.get("items"), depth + 1))
+                    format!(
+                        "array of {}",
+                        self.type_label_depth(s.get("items"), depth + 1)
+                    )
                 } else if !s.get("enum").is_null() {
                     "enum".into()
                 } else if s.is_null() {
@@ -427,7 +592,9 @@ impl<'a> Ctx<'a> {
         }
         if let Some(n) = name {
             // Named schemas read better by name, except plain aliases of primitives.
-            if s.get("type").as_str().map_or(true, |t| t == "object") || !s.get("properties").is_null() {
+            if s.get("type").as_str().map_or(true, |t| t == "object")
+                || !s.get("properties").is_null()
+            {
                 label = n.to_string();
             } else if s.get("type").as_str() == Some("array") {
                 label = format!("{n} ({label})");
@@ -441,24 +608,37 @@ impl<'a> Ctx<'a> {
 }
 
 fn facts_line(out: &mut String, label: &str, value: &Node) {
-    let text = value.scalar_text().unwrap_or_else(|| value.to_pretty_json());
+    let text = value
+        .scalar_text()
+        .unwrap_or_else(|| value.to_pretty_json());
     if text.contains('\n') {
-        let _ = write!(out, "<p class=\"api-fact\">{label}:</p><pre class=\"api-fact-value\"><code>{}</code></pre>", esc(&text));
+        let _ = write!(
+            out,
+            "<p class=\"api-fact\">{label}:</p><pre class=\"api-fact-value\"><code>{}</code></pre>",
+            esc(&text)
+        );
     } else {
-        let _ = write!(out, "<p class=\"api-fact\">{label}: <code>{}</code></p>", esc(&text));
+        let _ = write!(
+            out,
+            "<p class=\"api-fact\">{label}: <code>{}</code></p>",
+            esc(&text)
+        );
     }
 }
 
 fn options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options;
-    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_FOOTNOTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
 }
 
 /// HTML elements allowed through from spec descriptions; any other raw HTML
 /// (often a placeholder such as `<uuid>`) is shown as text.
 const ALLOWED_TAGS: [&str; 22] = [
-    "a", "b", "br", "code", "em", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
-    "thead", "tr", "u", "ul", "hr",
+    "a", "b", "br", "code", "em", "i", "li", "ol", "p", "pre", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "u", "ul", "hr",
 ];
 
 fn allowed_html(html: &str) -> bool {
@@ -487,7 +667,10 @@ pub(crate) fn markdown(text: &str) -> String {
 /// Markdown rendered inline: the outer `<p>` removed when it is the only block.
 fn inline_markdown(text: &str) -> String {
     let html = markdown(text);
-    match html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")) {
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
     }
