@@ -14,7 +14,7 @@ pub const UNIVERSAL_ABBREVIATIONS: &[&str] = &[
     "API", "URL", "URI", "HTTP", "HTTPS", "JSON", "XML", "HTML", "CSS", "PDF", "ID", "UI", "UX",
     "SMS", "REST", "SQL", "UUID", "OK", "IT", "FAQ", "TBD", "TODO", "NOTE", "IP", "TCP", "DNS",
     "TLS", "SSL", "YAML", "CSV", "CPU", "RAM", "USB", "GPS", "PIN", "EU", "UN", "UK", "USA", "ISO",
-    "AM", "PM", "PNG", "SVG", "GIF", "JPEG", "UTF",
+    "AM", "PM", "PNG", "SVG", "GIF", "JPEG", "UTF", "GET", "POST", "PUT", "PATCH", "DELETE",
 ];
 
 /// RFC 2119 keywords: capitalised on purpose, never abbreviations.
@@ -173,10 +173,10 @@ fn check_abbr_conflicts(g: &Glossary) -> Vec<Diagnostic> {
         let abbr = d.abbr.trim();
         let earlier = seen.entry(abbr).or_default();
         let meets = |e: &super::AbbrDef| e.scope == Scope::Common || e.scope == d.scope;
-        let key = word_key(&d.expansion);
+        let key = expansion_key(&d.expansion);
         if let Some(e) = earlier
             .iter()
-            .find(|e| meets(e) && word_key(&e.expansion) != key)
+            .find(|e| meets(e) && expansion_key(&e.expansion) != key)
         {
             let line = g
                 .terms
@@ -203,6 +203,11 @@ fn check_abbr_conflicts(g: &Glossary) -> Vec<Diagnostic> {
         earlier.push(d);
     }
     out
+}
+
+/// Expansions compared for `abbr-conflict`: words, case and `&`/`and` ignored; plurals count.
+fn expansion_key(s: &str) -> String {
+    word_key(&s.replace('&', " and "))
 }
 
 /// `term-variant`, `term-deprecated` and `abbr-undefined`: the recorded uses.

@@ -245,6 +245,14 @@ impl Glossary {
             {
                 if t.abbreviation.is_none() {
                     t.abbreviation = Some(row.abbr.clone());
+                    // `Publish/Subscribe (Pubsub)` read as a qualifier is now `Publish/Subscribe` + `Pubsub`.
+                    if let Some((outer, inner)) = model::strip_trailing_paren(&t.name) {
+                        if inner == row.abbr {
+                            let outer = outer.to_string();
+                            t.aliases.retain(|a| *a != outer);
+                            t.name = outer;
+                        }
+                    }
                 }
             } else if let Some(t) = terms.iter_mut().find(|t| {
                 in_scope(t) && t.abbreviation.is_none() && same_term_key(&t.name) == abbr_key
@@ -260,8 +268,8 @@ impl Glossary {
             .filter_map(|(i, t)| {
                 let a = t.abbreviation.clone()?;
                 Some(AbbrDef {
+                    expansion: model::best_expansion(&a, &t.name, &t.aliases),
                     abbr: a,
-                    expansion: t.name.clone(),
                     scope: t.scope.clone(),
                     file: t.origin.file.clone(),
                     span: t.origin.span.clone(),

@@ -361,6 +361,24 @@ pub fn fold_plural(key: &str) -> String {
     }
 }
 
+/// The spelling among a term's name and aliases that an abbreviation stands
+/// for: the one whose word initials spell it (`CRVS` → `Civil Registry and
+/// Vital System`), else the name.
+pub fn best_expansion(abbr: &str, name: &str, aliases: &[String]) -> String {
+    let letters: String = abbr.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let initials = |s: &str| -> String {
+        s.split(|c: char| c.is_whitespace() || c == '-' || c == '/')
+            .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "and" | "of" | "the" | "for" | "&" | ""))
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    if initials(name) == letters {
+        return name.to_string();
+    }
+    aliases.iter().find(|a| initials(a) == letters).cloned().unwrap_or_else(|| name.to_string())
+}
+
 /// Splits `Name (inner)` into `("Name", "inner")` when `s` ends with a balanced group.
 pub fn strip_trailing_paren(s: &str) -> Option<(&str, &str)> {
     let s = s.trim_end();
@@ -470,16 +488,15 @@ fn parse_one_name(s: &str) -> ParsedName {
             out.name = current.clone();
             continue;
         }
-        if out.abbreviation.is_none()
-            && looks_like_abbreviation(&inner)
-            && !looks_like_abbreviation(&outer)
-        {
+        let (inner_abbr, outer_abbr) = (looks_like_abbreviation(&inner), looks_like_abbreviation(&outer));
+        if out.abbreviation.is_none() && inner_abbr && (!outer_abbr || inner.len() < outer.len()) {
             out.abbreviation = Some(inner);
             current = outer;
             out.name = current.clone();
         } else if out.abbreviation.is_none()
-            && looks_like_abbreviation(&outer)
+            && outer_abbr
             && inner.split_whitespace().count() >= 2
+            && (!inner_abbr || outer.len() < inner.len())
         {
             out.abbreviation = Some(outer);
             out.name = inner;
@@ -558,6 +575,8 @@ mod tests {
             (p.name.as_str(), p.abbreviation.as_deref()),
             ("Identity and Access Management", Some("IAM"))
         );
+        let p = parse_term_name("JSON Web Token (JWT) / Token-Based Authentication");
+        assert_eq!((p.name.as_str(), p.abbreviation.as_deref()), ("JSON Web Token", Some("JWT")));
         let p = parse_term_name("Foundational Identity System (fID System)");
         assert_eq!(p.abbreviation.as_deref(), Some("fID System"));
         let p = parse_term_name("Electronic Signature (eSignature) / Digital Signature");
