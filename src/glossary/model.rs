@@ -365,10 +365,19 @@ pub fn fold_plural(key: &str) -> String {
 /// for: the one whose word initials spell it (`CRVS` → `Civil Registry and
 /// Vital System`), else the name.
 pub fn best_expansion(abbr: &str, name: &str, aliases: &[String]) -> String {
-    let letters: String = abbr.chars().filter(|c| c.is_alphabetic()).flat_map(char::to_lowercase).collect();
+    let letters: String = abbr
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect();
     let initials = |s: &str| -> String {
         s.split(|c: char| c.is_whitespace() || c == '-' || c == '/')
-            .filter(|w| !matches!(w.to_ascii_lowercase().as_str(), "and" | "of" | "the" | "for" | "&" | ""))
+            .filter(|w| {
+                !matches!(
+                    w.to_ascii_lowercase().as_str(),
+                    "and" | "of" | "the" | "for" | "&" | ""
+                )
+            })
             .filter_map(|w| w.chars().next())
             .flat_map(char::to_lowercase)
             .collect()
@@ -376,7 +385,11 @@ pub fn best_expansion(abbr: &str, name: &str, aliases: &[String]) -> String {
     if initials(name) == letters {
         return name.to_string();
     }
-    aliases.iter().find(|a| initials(a) == letters).cloned().unwrap_or_else(|| name.to_string())
+    aliases
+        .iter()
+        .find(|a| initials(a) == letters)
+        .cloned()
+        .unwrap_or_else(|| name.to_string())
 }
 
 /// Splits `Name (inner)` into `("Name", "inner")` when `s` ends with a balanced group.
@@ -488,7 +501,10 @@ fn parse_one_name(s: &str) -> ParsedName {
             out.name = current.clone();
             continue;
         }
-        let (inner_abbr, outer_abbr) = (looks_like_abbreviation(&inner), looks_like_abbreviation(&outer));
+        let (inner_abbr, outer_abbr) = (
+            looks_like_abbreviation(&inner),
+            looks_like_abbreviation(&outer),
+        );
         if out.abbreviation.is_none() && inner_abbr && (!outer_abbr || inner.len() < outer.len()) {
             out.abbreviation = Some(inner);
             current = outer;
@@ -576,7 +592,10 @@ mod tests {
             ("Identity and Access Management", Some("IAM"))
         );
         let p = parse_term_name("JSON Web Token (JWT) / Token-Based Authentication");
-        assert_eq!((p.name.as_str(), p.abbreviation.as_deref()), ("JSON Web Token", Some("JWT")));
+        assert_eq!(
+            (p.name.as_str(), p.abbreviation.as_deref()),
+            ("JSON Web Token", Some("JWT"))
+        );
         let p = parse_term_name("Foundational Identity System (fID System)");
         assert_eq!(p.abbreviation.as_deref(), Some("fID System"));
         let p = parse_term_name("Electronic Signature (eSignature) / Digital Signature");
