@@ -131,17 +131,17 @@ fn show(site: &Site, d: &Diagnostic) -> String {
     )
 }
 
-/// Loads, links every page, checks: every finding as `file:line:col rule severity`, plus messages.
-fn run(
-    name: &str,
-    config: Config,
-) -> (
+/// Findings shown, findings, site, glossary, uses per page.
+type Run = (
     Vec<String>,
     Vec<Diagnostic>,
     Site,
     Glossary,
     Vec<(usize, Vec<TermUse>)>,
-) {
+);
+
+/// Loads, links every page, checks: every finding as `file:line:col rule severity`, plus messages.
+fn run(name: &str, config: Config) -> Run {
     let site = fixture_site(name, config);
     let (g, mut diags) = glossary::load_glossary(&site);
     let mut uses = Vec::new();

@@ -200,7 +200,7 @@ impl PageLinker<'_> {
             let next_caps = words.get(n + 1).is_some_and(caps_word);
             let prev2_caps = n > 1 && caps_word(&words[n - 2]);
             let next2_caps = words.get(n + 2).is_some_and(caps_word);
-            if (prev_caps && next_caps) || (prev_caps && prev2_caps) || (next_caps && next2_caps) {
+            if (prev_caps && (next_caps || prev2_caps)) || (next_caps && next2_caps) {
                 continue;
             }
             let before = text[..w.0].trim_end_matches(' ');

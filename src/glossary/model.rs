@@ -478,10 +478,7 @@ fn parse_one_name(s: &str) -> ParsedName {
     };
     let mut current = s.to_string();
     // Peel trailing groups: `(also …)` aliases, then one abbreviation or qualifier.
-    loop {
-        let Some((outer, inner)) = strip_trailing_paren(&current) else {
-            break;
-        };
+    while let Some((outer, inner)) = strip_trailing_paren(&current) {
         let (outer, inner) = (outer.to_string(), inner.to_string());
         let lower = inner.to_ascii_lowercase();
         let alias_prefix = [

@@ -159,11 +159,7 @@ pub fn extract_page_terms(text: &str, body_start: usize) -> PageTerms {
                     html_blocks.push(s..r.end);
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if cur_table.is_none() {
-                    paragraphs.push(r);
-                }
-            }
+            Event::Start(Tag::Paragraph) if cur_table.is_none() => paragraphs.push(r),
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = cur_heading.as_mut() {
                     h.text.push_str(&t);
