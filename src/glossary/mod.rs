@@ -235,14 +235,22 @@ impl Glossary {
             by_slug.insert((t.scope.clone(), slug), i);
         }
         // A table row fills in a term's missing abbreviation (or names a term by its abbreviation).
+        let keys: Vec<String> = if table_rows.is_empty() {
+            Vec::new()
+        } else {
+            terms.iter().map(|t| same_term_key(&t.name)).collect()
+        };
         for row in &table_rows {
             let exp_key = same_term_key(&row.expansion);
             let abbr_key = same_term_key(&row.abbr);
-            let in_scope = |t: &Term| t.scope == row.scope;
-            if let Some(t) = terms
-                .iter_mut()
-                .find(|t| in_scope(t) && same_term_key(&t.name) == exp_key)
-            {
+            let find = |terms: &[Term], want: &str, need_no_abbr: bool| {
+                (0..terms.len()).find(|&i| {
+                    terms[i].scope == row.scope
+                        && keys[i] == want
+                        && (!need_no_abbr || terms[i].abbreviation.is_none())
+                })
+            };
+            if let Some(t) = find(&terms, &exp_key, false).map(|i| &mut terms[i]) {
                 if t.abbreviation.is_none() {
                     t.abbreviation = Some(row.abbr.clone());
                     // `Publish/Subscribe (Pubsub)` read as a qualifier is now `Publish/Subscribe` + `Pubsub`.
@@ -254,9 +262,7 @@ impl Glossary {
                         }
                     }
                 }
-            } else if let Some(t) = terms.iter_mut().find(|t| {
-                in_scope(t) && t.abbreviation.is_none() && same_term_key(&t.name) == abbr_key
-            }) {
+            } else if let Some(t) = find(&terms, &abbr_key, true).map(|i| &mut terms[i]) {
                 if !t.aliases.contains(&row.expansion) {
                     t.aliases.push(row.expansion.clone());
                 }

@@ -330,7 +330,7 @@ pub fn same_term_key(name: &str) -> String {
     while let Some(stripped) = strip_trailing_paren(&base) {
         base = stripped.0.to_string();
     }
-    let key = word_key(&base);
+    let key = word_key(&base.replace('&', " and "));
     fold_plural(&key)
 }
 
@@ -574,6 +574,10 @@ mod tests {
         assert_eq!(same_term_key("Pub/Sub"), same_term_key("Pubsub"));
         assert_ne!(same_term_key("Access"), same_term_key("Acces"));
         assert_eq!(same_term_key("VCs"), same_term_key("VC"));
+        assert_eq!(
+            same_term_key("Model & Notation"),
+            same_term_key("Model and Notation")
+        );
     }
 
     #[test]
