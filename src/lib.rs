@@ -75,7 +75,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
         out: opts.out.clone(),
     })?;
     let offline = opts.offline || site.config.offline;
-    let glossary = glossary::Glossary::default();
+    let (glossary, glossary_diags) = glossary::load_glossary(&site);
     let resolver = resolve::Resolver::new(&site);
     let openapi = markdown::dialect::OpenApiCache::default();
     let env = markdown::ParseEnv {
@@ -99,7 +99,9 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
             diagnostics.push(diag);
         }
     }
+    diagnostics.extend(glossary_diags);
     diagnostics.extend(checks::check_links(&site, &docs));
+    diagnostics.extend(glossary::check_glossary(&glossary, &site, &term_uses(&docs)));
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     Ok(Analysis {
@@ -108,6 +110,37 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
         docs,
         diagnostics,
     })
+}
+
+/// Loads the site and its glossary only (no page parsing): what `define` needs.
+pub fn load_glossary_only(opts: &Options) -> Result<(Site, glossary::Glossary), Fatal> {
+    let site = content::load_site(&LoadOptions {
+        root: opts.root.clone(),
+        config: opts.config.clone(),
+        out: opts.out.clone(),
+    })?;
+    let (g, _) = glossary::load_glossary(&site);
+    Ok((site, g))
+}
+
+/// Every page's term uses, as the glossary checks and pages want them.
+pub fn term_uses(docs: &[Doc]) -> Vec<(content::PageId, Vec<glossary::TermUse>)> {
+    docs.iter().enumerate().map(|(p, d)| (p, d.term_uses.clone())).collect()
+}
+
+/// The glossary pages as generated pages for the renderer.
+pub fn glossary_generated(a: &Analysis, offline: bool) -> Vec<render::site::Generated> {
+    let site = &a.site;
+    glossary::glossary_pages(&a.glossary, site, &term_uses(&a.docs), offline)
+        .into_iter()
+        .map(|g| {
+            let book = site
+                .books
+                .iter()
+                .position(|b| g.url.starts_with(&format!("{}/glossary/", b.prefix())));
+            render::site::Generated { url: g.url, template: g.template.to_string(), title: g.title, book, data: g.data }
+        })
+        .collect()
 }
 
 /// Result of a build.
@@ -135,6 +168,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     )
     .map_err(Fatal::Out)?;
     let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
+    let generated = glossary_generated(&analysis, opts.offline || site.config.offline);
     let sink = output::DiskSink::new(out)?;
     let env = render::site::RenderEnv {
         site,
@@ -143,14 +177,14 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         offline: opts.offline || site.config.offline,
         search_manifest: String::new(),
         body_end_html: String::new(),
-        books_with_glossary: Default::default(),
+        books_with_glossary: generated.iter().filter_map(|g| g.book.map(|b| site.books[b].id.clone())).collect(),
         last_updated: if site.config.last_updated {
             gitinfo::last_updated(&site.root)
         } else {
             Default::default()
         },
     };
-    match render::site::render_site(&env, &[], &sink) {
+    match render::site::render_site(&env, &generated, &sink) {
         Ok(urls) => {
             sink.commit()?;
             Ok(BuildResult {

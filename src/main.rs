@@ -68,6 +68,27 @@ enum Command {
         /// Keep only findings in these files (what pre-commit passes).
         files: Vec<PathBuf>,
     },
+    /// Print a glossary term's definition (exact name, alias or abbreviation).
+    Define {
+        /// The term to look up.
+        term: String,
+        #[command(flatten)]
+        common: Common,
+        /// Print JSON (DESIGN §7 shape).
+        #[arg(long)]
+        json: bool,
+        /// Cache folder for the search index (default: <root>/.specsite).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+    },
+    /// Print a terminology page's terms as glossary YAML.
+    ImportTerms {
+        /// The terminology page.
+        page: PathBuf,
+        /// Accepted for symmetry with other commands; unused.
+        #[arg(long, hide = true)]
+        config: Option<PathBuf>,
+    },
     /// Write a small working site to start from.
     Init {
         /// Folder to create (must be empty or absent).
@@ -150,6 +171,22 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             sort_diagnostics(&mut diags);
             print!("{}", render_report(format, &diags, &a.site.sources, &ReportOptions::for_stdout(&common.root)));
             Ok(checks::exit_code(&diags, deny_warnings) as u8)
+        }
+        Command::Define { term, common, json, cache: _ } => {
+            let a = specsite::load_glossary_only(&options(&common))?;
+            let result = specsite::glossary::define(&a.1, &term);
+            if json {
+                println!("{}", result.to_json());
+            } else {
+                print!("{}", result.to_text());
+            }
+            Ok(u8::from(!result.found()))
+        }
+        Command::ImportTerms { page, config: _ } => {
+            let text = std::fs::read_to_string(&page)
+                .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot read {}: {e}", page.display())))?;
+            print!("{}", specsite::glossary::import_terms(&text, &page.to_string_lossy()));
+            Ok(0)
         }
         Command::Init { dir } => {
             specsite::init::init_site(&dir)?;

@@ -1,15 +1,11 @@
-//! Inline suppression: `<!-- specsite-allow: RULE -->` silences a finding of
-//! RULE on the comment's own line or on the line below it.
-//!
-//! Several rules may be listed, separated by commas or spaces:
-//! `<!-- specsite-allow: term-variant, abbr-undefined -->`.
+//! Inline suppressions: `<!-- specsite-allow: RULE -->` on a finding's line or
+//! the line above silences that rule there (DESIGN.md §5). Several rules may be
+//! listed, separated by commas or spaces: `<!-- specsite-allow: term-variant, abbr-undefined -->`.
 
 use super::Rule;
 
-const MARKER: &str = "specsite-allow:";
-
-/// Whether a finding of `rule` at byte `offset` of `text` is silenced by an
-/// allow comment on the same line or the line above.
+/// Whether a finding of `rule` at byte `offset` of `text` is silenced by a
+/// `specsite-allow` comment on its line or the line above.
 pub fn is_suppressed(text: &str, offset: usize, rule: Rule) -> bool {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -28,24 +24,22 @@ pub fn is_suppressed(text: &str, offset: usize, rule: Rule) -> bool {
     allows(&text[prev_start..prev_end], rule)
 }
 
-/// Whether `line` holds an allow comment naming `rule`.
+/// Whether `line` holds a `specsite-allow` comment naming `rule`.
 fn allows(line: &str, rule: Rule) -> bool {
     let mut rest = line;
-    while let Some(open) = rest.find("<!--") {
-        let after = &rest[open + 4..];
-        let body = match after.find("-->") {
-            Some(close) => &after[..close],
-            None => after,
-        };
-        if let Some(list) = body.trim_start().strip_prefix(MARKER) {
+    while let Some(i) = rest.find("<!--") {
+        let after = &rest[i + 4..];
+        let end = after.find("-->").unwrap_or(after.len());
+        let body = after[..end].trim();
+        if let Some(list) = body.strip_prefix("specsite-allow:") {
             if list
                 .split(|c: char| c == ',' || c.is_whitespace())
-                .any(|name| name == rule.name())
+                .any(|r| r == rule.name())
             {
                 return true;
             }
         }
-        rest = &after[body.len().min(after.len())..];
+        rest = &after[end..];
     }
     false
 }
@@ -55,51 +49,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn allow_comment_on_the_same_line_silences() {
-        let text = "a\nSee [x](y.md) <!-- specsite-allow: broken-link -->\n";
-        assert!(is_suppressed(
-            text,
-            text.find("y.md").unwrap(),
-            Rule::BrokenLink
-        ));
-        assert!(!is_suppressed(
-            text,
-            text.find("y.md").unwrap(),
-            Rule::BrokenAnchor
-        ));
+    fn same_line_and_line_above_suppress() {
+        let text = "a\n<!-- specsite-allow: term-variant -->\nuse building-block here\nand building-block\n";
+        let first = text.find("building-block").unwrap();
+        let second = text.rfind("building-block").unwrap();
+        assert!(is_suppressed(text, first, Rule::TermVariant));
+        assert!(!is_suppressed(text, second, Rule::TermVariant));
+        assert!(!is_suppressed(text, first, Rule::AbbrUndefined));
+        let inline = "XYZ here <!-- specsite-allow: abbr-undefined, term-variant -->";
+        assert!(is_suppressed(inline, 0, Rule::AbbrUndefined));
+        assert!(is_suppressed(inline, 0, Rule::TermVariant));
     }
 
     #[test]
-    fn allow_comment_on_the_line_above_silences_only_the_next_line() {
-        let text = "<!-- specsite-allow: term-variant, broken-link -->\nbad here\nand here\n";
-        assert!(is_suppressed(
-            text,
-            text.find("bad").unwrap(),
-            Rule::BrokenLink
-        ));
-        assert!(is_suppressed(
-            text,
-            text.find("bad").unwrap(),
-            Rule::TermVariant
-        ));
-        assert!(!is_suppressed(
-            text,
-            text.find("and").unwrap(),
-            Rule::TermVariant
-        ));
-    }
-
-    #[test]
-    fn a_rule_name_prefix_does_not_match() {
-        let text = "<!-- specsite-allow: broken-link-x -->\nx\n";
-        assert!(!is_suppressed(text, text.len() - 2, Rule::BrokenLink));
-    }
-
-    #[test]
-    fn offsets_past_the_end_or_inside_a_character_do_not_panic() {
-        let text = "é <!-- specsite-allow: broken-link -->";
-        assert!(is_suppressed(text, 1, Rule::BrokenLink));
-        assert!(is_suppressed(text, 999, Rule::BrokenLink));
-        assert!(!is_suppressed("", 0, Rule::BrokenLink));
+    fn rule_names_must_match_exactly() {
+        let text = "<!-- specsite-allow: term-variants -->\nx";
+        assert!(!is_suppressed(text, text.len() - 1, Rule::TermVariant));
+        assert!(!is_suppressed("", 0, Rule::TermVariant));
     }
 }

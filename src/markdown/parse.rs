@@ -198,7 +198,7 @@ impl<'a, 'e> Pass<'a, 'e> {
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((lang, code)) = self.code.take() {
-                    let mut html = String::from("<pre class=\"code\"><code");
+                    let mut html = String::from("<pre class=\"hl-code\"><code");
                     if !lang.is_empty() {
                         html.push_str(" class=\"language-");
                         let _ = pulldown_cmark_escape::escape_html(&mut html, &lang);

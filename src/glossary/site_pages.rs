@@ -1,0 +1,411 @@
+//! Generated glossary pages (DESIGN.md §3): the A–Z index of common terms
+//! (`glossary/`), one index per book with own terms (`<book>/glossary/`), one
+//! page per term, and the term × book usage matrix (`glossary/matrix/`); plus
+//! the glossary's search documents.
+//!
+//! Each page is data for a theme template; every href in it is already relative
+//! to the page's own URL.
+
+use super::model::{same_term_key, Scope, Term};
+use super::{Glossary, TermUse};
+use crate::content::{PageId, Site};
+use crate::search::{DocKind, SearchDoc};
+use crate::urls::href;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+/// A page the renderer writes: `template` rendered with `data` plus the site context.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeneratedPage {
+    /// Root-relative folder URL, e.g. `glossary/building-block/`.
+    pub url: String,
+    /// Template name: `glossary.html`, `term.html` or `matrix.html`.
+    pub template: &'static str,
+    /// Page title.
+    pub title: String,
+    /// Template data (context key `data`); hrefs already relative to `url`.
+    pub data: Value,
+}
+
+/// URL of the common glossary index.
+pub const GLOSSARY_URL: &str = "glossary/";
+/// URL of the usage matrix.
+pub const MATRIX_URL: &str = "glossary/matrix/";
+
+/// Root-relative URL of a book's glossary index.
+pub fn book_glossary_url(book: &str) -> String {
+    format!("{book}/glossary/")
+}
+
+struct Ctx<'a> {
+    g: &'a Glossary,
+    site: &'a Site,
+    offline: bool,
+    /// Per term: page → number of uses.
+    counts: Vec<BTreeMap<PageId, usize>>,
+    /// Per common term: book terms that are the same term.
+    redefinitions: Vec<Vec<usize>>,
+    /// Per book term: the common term it redefines.
+    redefines: Vec<Option<usize>>,
+}
+
+impl Ctx<'_> {
+    fn href(&self, from: &str, to: &str, fragment: Option<&str>) -> String {
+        href(from, to, fragment, self.offline)
+    }
+
+    fn book_title(&self, prefix: &str) -> String {
+        self.site
+            .books
+            .iter()
+            .find(|b| b.prefix() == prefix)
+            .map_or_else(|| prefix.to_string(), |b| b.title.clone())
+    }
+
+    fn page_title(&self, pid: PageId) -> String {
+        let p = &self.site.pages[pid];
+        p.summary_title
+            .clone()
+            .or_else(|| p.front.title.clone())
+            .unwrap_or_else(|| p.path.clone())
+    }
+
+    /// Where the term is defined: file, line and (for pages) a link to the entry.
+    fn defined_in(&self, t: &Term, from: &str) -> Value {
+        let link = t
+            .origin
+            .page_url
+            .as_ref()
+            .map(|u| self.href(from, u, t.origin.anchor.as_deref()));
+        let title = t
+            .origin
+            .page
+            .map(|p| self.page_title(p))
+            .unwrap_or_else(|| t.origin.file.clone());
+        json!({"file": t.origin.file, "line": t.origin.line, "title": title, "href": link})
+    }
+
+    fn entry(&self, i: usize, from: &str) -> Value {
+        let t = &self.g.terms[i];
+        let redefined_in: Vec<Value> = self.redefinitions[i]
+            .iter()
+            .map(|&b| {
+                let bt = &self.g.terms[b];
+                let book = bt.scope.book().unwrap_or_default();
+                json!({"book": book, "title": self.book_title(book), "href": self.href(from, &bt.url(), None)})
+            })
+            .collect();
+        json!({
+            "name": t.name,
+            "abbreviation": t.abbreviation,
+            "href": self.href(from, &t.url(), None),
+            "summary": self.g.tooltip(i),
+            "deprecated": t.is_deprecated(),
+            "redefined_in": redefined_in,
+            "redefines": self.redefines[i].is_some(),
+        })
+    }
+}
+
+fn sort_key(name: &str) -> (String, String) {
+    (name.to_lowercase(), name.to_string())
+}
+
+/// Groups terms A–Z by their first letter (`#` for others).
+fn letters(ctx: &Ctx, mut ids: Vec<usize>, from: &str) -> Vec<Value> {
+    ids.sort_by_key(|&i| sort_key(&ctx.g.terms[i].name));
+    let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for i in ids {
+        let first = ctx.g.terms[i]
+            .name
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map(|c| c.to_uppercase().to_string());
+        let letter = first
+            .filter(|l| l.chars().all(|c| c.is_alphabetic()))
+            .unwrap_or_else(|| "#".to_string());
+        groups.entry(letter).or_default().push(ctx.entry(i, from));
+    }
+    groups.into_iter().map(|(letter, terms)| json!({"letter": letter, "anchor": format!("letter-{}", letter.to_lowercase()), "terms": terms})).collect()
+}
+
+/// Every generated glossary page, in a stable order.
+pub fn glossary_pages(
+    glossary: &Glossary,
+    site: &Site,
+    uses: &[(PageId, Vec<TermUse>)],
+    offline: bool,
+) -> Vec<GeneratedPage> {
+    let n = glossary.terms.len();
+    let mut counts = vec![BTreeMap::new(); n];
+    for (pid, list) in uses {
+        for u in list {
+            if let Some(i) = u.term_index().filter(|&i| i < n) {
+                *counts[i].entry(*pid).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut redefinitions = vec![Vec::new(); n];
+    let mut redefines = vec![None; n];
+    for (i, t) in glossary.terms.iter().enumerate() {
+        if t.scope != Scope::Common {
+            if let Some(&c) = glossary.common_matches(t).first() {
+                redefinitions[c].push(i);
+                redefines[i] = Some(c);
+            }
+        }
+    }
+    let ctx = Ctx {
+        g: glossary,
+        site,
+        offline,
+        counts,
+        redefinitions,
+        redefines,
+    };
+    let mut out = Vec::new();
+    let books = glossary.books();
+    let common: Vec<usize> = (0..n)
+        .filter(|&i| glossary.terms[i].scope == Scope::Common)
+        .collect();
+
+    // Common index.
+    let book_links: Vec<Value> = books
+        .iter()
+        .map(|b| {
+            let count = glossary.terms.iter().filter(|t| t.scope.book() == Some(b)).count();
+            json!({"id": b, "title": ctx.book_title(b), "href": ctx.href(GLOSSARY_URL, &book_glossary_url(b), None), "count": count})
+        })
+        .collect();
+    out.push(GeneratedPage {
+        url: GLOSSARY_URL.to_string(),
+        template: "glossary.html",
+        title: "Glossary".to_string(),
+        data: json!({
+            "scope": "common",
+            "book": null,
+            "book_title": null,
+            "count": common.len(),
+            "letters": letters(&ctx, common.clone(), GLOSSARY_URL),
+            "books": book_links,
+            "matrix_href": ctx.href(GLOSSARY_URL, MATRIX_URL, None),
+            "common_href": null,
+        }),
+    });
+
+    // Book indexes.
+    for b in &books {
+        let url = book_glossary_url(b);
+        let ids: Vec<usize> = (0..n)
+            .filter(|&i| glossary.terms[i].scope.book() == Some(b))
+            .collect();
+        let title = ctx.book_title(b);
+        out.push(GeneratedPage {
+            url: url.clone(),
+            template: "glossary.html",
+            title: format!("{title}: glossary"),
+            data: json!({
+                "scope": "book",
+                "book": b,
+                "book_title": title,
+                "count": ids.len(),
+                "letters": letters(&ctx, ids, &url),
+                "books": [],
+                "matrix_href": ctx.href(&url, MATRIX_URL, None),
+                "common_href": ctx.href(&url, GLOSSARY_URL, None),
+            }),
+        });
+    }
+
+    // Term pages.
+    for i in 0..n {
+        out.push(term_page(&ctx, i));
+    }
+
+    out.push(matrix_page(&ctx, &common, &books));
+    out
+}
+
+fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
+    let g = ctx.g;
+    let t = &g.terms[i];
+    let url = t.url();
+    let book = t.scope.book();
+    let index_url = book.map_or_else(|| GLOSSARY_URL.to_string(), book_glossary_url);
+    let see_also: Vec<Value> = t
+        .see_also
+        .iter()
+        .map(|name| {
+            let key = same_term_key(name);
+            let target = g.by_slug(book, name).or_else(|| {
+                g.terms.iter().position(|o| {
+                    (o.scope == Scope::Common || o.scope == t.scope)
+                        && same_term_key(&o.name) == key
+                })
+            });
+            json!({"name": name, "href": target.map(|j| ctx.href(&url, &g.terms[j].url(), None))})
+        })
+        .collect();
+    // Used in: by book, then page.
+    let mut by_book: BTreeMap<String, Vec<(PageId, usize)>> = BTreeMap::new();
+    for (&pid, &c) in &ctx.counts[i] {
+        let p = &ctx.site.pages[pid];
+        by_book
+            .entry(ctx.site.books[p.book].prefix().to_string())
+            .or_default()
+            .push((pid, c));
+    }
+    let total: usize = ctx.counts[i].values().sum();
+    let used_in: Vec<Value> = by_book
+        .into_iter()
+        .map(|(b, pages)| {
+            let sum: usize = pages.iter().map(|p| p.1).sum();
+            let pages: Vec<Value> = pages
+                .into_iter()
+                .map(|(pid, c)| json!({"title": ctx.page_title(pid), "href": ctx.href(&url, &ctx.site.pages[pid].url(ctx.site), None), "count": c}))
+                .collect();
+            json!({"book": b, "title": ctx.book_title(&b), "total": sum, "pages": pages})
+        })
+        .collect();
+    let redefinitions: Vec<Value> = ctx.redefinitions[i]
+        .iter()
+        .map(|&j| {
+            let bt = &g.terms[j];
+            let b = bt.scope.book().unwrap_or_default();
+            json!({
+                "book": b,
+                "book_title": ctx.book_title(b),
+                "name": bt.name,
+                "definition_html": bt.definition_html,
+                "href": ctx.href(&url, &bt.url(), None),
+                "defined_in": ctx.defined_in(bt, &url),
+                "identical": bt.definition_text.trim_end_matches('.').eq_ignore_ascii_case(t.definition_text.trim_end_matches('.')),
+            })
+        })
+        .collect();
+    let common = ctx.redefines[i].map(|c| {
+        let ct = &g.terms[c];
+        json!({"name": ct.name, "href": ctx.href(&url, &ct.url(), None), "definition_html": ct.definition_html})
+    });
+    let extra: Vec<Value> = t
+        .extra
+        .iter()
+        .map(|(k, v)| {
+            let shown = match v {
+                Value::String(s) => s.clone(),
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                other => other.to_string(),
+            };
+            json!({"key": k, "value": shown})
+        })
+        .collect();
+    GeneratedPage {
+        url: url.clone(),
+        template: "term.html",
+        title: t.name.clone(),
+        data: json!({
+            "term": {
+                "name": t.name,
+                "abbreviation": t.abbreviation,
+                "aliases": t.aliases,
+                "avoid": t.avoid,
+                "status": t.status,
+                "deprecated": t.is_deprecated(),
+                "source": t.source,
+                "identifier": t.identifier,
+                "slug": t.slug,
+                "scope": if book.is_some() { "book" } else { "common" },
+                "book": book,
+                "book_title": book.map(|b| ctx.book_title(b)),
+                "definition_html": t.definition_html,
+                "definition_text": t.definition_text,
+                "extra": extra,
+                "defined_in": ctx.defined_in(t, &url),
+            },
+            "see_also": see_also,
+            "used_in": used_in,
+            "total_uses": total,
+            "redefinitions": redefinitions,
+            "common": common,
+            "index_href": ctx.href(&url, &index_url, None),
+        }),
+    }
+}
+
+fn matrix_page(ctx: &Ctx, common: &[usize], books: &[String]) -> GeneratedPage {
+    // Columns: every book (latest versions first as the site orders them), deduplicated by prefix.
+    let mut columns: Vec<String> = Vec::new();
+    for b in &ctx.site.books {
+        if !columns.iter().any(|c| c == b.prefix()) {
+            columns.push(b.prefix().to_string());
+        }
+    }
+    for b in books {
+        if !columns.contains(b) {
+            columns.push(b.clone());
+        }
+    }
+    let mut ids = common.to_vec();
+    ids.sort_by_key(|&i| sort_key(&ctx.g.terms[i].name));
+    let rows: Vec<Value> = ids
+        .iter()
+        .map(|&i| {
+            let t = &ctx.g.terms[i];
+            let cells: Vec<Value> = columns
+                .iter()
+                .map(|col| {
+                    let count: usize = ctx.counts[i].iter().filter(|(&pid, _)| ctx.site.books[ctx.site.pages[pid].book].prefix() == col).map(|(_, c)| c).sum();
+                    let redef = ctx.redefinitions[i].iter().find(|&&j| ctx.g.terms[j].scope.book() == Some(col));
+                    json!({
+                        "book": col,
+                        "count": count,
+                        "redefined": redef.is_some(),
+                        "redefinition_href": redef.map(|&j| ctx.href(MATRIX_URL, &ctx.g.terms[j].url(), None)),
+                    })
+                })
+                .collect();
+            let total: usize = ctx.counts[i].values().sum();
+            json!({"name": t.name, "href": ctx.href(MATRIX_URL, &t.url(), None), "total": total, "redefinitions": ctx.redefinitions[i].len(), "cells": cells})
+        })
+        .collect();
+    let cols: Vec<Value> = columns
+        .iter()
+        .map(|c| json!({"id": c, "title": ctx.book_title(c)}))
+        .collect();
+    GeneratedPage {
+        url: MATRIX_URL.to_string(),
+        template: "matrix.html",
+        title: "Glossary usage by book".to_string(),
+        data: json!({"books": cols, "rows": rows, "index_href": ctx.href(MATRIX_URL, GLOSSARY_URL, None)}),
+    }
+}
+
+/// One search document per term (kind `term`), definition as text, abbreviation
+/// and aliases matched like the name.
+pub fn search_docs(glossary: &Glossary, site: &Site) -> Vec<SearchDoc> {
+    glossary
+        .terms
+        .iter()
+        .map(|t| {
+            let book = t.scope.book().unwrap_or_default().to_string();
+            let b = site.books.iter().find(|b| b.prefix() == book);
+            let mut aliases: Vec<String> = t.abbreviation.iter().cloned().collect();
+            aliases.extend(t.aliases.iter().cloned());
+            SearchDoc {
+                kind: DocKind::Term,
+                book_title: b.map(|b| b.title.clone()).unwrap_or_default(),
+                version: b.and_then(|b| b.version.clone()),
+                book,
+                title: t.name.clone(),
+                heading_path: vec!["Glossary".to_string()],
+                url: t.url(),
+                text: t.definition_text.clone(),
+                aliases,
+            }
+        })
+        .collect()
+}
