@@ -2,3 +2,6 @@
 //! from `themes/<name>/`) wrap page bodies and generated pages.
 
 pub mod context;
+pub mod theme;
+
+pub use theme::Theme;
