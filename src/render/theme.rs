@@ -86,6 +86,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         // Tera::default() autoescapes .html/.htm/.xml templates; keep it explicit.
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
         let names = templates.into_keys().collect();
@@ -118,6 +119,23 @@ impl Theme {
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
         self.statics.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
     }
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so relative hrefs stay readable (`../consent/`).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera errors nest their real cause; join the chain into one line.
