@@ -146,9 +146,7 @@ fn rich_content(from: &str) -> String {
     let term2 = href(from, "glossary/building-block/", None, false);
     let next = href(from, "consent/8-service-apis/", Some("create-agreement"), false);
     format!(
-        r##"<p>This section lists what the <a class="term" href="{term2}" aria-describedby="tip-1">Building Block</a> must do. A <a class="term" href="{term}" aria-describedby="tip-2">data subject</a> can see, give and withdraw agreement at any time, and every change is kept as a <mark>signed record</mark>.</p>
-<span class="term-tip" id="tip-1" role="tooltip">A reusable software component offering one set of digital functions through standard interfaces.</span>
-<span class="term-tip" id="tip-2" role="tooltip">The person whose personal data is processed.</span>
+        r##"<p>This section lists what the <span class="term-ref"><a class="term" href="{term2}" aria-describedby="tip-1">Building Block</a><span class="term-tip" id="tip-1" role="tooltip">A reusable software component offering one set of digital functions through standard interfaces.</span></span> must do. A <a class="term" href="{term}" aria-describedby="tip-2">data subject</a><span class="term-tip" id="tip-2" role="tooltip">The person whose personal data is processed.</span> can see, give and withdraw agreement at any time, and every change is kept as a <mark>signed record</mark>.</p>
 <div class="hint hint-info" role="note"><p>Requirements use the keywords MUST, SHOULD and MAY as defined in RFC 2119.</p></div>
 <h2 id="agreement-records">Agreement records</h2>
 <p>Each record names the purpose, the data involved, the organisation asking and how long the agreement lasts. See <a href="{next}">the create operation</a>.</p>

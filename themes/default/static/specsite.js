@@ -212,6 +212,16 @@
   /* ---- term tooltips: hover/focus via CSS; on touch the first tap shows the
      tip and the second follows the link; Escape dismisses ---- */
   function initTerms() {
+    // A tip given as the link's next sibling gets a positioned wrapper.
+    $all("a.term + .term-tip").forEach(function (tip) {
+      var a = tip.previousElementSibling;
+      if (a.parentElement.classList.contains("term-ref")) return;
+      var wrap = doc.createElement("span");
+      wrap.className = "term-ref";
+      a.replaceWith(wrap);
+      wrap.appendChild(a);
+      wrap.appendChild(tip);
+    });
     var lastPointer = "mouse";
     doc.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
     function closeAll(except) {
@@ -229,9 +239,9 @@
     });
     doc.addEventListener("keydown", function (e) {
       if (e.key !== "Escape") return;
-      var open = $all(".term.tip-open");
       var focused = doc.activeElement && doc.activeElement.closest && doc.activeElement.closest("a.term");
-      if (focused) { focused.classList.add("tip-dismissed"); open.push(focused); }
+      if (focused) focused.classList.add("tip-dismissed");
+      $all("a.term:hover").forEach(function (t) { t.classList.add("tip-dismissed"); });
       closeAll(null);
     });
     doc.addEventListener("focusout", function (e) {

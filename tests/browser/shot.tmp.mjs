@@ -1,0 +1,12 @@
+import { launch, serve, setTheme } from "./helpers.mjs";
+const server = await serve("/work/wt/theme/target/theme-fixture");
+const browser = await launch();
+const [w, theme, url, out, action] = process.argv.slice(2);
+const ctx = await browser.newContext({ viewport: { width: +w, height: 844 }, hasTouch: +w < 500 });
+await setTheme(ctx, theme);
+const p = await ctx.newPage();
+await p.goto(server.url + url);
+if (action) await eval(action);
+await p.waitForTimeout(250);
+await p.screenshot({ path: out });
+await browser.close(); await server.close();
