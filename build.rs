@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let theme_dir = manifest.join("themes").join("default");
     println!("cargo:rerun-if-changed=build.rs");
     // A directory makes cargo rescan everything below it for changes.
@@ -22,17 +23,28 @@ fn main() {
         .filter(|e| !is_hidden(e.path()))
         .filter_map(|e| {
             let rel = e.path().strip_prefix(&theme_dir).ok()?;
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
             Some((rel, e.path().to_path_buf()))
         })
         .collect();
     files.sort();
 
-    let mut out = String::from("/// Every file of the embedded default theme: (path under `themes/default/`, bytes).\n");
+    let mut out = String::from(
+        "/// Every file of the embedded default theme: (path under `themes/default/`, bytes).\n",
+    );
     out.push_str("pub static THEME_FILES: &[(&str, &[u8])] = &[\n");
     for (rel, path) in &files {
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    ({rel:?}, include_bytes!({:?})),", path.display().to_string()).expect("write to String");
+        writeln!(
+            out,
+            "    ({rel:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("write to String");
     }
     out.push_str("];\n");
 
@@ -41,5 +53,7 @@ fn main() {
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }

@@ -25,13 +25,18 @@ const PAGES: &[(&str, &str)] = &[
     ("consent/1-version-history/", "1 Version History"),
     ("consent/2-description/", "2 Description"),
     ("consent/3-terminology/", "3 Terminology"),
-    ("consent/5-key-digital-functionalities/", "5 Key Digital Functionalities"),
+    (
+        "consent/5-key-digital-functionalities/",
+        "5 Key Digital Functionalities",
+    ),
     ("consent/8-service-apis/", "8 Service APIs"),
     ("consent/9-internal-workflows/", "9 Internal Workflows"),
 ];
 
 fn out_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("theme-fixture")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("theme-fixture")
 }
 
 fn site_ctx(from: &str, book: Option<&str>) -> SiteCtx {
@@ -65,7 +70,12 @@ fn book_ctx(from: &str, version: Option<&str>) -> BookCtx {
     BookCtx {
         id: "consent".into(),
         title: "Consent".into(),
-        href: href(from, if old { "consent/1.0/" } else { "consent/" }, None, false),
+        href: href(
+            from,
+            if old { "consent/1.0/" } else { "consent/" },
+            None,
+            false,
+        ),
         glossary_href: Some(href(from, "consent/glossary/", None, false)),
         print_href: href(from, "consent/print/", None, false),
         version: Some(version.unwrap_or("development").to_string()),
@@ -76,7 +86,12 @@ fn book_ctx(from: &str, version: Option<&str>) -> BookCtx {
                 current: !old,
                 latest: true,
             },
-            VersionLink { label: "1.0".into(), href: href(from, "consent/1.0/2-description/", None, false), current: old, latest: false },
+            VersionLink {
+                label: "1.0".into(),
+                href: href(from, "consent/1.0/2-description/", None, false),
+                current: old,
+                latest: false,
+            },
         ],
         latest_href: old.then(|| href(from, "consent/2-description/", None, false)),
     }
@@ -102,17 +117,47 @@ fn nav(from: &str, current: &str) -> Vec<NavItem> {
             kind: "part",
             title: "Specification".into(),
             children: vec![
-                link(from, "consent/1-version-history/", "1 Version History", current, vec![]),
-                link(from, "consent/2-description/", "2 Description", current, vec![]),
-                link(from, "consent/3-terminology/", "3 Terminology", current, vec![]),
+                link(
+                    from,
+                    "consent/1-version-history/",
+                    "1 Version History",
+                    current,
+                    vec![],
+                ),
+                link(
+                    from,
+                    "consent/2-description/",
+                    "2 Description",
+                    current,
+                    vec![],
+                ),
+                link(
+                    from,
+                    "consent/3-terminology/",
+                    "3 Terminology",
+                    current,
+                    vec![],
+                ),
                 link(
                     from,
                     "consent/5-key-digital-functionalities/",
                     "5 Key Digital Functionalities",
                     current,
                     vec![
-                        link(from, "consent/5-key-digital-functionalities/#agreement-records", "5.1 Agreement records", current, vec![]),
-                        link(from, "consent/5-key-digital-functionalities/#revocation", "5.2 Revocation", current, vec![]),
+                        link(
+                            from,
+                            "consent/5-key-digital-functionalities/#agreement-records",
+                            "5.1 Agreement records",
+                            current,
+                            vec![],
+                        ),
+                        link(
+                            from,
+                            "consent/5-key-digital-functionalities/#revocation",
+                            "5.2 Revocation",
+                            current,
+                            vec![],
+                        ),
                     ],
                 ),
                 link(
@@ -120,12 +165,21 @@ fn nav(from: &str, current: &str) -> Vec<NavItem> {
                     "consent/8-service-apis/",
                     "8 Service APIs",
                     current,
-                    vec![link(from, "consent/9-internal-workflows/", "8.1 Internal Workflows", current, vec![])],
+                    vec![link(
+                        from,
+                        "consent/9-internal-workflows/",
+                        "8.1 Internal Workflows",
+                        current,
+                        vec![],
+                    )],
                 ),
             ],
             ..Default::default()
         },
-        NavItem { kind: "separator", ..Default::default() },
+        NavItem {
+            kind: "separator",
+            ..Default::default()
+        },
         NavItem {
             kind: "part",
             title: "Resources".into(),
@@ -144,7 +198,12 @@ fn nav(from: &str, current: &str) -> Vec<NavItem> {
 fn rich_content(from: &str) -> String {
     let term = href(from, "glossary/data-subject/", None, false);
     let term2 = href(from, "glossary/building-block/", None, false);
-    let next = href(from, "consent/8-service-apis/", Some("create-agreement"), false);
+    let next = href(
+        from,
+        "consent/8-service-apis/",
+        Some("create-agreement"),
+        false,
+    );
     format!(
         r##"<p>This section lists what the <span class="term-ref"><a class="term" href="{term2}" aria-describedby="tip-1">Building Block</a><span class="term-tip" id="tip-1" role="tooltip">A reusable software component offering one set of digital functions through standard interfaces.</span></span> must do. A <a class="term" href="{term}" aria-describedby="tip-2">data subject</a><span class="term-tip" id="tip-2" role="tooltip">The person whose personal data is processed.</span> can see, give and withdraw agreement at any time, and every change is kept as a <mark>signed record</mark>.</p>
 <div class="hint hint-info" role="note"><p>Requirements use the keywords MUST, SHOULD and MAY as defined in RFC 2119.</p></div>
@@ -222,7 +281,14 @@ fn toc_of(content: &str) -> Vec<TocItem> {
             let text_start = after.find('>').unwrap() + 1;
             let text_end = after.find(&format!("</h{level}>")).unwrap();
             let pos = content.len() - rest.len() + i;
-            toc.push((pos, TocItem { level, title: after[text_start..text_end].to_string(), id: after[..id_end].to_string() }));
+            toc.push((
+                pos,
+                TocItem {
+                    level,
+                    title: after[text_start..text_end].to_string(),
+                    id: after[..id_end].to_string(),
+                },
+            ));
             rest = &after[text_end..];
         }
     }
@@ -232,17 +298,33 @@ fn toc_of(content: &str) -> Vec<TocItem> {
 
 fn page_ctx(from: &str, title: &str, description: &str, content: String) -> PageCtx {
     let idx = PAGES.iter().position(|(u, _)| *u == from);
-    let prev = idx.and_then(|i| i.checked_sub(1)).map(|i| LinkCtx { title: PAGES[i].1.into(), href: href(from, PAGES[i].0, None, false) });
-    let next = idx.and_then(|i| PAGES.get(i + 1)).map(|(u, t)| LinkCtx { title: t.to_string(), href: href(from, u, None, false) });
+    let prev = idx.and_then(|i| i.checked_sub(1)).map(|i| LinkCtx {
+        title: PAGES[i].1.into(),
+        href: href(from, PAGES[i].0, None, false),
+    });
+    let next = idx.and_then(|i| PAGES.get(i + 1)).map(|(u, t)| LinkCtx {
+        title: t.to_string(),
+        href: href(from, u, None, false),
+    });
     PageCtx {
         title: title.into(),
         description: description.into(),
         toc: toc_of(&content),
         content,
-        breadcrumbs: if from == "consent/" { vec![] } else { vec![LinkCtx { title: "Consent".into(), href: href(from, "consent/", None, false) }] },
+        breadcrumbs: if from == "consent/" {
+            vec![]
+        } else {
+            vec![LinkCtx {
+                title: "Consent".into(),
+                href: href(from, "consent/", None, false),
+            }]
+        },
         prev,
         next,
-        edit_url: Some(format!("https://example.org/consent/edit/main/spec/{}.md", from.trim_end_matches('/'))),
+        edit_url: Some(format!(
+            "https://example.org/consent/edit/main/spec/{}.md",
+            from.trim_end_matches('/')
+        )),
         last_updated: Some("2024-11-05".into()),
         canonical: Some(format!("https://specs.example.org/{from}")),
         source_href: Some("index.md".into()),
@@ -256,14 +338,24 @@ fn write(rel: &str, html: &str) {
     std::fs::write(path, html).unwrap();
 }
 
-fn render_page(theme: &Theme, from: &str, title: &str, desc: &str, content: String, version: Option<&str>) -> String {
+fn render_page(
+    theme: &Theme,
+    from: &str,
+    title: &str,
+    desc: &str,
+    content: String,
+    version: Option<&str>,
+) -> String {
     let mut ctx = tera::Context::new();
     ctx.insert("site", &site_ctx(from, Some("consent")));
     ctx.insert("book", &book_ctx(from, version));
     ctx.insert("nav", &nav(from, from.replace("1.0/", "").as_str()));
     ctx.insert("page", &page_ctx(from, title, desc, content));
     ctx.insert("page_kind", "page");
-    ctx.insert("search_manifest", &format!("{}search/manifest.json", rel_root(from)));
+    ctx.insert(
+        "search_manifest",
+        &format!("{}search/manifest.json", rel_root(from)),
+    );
     theme.render("page.html", &ctx).unwrap()
 }
 
@@ -300,7 +392,10 @@ fn renders_the_fixture_site() {
     );
     let landing = theme.render("landing.html", &ctx).unwrap();
     for (_, title, _, _) in BOOKS {
-        assert!(landing.contains(&format!(">{title}</a>")), "landing lists {title}");
+        assert!(
+            landing.contains(&format!(">{title}</a>")),
+            "landing lists {title}"
+        );
     }
     assert!(landing.contains("6 pages"));
     write("index.html", &landing);
@@ -320,11 +415,20 @@ fn renders_the_fixture_site() {
         write(&format!("{url}index.html"), &html);
     }
     // An old version, with its banner.
-    let old = render_page(&theme, "consent/1.0/2-description/", "2 Description", "", "<p>Old text.</p>".into(), Some("1.0"));
+    let old = render_page(
+        &theme,
+        "consent/1.0/2-description/",
+        "2 Description",
+        "",
+        "<p>Old text.</p>".into(),
+        Some("1.0"),
+    );
     assert!(old.contains("banner-old"));
     write("consent/1.0/2-description/index.html", &old);
 
-    let page = std::fs::read_to_string(out_dir().join("consent/5-key-digital-functionalities/index.html")).unwrap();
+    let page =
+        std::fs::read_to_string(out_dir().join("consent/5-key-digital-functionalities/index.html"))
+            .unwrap();
     assert!(page.contains(r#"<html lang="en" data-root="../../" data-search-manifest="../../search/manifest.json" data-offline="0""#));
     assert!(page.contains(r#"<input id="search-input" type="search" aria-label="Search""#));
     assert!(page.contains(r#"<div id="search-results" role="listbox""#));
@@ -338,14 +442,32 @@ fn renders_the_fixture_site() {
 
     // Glossary stand-ins.
     for (kind, tmpl, rel, from) in [
-        ("glossary", "fixture-glossary.html", "glossary/index.html", "glossary/"),
-        ("term", "fixture-term.html", "glossary/data-subject/index.html", "glossary/data-subject/"),
-        ("term", "fixture-term.html", "glossary/building-block/index.html", "glossary/building-block/"),
+        (
+            "glossary",
+            "fixture-glossary.html",
+            "glossary/index.html",
+            "glossary/",
+        ),
+        (
+            "term",
+            "fixture-term.html",
+            "glossary/data-subject/index.html",
+            "glossary/data-subject/",
+        ),
+        (
+            "term",
+            "fixture-term.html",
+            "glossary/building-block/index.html",
+            "glossary/building-block/",
+        ),
     ] {
         let mut ctx = tera::Context::new();
         ctx.insert("site", &site_ctx(from, None));
         ctx.insert("page_kind", kind);
-        ctx.insert("search_manifest", &format!("{}search/manifest.json", rel_root(from)));
+        ctx.insert(
+            "search_manifest",
+            &format!("{}search/manifest.json", rel_root(from)),
+        );
         ctx.insert("data", &serde_json::json!({
             "term": if from.contains("building") { "Building Block" } else { "Data subject" },
             "definition": "<p>The person whose personal data is processed.</p>",
@@ -372,7 +494,11 @@ fn renders_the_fixture_site() {
             anchor: format!("p-{i}"),
             depth: usize::from(u.contains("9-")),
             description: String::new(),
-            content: if u.contains("5-key") { rich_content(from) } else { format!("<p>Text of {t}.</p>") },
+            content: if u.contains("5-key") {
+                rich_content(from)
+            } else {
+                format!("<p>Text of {t}.</p>")
+            },
         })
         .collect();
     ctx.insert("print_pages", &print_pages);
@@ -404,7 +530,10 @@ fn every_page_kind_renders_with_only_site_and_page_kind() {
     ctx.insert("page_kind", "glossary");
     for t in ["404.html", "landing.html"] {
         let html = theme.render(t, &ctx).unwrap();
-        assert!(html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="Site">"#), "{t}");
+        assert!(
+            html.contains(r#"<nav id="sidebar" class="sidebar" aria-label="Site">"#),
+            "{t}"
+        );
         assert!(html.contains(r#"data-search-manifest="""#), "{t}");
     }
 }
@@ -412,7 +541,14 @@ fn every_page_kind_renders_with_only_site_and_page_kind() {
 #[test]
 fn page_text_is_escaped_but_content_is_trusted() {
     let theme = fixture_theme();
-    let html = render_page(&theme, "consent/2-description/", "A <b> & C", "x < y", "<p>trusted</p>".into(), None);
+    let html = render_page(
+        &theme,
+        "consent/2-description/",
+        "A <b> & C",
+        "x < y",
+        "<p>trusted</p>".into(),
+        None,
+    );
     assert!(html.contains("<h1>A &lt;b&gt; &amp; C</h1>"));
     assert!(html.contains(r#"<p class="lead">x &lt; y</p>"#));
     assert!(html.contains("<p>trusted</p>"));

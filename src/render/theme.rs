@@ -70,7 +70,10 @@ impl Theme {
             }
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
-                bail!("theme {name:?} not found: {} is not a folder", dir.display());
+                bail!(
+                    "theme {name:?} not found: {} is not a folder",
+                    dir.display()
+                );
             }
             for (rel, path) in list_files(&dir.join("templates"))? {
                 let text = std::fs::read_to_string(&path)
@@ -78,7 +81,8 @@ impl Theme {
                 templates.insert(rel, text);
             }
             for (rel, path) in list_files(&dir.join("static"))? {
-                let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 statics.insert(format!("{ASSETS_DIR}/{rel}"), bytes);
             }
         }
@@ -90,14 +94,21 @@ impl Theme {
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
         let names = templates.into_keys().collect();
-        Ok(Theme { tera, statics, templates: names })
+        Ok(Theme {
+            tera,
+            statics,
+            templates: names,
+        })
     }
 
     /// Renders `template` (e.g. `page.html`) with `ctx`. An error names the
     /// template and gives Tera's explanation (unknown variable, bad filter…).
     pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
         if !self.has_template(template) {
-            bail!("theme has no template {template:?} (templates: {})", self.templates.join(", "));
+            bail!(
+                "theme has no template {template:?} (templates: {})",
+                self.templates.join(", ")
+            );
         }
         self.tera
             .render(template, ctx)
@@ -106,7 +117,9 @@ impl Theme {
 
     /// Whether the theme has a template of that name.
     pub fn has_template(&self, template: &str) -> bool {
-        self.templates.binary_search_by(|t| t.as_str().cmp(template)).is_ok()
+        self.templates
+            .binary_search_by(|t| t.as_str().cmp(template))
+            .is_ok()
     }
 
     /// Names of every template, sorted.
@@ -117,7 +130,10 @@ impl Theme {
     /// The static files to write: (output path such as `assets/specsite.css`,
     /// bytes), sorted by path.
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
-        self.statics.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        self.statics
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 }
 
@@ -156,13 +172,19 @@ fn list_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.with_context(|| format!("cannot list theme folder {}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         if rel.iter().any(|c| c.starts_with('.')) {
             continue;
         }
@@ -184,7 +206,14 @@ mod tests {
     #[test]
     fn embedded_theme_has_the_core_templates_and_assets() {
         let theme = Theme::load(Path::new("/nonexistent"), None).unwrap();
-        for t in ["base.html", "page.html", "landing.html", "print.html", "404.html", "redirect.html"] {
+        for t in [
+            "base.html",
+            "page.html",
+            "landing.html",
+            "print.html",
+            "404.html",
+            "redirect.html",
+        ] {
             assert!(theme.has_template(t), "missing {t}");
         }
         let statics = theme.static_files();
@@ -197,21 +226,33 @@ mod tests {
     fn a_theme_folder_overrides_one_template_and_one_static_file() {
         let dir = tempfile::tempdir().unwrap();
         let theme_dir = dir.path().join("themes/gov");
-        write(&theme_dir.join("templates/404.html"), "<p>lost: {{ site.title }}</p>");
+        write(
+            &theme_dir.join("templates/404.html"),
+            "<p>lost: {{ site.title }}</p>",
+        );
         write(&theme_dir.join("static/specsite.css"), "body{color:red}");
         write(&theme_dir.join("static/img/logo.svg"), "<svg/>");
         let theme = Theme::load(dir.path(), Some("gov")).unwrap();
 
         let mut ctx = tera::Context::new();
         ctx.insert("site", &serde_json::json!({"title": "A & B"}));
-        assert_eq!(theme.render("404.html", &ctx).unwrap(), "<p>lost: A &amp; B</p>");
+        assert_eq!(
+            theme.render("404.html", &ctx).unwrap(),
+            "<p>lost: A &amp; B</p>"
+        );
 
         let statics = theme.static_files();
-        let css = statics.iter().find(|(p, _)| p == "assets/specsite.css").unwrap();
+        let css = statics
+            .iter()
+            .find(|(p, _)| p == "assets/specsite.css")
+            .unwrap();
         assert_eq!(css.1, b"body{color:red}");
         assert!(statics.iter().any(|(p, _)| p == "assets/img/logo.svg"));
         // Files not overridden still come from the embedded theme.
-        let js = statics.iter().find(|(p, _)| p == "assets/specsite.js").unwrap();
+        let js = statics
+            .iter()
+            .find(|(p, _)| p == "assets/specsite.js")
+            .unwrap();
         assert!(!js.1.is_empty());
         assert!(theme.has_template("page.html"));
     }
@@ -223,29 +264,52 @@ mod tests {
             &dir.path().join("themes/t/templates/base.html"),
             "<main>{% block content %}{% endblock content %}</main>",
         );
-        write(&dir.path().join("themes/t/templates/child.html"), "{% extends \"base.html\" %}{% block content %}hi{% endblock content %}");
+        write(
+            &dir.path().join("themes/t/templates/child.html"),
+            "{% extends \"base.html\" %}{% block content %}hi{% endblock content %}",
+        );
         let theme = Theme::load(dir.path(), Some("t")).unwrap();
-        assert_eq!(theme.render("child.html", &tera::Context::new()).unwrap(), "<main>hi</main>");
+        assert_eq!(
+            theme.render("child.html", &tera::Context::new()).unwrap(),
+            "<main>hi</main>"
+        );
+    }
+
+    #[test]
+    fn a_theme_can_be_shared_across_render_threads() {
+        fn shareable<T: Send + Sync>(_: &T) {}
+        shareable(&Theme::load(Path::new("/nonexistent"), None).unwrap());
     }
 
     #[test]
     fn a_missing_theme_folder_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
-        let err = Theme::load(dir.path(), Some("nope")).unwrap_err().to_string();
+        let err = Theme::load(dir.path(), Some("nope"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nope"), "{err}");
     }
 
     #[test]
     fn a_broken_template_is_an_error_naming_the_template() {
         let dir = tempfile::tempdir().unwrap();
-        write(&dir.path().join("themes/t/templates/broken.html"), "{% if %}");
+        write(
+            &dir.path().join("themes/t/templates/broken.html"),
+            "{% if %}",
+        );
         let err = Theme::load(dir.path(), Some("t")).unwrap_err().to_string();
         assert!(err.contains("broken.html"), "{err}");
 
         let theme = Theme::load(dir.path(), None).unwrap();
-        let err = theme.render("404.html", &tera::Context::new()).unwrap_err().to_string();
+        let err = theme
+            .render("404.html", &tera::Context::new())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("404.html"), "{err}");
-        let err = theme.render("nosuch.html", &tera::Context::new()).unwrap_err().to_string();
+        let err = theme
+            .render("nosuch.html", &tera::Context::new())
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("nosuch.html"), "{err}");
     }
 

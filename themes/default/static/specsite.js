@@ -278,6 +278,24 @@
     window.addEventListener("afterprint", function () {
       $all("details[data-print-opened]").forEach(function (d) { d.removeAttribute("open"); d.removeAttribute("data-print-opened"); });
     });
+    $all("[data-focus-search]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        var input = doc.getElementById("search-input");
+        if (input) input.focus();
+      });
+    });
+    // Dropdown <details> (version switcher) close on outside click and Escape.
+    function closeMenus(except) {
+      $all("details.version-switcher[open]").forEach(function (d) { if (d !== except) d.open = false; });
+    }
+    doc.addEventListener("click", function (e) { closeMenus(e.target.closest && e.target.closest("details.version-switcher")); });
+    doc.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape") return;
+      var d = doc.activeElement && doc.activeElement.closest && doc.activeElement.closest("details.version-switcher[open]");
+      closeMenus(null);
+      if (d) d.querySelector("summary").focus();
+    });
     var printBtn = doc.querySelector(".print-button");
     if (printBtn) {
       printBtn.hidden = false;
