@@ -369,7 +369,6 @@ fn fixture_theme() -> Theme {
 #[test]
 fn renders_the_fixture_site() {
     let theme = fixture_theme();
-    let _ = std::fs::remove_dir_all(out_dir());
     for (path, bytes) in theme.static_files() {
         let p = out_dir().join(&path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -552,4 +551,130 @@ fn page_text_is_escaped_but_content_is_trusted() {
     assert!(html.contains("<h1>A &lt;b&gt; &amp; C</h1>"));
     assert!(html.contains(r#"<p class="lead">x &lt; y</p>"#));
     assert!(html.contains("<p>trusted</p>"));
+}
+
+fn corpus_dir() -> Option<PathBuf> {
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/govstack");
+    [local, PathBuf::from("/work/shared/corpus/govstack")]
+        .into_iter()
+        .find(|p| p.is_dir())
+}
+
+/// A rough stand-in for the markdown stage (pulldown-cmark, GitBook hints as
+/// `.hint` divs, ids on headings), enough to preview real pages in the theme.
+fn rough_markdown(text: &str) -> (String, Vec<TocItem>) {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    let mut src = String::new();
+    let body = match text
+        .strip_prefix("---\n")
+        .and_then(|t| t.split_once("\n---\n"))
+    {
+        Some((_, body)) => body,
+        None => text,
+    };
+    for line in body.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("{% hint style=\"") {
+            let style = rest.split('"').next().unwrap_or("info");
+            src.push_str(&format!(
+                "<div class=\"hint hint-{style}\" role=\"note\">\n\n"
+            ));
+        } else if t.starts_with("{% endhint") {
+            src.push_str("\n</div>\n");
+        } else if t.starts_with("{%") {
+            continue;
+        } else {
+            src.push_str(line);
+            src.push('\n');
+        }
+    }
+    let mut events: Vec<Event> =
+        Parser::new_ext(&src, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).collect();
+    let mut toc = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+            let level = *level;
+            let mut title = String::new();
+            let mut j = i + 1;
+            while !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let id: String = title
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| {
+                    if c.is_alphanumeric() || c == '.' {
+                        Some(c)
+                    } else if c == ' ' || c == '-' {
+                        Some('-')
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                toc.push(TocItem {
+                    level: level as u8,
+                    title: title.clone(),
+                    id: id.clone(),
+                });
+            }
+            events[i] = Event::Start(Tag::Heading {
+                level,
+                id: Some(id.into()),
+                classes: vec![],
+                attrs: vec![],
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, toc)
+}
+
+#[test]
+fn renders_corpus_pages_for_preview_when_the_corpus_is_there() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("corpus not found: skipping the corpus preview");
+        return;
+    };
+    let theme = fixture_theme();
+    for file in [
+        "consent/spec/4-key-digital-functionalities.md",
+        "consent/spec/3-terminology.md",
+    ] {
+        let Ok(text) = std::fs::read_to_string(corpus.join(file)) else {
+            continue;
+        };
+        let (content, toc) = rough_markdown(&text);
+        let url = format!(
+            "corpus/{}/",
+            file.trim_end_matches(".md").replace("/spec/", "/")
+        );
+        let title = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches('#')
+            .trim()
+            .to_string();
+        let mut page = page_ctx(&url, &title, "", content);
+        page.toc = toc;
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &site_ctx(&url, Some("consent")));
+        ctx.insert("book", &book_ctx(&url, None));
+        ctx.insert("nav", &nav(&url, &url));
+        ctx.insert("page", &page);
+        ctx.insert("page_kind", "page");
+        ctx.insert("search_manifest", "");
+        let html = theme.render("page.html", &ctx).unwrap();
+        assert!(html.contains("<table>"), "{file} has tables");
+        write(&format!("{url}index.html"), &html);
+    }
 }

@@ -184,3 +184,14 @@ test("the TOC marks the section being read, and headings get copy-link buttons",
   assert.match(page.url(), /#.+/);
   await context.close();
 });
+
+test("at 390px wide no page scrolls sideways", { skip: !root }, async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  for (const url of Object.values(pages).filter(Boolean)) {
+    await page.goto(url);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${url} is ${width}px wide`);
+  }
+  await context.close();
+});

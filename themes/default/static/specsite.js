@@ -255,12 +255,30 @@
 
   /* ---- keyboard users must reach content that scrolls sideways ---- */
   function initScrollables() {
-    $all(".doc-body pre, .doc-body table").forEach(function (el) {
-      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
-        el.tabIndex = 0;
-        if (el.tagName === "PRE" && !el.hasAttribute("aria-label")) el.setAttribute("aria-label", "Code");
-      }
+    // Wide tables scroll inside a wrapper instead of widening the page.
+    $all(".doc-body table").forEach(function (t) {
+      if (t.parentElement.classList.contains("table-wrap")) return;
+      var wrap = doc.createElement("div");
+      wrap.className = "table-wrap";
+      t.replaceWith(wrap);
+      wrap.appendChild(t);
     });
+    function mark() {
+      $all(".doc-body pre, .doc-body .table-wrap").forEach(function (el) {
+        var scrolls = el.scrollWidth > el.clientWidth + 1;
+        if (scrolls && !el.hasAttribute("tabindex")) {
+          el.tabIndex = 0;
+          el.setAttribute("role", el.tagName === "PRE" ? "group" : "region");
+          el.setAttribute("aria-label", el.tagName === "PRE" ? "Code" : "Table");
+          el.setAttribute("data-scroll-focus", "");
+        } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+          ["tabindex", "role", "aria-label", "data-scroll-focus"].forEach(function (a) { el.removeAttribute(a); });
+        }
+      });
+    }
+    mark();
+    var timer;
+    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
   }
 
   /* ---- "/" focuses search; printing opens folded content ---- */
