@@ -678,3 +678,21 @@ fn renders_corpus_pages_for_preview_when_the_corpus_is_there() {
         write(&format!("{url}index.html"), &html);
     }
 }
+
+#[test]
+fn a_page_whose_content_opens_with_its_own_h1_gets_no_second_one() {
+    let theme = fixture_theme();
+    let html = render_page(
+        &theme,
+        "consent/2-description/",
+        "2 Description",
+        "",
+        "\n  <h1 id=\"x\">2 Description</h1><p>t</p>".into(),
+        None,
+    );
+    assert_eq!(html.matches("<h1").count(), 1);
+    assert!(html.contains("<title>2 Description · Consent · GovStack Specifications</title>"));
+    let html = render_page(&theme, "consent/", "Consent", "", "<p>t</p>".into(), None);
+    assert!(html.contains("<title>Consent · GovStack Specifications</title>"));
+    assert_eq!(html.matches("<h1").count(), 1);
+}

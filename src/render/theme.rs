@@ -11,6 +11,23 @@
 //! A file there with the same relative path as one of the embedded default
 //! theme replaces it; any other file is added. So a site can restyle one
 //! template (say `page.html`) and keep the rest.
+//!
+//! Templates of the default theme and the context keys they read (types in
+//! [`crate::render::context`]); every template gets `site` and `page_kind`,
+//! and the optional `search_manifest` (href of the browser search manifest):
+//!
+//! | template | extra keys |
+//! |---|---|
+//! | `base.html` | `book`, `nav`, `page` when present; blocks `title`, `head`, `sidebar`, `content`, `toc` |
+//! | `page.html` | `book`, `nav`, `page` |
+//! | `landing.html` | `page` (optional: its `description` and `content` introduce the site) |
+//! | `print.html` | `book`, `print_pages` (list of `PrintPageCtx`) |
+//! | `404.html` | — (uses `<base href=site_url>` when set, so it works at any depth) |
+//! | `redirect.html` | `target_href` |
+//!
+//! Static files are written under `assets/`: `specsite.css`, `specsite.js`
+//! (and `search.js`, owned by the search stage). `base.html` always links
+//! those three; `site.css` / `site.js` add further stylesheets/scripts.
 
 use anyhow::{bail, Context as _, Result};
 use std::collections::BTreeMap;
