@@ -195,3 +195,22 @@ test("at 390px wide no page scrolls sideways", { skip: !root }, async () => {
   }
   await context.close();
 });
+
+test("a term tooltip stays inside a narrow viewport", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page, { viewport: { width: 390, height: 844 } });
+  const terms = page.locator("a.term");
+  if (!(await terms.count())) {
+    t.skip("no term links on the page");
+    await context.close();
+    return;
+  }
+  for (let i = 0; i < (await terms.count()); i++) {
+    const term = terms.nth(i);
+    await term.hover();
+    const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+    await page.waitForTimeout(50);
+    const box = await tip.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `tip ${i} at ${box.x}..${box.x + box.width}`);
+  }
+  await context.close();
+});

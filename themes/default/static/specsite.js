@@ -222,6 +222,23 @@
       wrap.appendChild(a);
       wrap.appendChild(tip);
     });
+    // Keep a tip inside the viewport.
+    function place(term) {
+      var tip = term.querySelector(".term-tip") || term.nextElementSibling;
+      if (!tip || !tip.classList.contains("term-tip")) return;
+      tip.style.left = "";
+      requestAnimationFrame(function () {
+        var r = tip.getBoundingClientRect();
+        var over = r.right - (window.innerWidth - 8);
+        if (r.width && over > 0) tip.style.left = -Math.min(over, Math.max(r.left - 8, 0)) + "px";
+      });
+    }
+    ["mouseover", "focusin"].forEach(function (type) {
+      doc.addEventListener(type, function (e) {
+        var t = e.target.closest && e.target.closest("a.term");
+        if (t) place(t);
+      });
+    });
     var lastPointer = "mouse";
     doc.addEventListener("pointerdown", function (e) { lastPointer = e.pointerType; }, true);
     function closeAll(except) {
@@ -235,6 +252,7 @@
         e.preventDefault();
         closeAll(term);
         term.classList.add("tip-open");
+        place(term);
       }
     });
     doc.addEventListener("keydown", function (e) {
