@@ -101,7 +101,11 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     }
     diagnostics.extend(glossary_diags);
     diagnostics.extend(checks::check_links(&site, &docs));
-    diagnostics.extend(glossary::check_glossary(&glossary, &site, &term_uses(&docs)));
+    diagnostics.extend(glossary::check_glossary(
+        &glossary,
+        &site,
+        &term_uses(&docs),
+    ));
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     Ok(Analysis {
@@ -125,7 +129,10 @@ pub fn load_glossary_only(opts: &Options) -> Result<(Site, glossary::Glossary), 
 
 /// Every page's term uses, as the glossary checks and pages want them.
 pub fn term_uses(docs: &[Doc]) -> Vec<(content::PageId, Vec<glossary::TermUse>)> {
-    docs.iter().enumerate().map(|(p, d)| (p, d.term_uses.clone())).collect()
+    docs.iter()
+        .enumerate()
+        .map(|(p, d)| (p, d.term_uses.clone()))
+        .collect()
 }
 
 /// The glossary pages as generated pages for the renderer.
@@ -138,7 +145,13 @@ pub fn glossary_generated(a: &Analysis, offline: bool) -> Vec<render::site::Gene
                 .books
                 .iter()
                 .position(|b| g.url.starts_with(&format!("{}/glossary/", b.prefix())));
-            render::site::Generated { url: g.url, template: g.template.to_string(), title: g.title, book, data: g.data }
+            render::site::Generated {
+                url: g.url,
+                template: g.template.to_string(),
+                title: g.title,
+                book,
+                data: g.data,
+            }
         })
         .collect()
 }
@@ -177,7 +190,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         offline: opts.offline || site.config.offline,
         search_manifest: String::new(),
         body_end_html: String::new(),
-        books_with_glossary: generated.iter().filter_map(|g| g.book.map(|b| site.books[b].id.clone())).collect(),
+        books_with_glossary: generated
+            .iter()
+            .filter_map(|g| g.book.map(|b| site.books[b].id.clone()))
+            .collect(),
         last_updated: if site.config.last_updated {
             gitinfo::last_updated(&site.root)
         } else {

@@ -108,30 +108,60 @@ fn main() -> ExitCode {
 }
 
 fn report_fatal(e: &Fatal) {
-    if let Fatal::Load(specsite::content::LoadError::Config { diagnostic, text, .. }) = e {
+    if let Fatal::Load(specsite::content::LoadError::Config {
+        diagnostic, text, ..
+    }) = e
+    {
         let mut sources = std::collections::BTreeMap::new();
         sources.insert(diagnostic.file.clone(), text.clone());
-        let opts = ReportOptions { color: false, git_prefix: String::new() };
-        eprint!("{}", render_report(Format::Human, std::slice::from_ref(diagnostic), &sources, &opts));
+        let opts = ReportOptions {
+            color: false,
+            git_prefix: String::new(),
+        };
+        eprint!(
+            "{}",
+            render_report(
+                Format::Human,
+                std::slice::from_ref(diagnostic),
+                &sources,
+                &opts
+            )
+        );
     }
     eprintln!("error: {e}");
 }
 
 fn options(common: &Common) -> Options {
-    Options { root: common.root.clone(), config: common.config.clone(), out: None, offline: false }
+    Options {
+        root: common.root.clone(),
+        config: common.config.clone(),
+        out: None,
+        offline: false,
+    }
 }
 
 fn run(cli: Cli) -> Result<u8, Fatal> {
     match cli.command {
-        Command::Build { common, out, offline, format } => {
+        Command::Build {
+            common,
+            out,
+            offline,
+            format,
+        } => {
             let out = out.unwrap_or_else(|| common.root.join("public"));
-            let opts = Options { offline, ..options(&common) };
+            let opts = Options {
+                offline,
+                ..options(&common)
+            };
             let started = std::time::Instant::now();
             let result = specsite::build(&opts, &out)?;
             let a = &result.analysis;
             let mut ropts = ReportOptions::for_stdout(&common.root);
             ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
-            eprint!("{}", render_report(format, &a.diagnostics, &a.site.sources, &ropts));
+            eprint!(
+                "{}",
+                render_report(format, &a.diagnostics, &a.site.sources, &ropts)
+            );
             let s = Summary::of(&a.diagnostics);
             eprintln!(
                 "built {} pages from {} books into {} in {} ms",
@@ -142,7 +172,15 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             );
             Ok(u8::from(s.errors > 0))
         }
-        Command::Check { common, format, changed_since, deny_warnings, external, cache, files } => {
+        Command::Check {
+            common,
+            format,
+            changed_since,
+            deny_warnings,
+            external,
+            cache,
+            files,
+        } => {
             let a = specsite::analyse(&options(&common))?;
             let mut diags = a.diagnostics.clone();
             if external {
@@ -158,8 +196,10 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             }
             if !files.is_empty() {
                 let cwd = std::env::current_dir().unwrap_or_default();
-                let named: BTreeSet<String> =
-                    files.iter().filter_map(|f| checks::root_relative(&common.root, &cwd, f)).collect();
+                let named: BTreeSet<String> = files
+                    .iter()
+                    .filter_map(|f| checks::root_relative(&common.root, &cwd, f))
+                    .collect();
                 keep = Some(match keep {
                     Some(k) => k.intersection(&named).cloned().collect(),
                     None => named,
@@ -169,10 +209,23 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 diags = checks::filter_report(diags, keep, &a.site, &a.docs);
             }
             sort_diagnostics(&mut diags);
-            print!("{}", render_report(format, &diags, &a.site.sources, &ReportOptions::for_stdout(&common.root)));
+            print!(
+                "{}",
+                render_report(
+                    format,
+                    &diags,
+                    &a.site.sources,
+                    &ReportOptions::for_stdout(&common.root)
+                )
+            );
             Ok(checks::exit_code(&diags, deny_warnings) as u8)
         }
-        Command::Define { term, common, json, cache: _ } => {
+        Command::Define {
+            term,
+            common,
+            json,
+            cache: _,
+        } => {
             let a = specsite::load_glossary_only(&options(&common))?;
             let result = specsite::glossary::define(&a.1, &term);
             if json {
@@ -183,14 +236,22 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             Ok(u8::from(!result.found()))
         }
         Command::ImportTerms { page, config: _ } => {
-            let text = std::fs::read_to_string(&page)
-                .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot read {}: {e}", page.display())))?;
-            print!("{}", specsite::glossary::import_terms(&text, &page.to_string_lossy()));
+            let text = std::fs::read_to_string(&page).map_err(|e| {
+                Fatal::Other(anyhow::anyhow!("cannot read {}: {e}", page.display()))
+            })?;
+            print!(
+                "{}",
+                specsite::glossary::import_terms(&text, &page.to_string_lossy())
+            );
             Ok(0)
         }
         Command::Init { dir } => {
             specsite::init::init_site(&dir)?;
-            println!("created a starter site in {}; build it with: specsite build --root {}", dir.display(), dir.display());
+            println!(
+                "created a starter site in {}; build it with: specsite build --root {}",
+                dir.display(),
+                dir.display()
+            );
             Ok(0)
         }
     }

@@ -155,6 +155,21 @@ pub struct PageCtx {
     pub url: String,
 }
 
+/// One page of a book's print view (`print.html`, context key `print_pages`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PrintPageCtx {
+    /// Page title.
+    pub title: String,
+    /// Anchor id of the page's section in the print view (unique in it).
+    pub anchor: String,
+    /// Nesting depth in SUMMARY.md (0 = top level).
+    pub depth: usize,
+    /// Lead/description (plain text) or empty.
+    pub description: String,
+    /// Body HTML (trusted), with in-book links rewritten to print anchors.
+    pub content: String,
+}
+
 /// The kind of page being rendered; templates may branch on it.
 pub const PAGE_KINDS: &[&str] = &[
     "page", "landing", "glossary", "term", "matrix", "print", "404", "redirect",

@@ -102,15 +102,15 @@ fn attr_regex() -> &'static Regex {
 
 /// The print view of `book`: every SUMMARY page in order, each in a
 /// `<section>`, with ids prefixed per page and links between pages of the
-/// book turned into in-page anchors. Returns body HTML for the page template.
+/// book turned into in-page anchors. Returns each page with its rewritten
+/// body HTML; page `order[i]` has the section id `p{i}`.
 pub fn print_body(
     site: &Site,
     docs: &[Doc],
     book: &Book,
     print_url: &str,
     offline: bool,
-    title_of: impl Fn(usize) -> String,
-) -> String {
+) -> Vec<(usize, String)> {
     let order: Vec<usize> = book
         .pages
         .iter()
@@ -122,7 +122,7 @@ pub fn print_body(
         Some(f) => format!("#p{i}-{f}"),
         None => format!("#p{i}"),
     };
-    let mut out = String::new();
+    let mut out = Vec::new();
     for (i, &p) in order.iter().enumerate() {
         let page_url = site.pages[p].url(site);
         // What each emitted href/src was, and what it becomes here.
@@ -171,13 +171,7 @@ pub fn print_body(
             }
         }
         body.push_str(&html[last..]);
-        let title = title_of(p);
-        let _ = write!(
-            out,
-            "<section class=\"print-page\" id=\"p{i}\" aria-labelledby=\"p{i}-title\"><p class=\"print-page-title\" id=\"p{i}-title\">{}</p>\n{}</section>\n",
-            xml_escape(&title),
-            body
-        );
+        out.push((p, body));
     }
     out
 }

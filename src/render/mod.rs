@@ -5,3 +5,5 @@ pub mod context;
 pub mod extras;
 pub mod site;
 pub mod theme;
+
+pub use theme::Theme;

@@ -179,15 +179,7 @@ impl RenderEnv<'_> {
     fn site_ctx(&self, from: &str, current_book: Option<&str>) -> SiteCtx {
         let site = self.site;
         let rr = rel_root(from);
-        let files = self.theme.static_files();
-        let asset = |ext: &str| -> Vec<String> {
-            files
-                .iter()
-                .filter(|(p, _)| p.ends_with(ext))
-                .map(|(p, _)| format!("{rr}{p}"))
-                .collect()
-        };
-        SiteCtx {
+SiteCtx {
             title: site
                 .config
                 .title
@@ -215,11 +207,8 @@ impl RenderEnv<'_> {
                     current: current_book == Some(b.id.as_str()),
                 })
                 .collect(),
-            css: asset(".css"),
-            js: asset(".js")
-                .into_iter()
-                .filter(|j| !j.contains("/search/"))
-                .collect(),
+            css: vec![format!("{rr}assets/highlight.css")],
+            js: Vec::new(),
             body_end_html: self.body_end_html.clone(),
             site_url: site.config.site_url.clone(),
         }
@@ -394,6 +383,25 @@ impl RenderEnv<'_> {
     }
 }
 
+/// Each SUMMARY page's nesting depth (0 = top level).
+fn summary_depths(b: &Book) -> std::collections::HashMap<PageId, usize> {
+    fn walk(items: &[SummaryItem], depth: usize, out: &mut std::collections::HashMap<PageId, usize>) {
+        for it in items {
+            if let SummaryItem::Link { page, children, .. } = it {
+                if let Some(p) = page {
+                    out.entry(*p).or_insert(depth);
+                }
+                walk(children, depth + 1, out);
+            }
+        }
+    }
+    let mut out = std::collections::HashMap::new();
+    if let Some(s) = &b.summary {
+        walk(&s.items, 0, &mut out);
+    }
+    out
+}
+
 /// Renders and writes every file of the site; returns the root-relative URLs
 /// of the HTML pages written (for the sitemap), sorted.
 pub fn render_site(
@@ -405,6 +413,7 @@ pub fn render_site(
     for (path, bytes) in env.theme.static_files() {
         sink.write(&path, &bytes)?;
     }
+    sink.write("assets/highlight.css", crate::markdown::highlight::highlight_css().as_bytes())?;
     let navs: Vec<Vec<NavNode>> = site
         .books
         .iter()
@@ -499,18 +508,25 @@ pub fn render_site(
     let mut urls: Vec<String> = site.pages.iter().map(|p| p.url(site)).collect();
     for (bi, b) in site.books.iter().enumerate() {
         let url = crate::urls::join_url(b.prefix(), "print/");
-        let body = super::extras::print_body(site, env.docs, b, &url, env.offline, title_of);
+        let depths = summary_depths(b);
+        let pages: Vec<PrintPageCtx> = super::extras::print_body(site, env.docs, b, &url, env.offline)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (p, content))| PrintPageCtx {
+                title: title_of(p),
+                anchor: format!("p{i}"),
+                depth: depths.get(&p).copied().unwrap_or(0),
+                description: site.pages[p].front.description.clone().unwrap_or_default(),
+                content,
+            })
+            .collect();
         let mut ctx = env.base_context(&url, "print", None);
         ctx.insert("book", &env.book_ctx(b, &url, None));
         ctx.insert("nav", &nav_items(&navs[bi], &url, None, env.offline).0);
+        ctx.insert("print_pages", &pages);
         ctx.insert(
             "page",
-            &PageCtx {
-                title: format!("{} (print)", b.title),
-                content: body,
-                url: url.clone(),
-                ..PageCtx::default()
-            },
+            &PageCtx { title: format!("{} (print)", b.title), url: url.clone(), ..PageCtx::default() },
         );
         let html = env
             .theme

@@ -1,46 +1,349 @@
-//! Interim theme (replaced by the theme branch): minimal inline templates.
+//! The theme: Tera templates and static files, embedded in the binary and
+//! overridable file by file from `<root>/themes/<name>/`.
+//!
+//! A theme folder has two parts, both optional:
+//!
+//! ```text
+//! themes/<name>/templates/*.html   Tera templates (base.html, page.html, …)
+//! themes/<name>/static/**          copied to <out>/assets/**
+//! ```
+//!
+//! A file there with the same relative path as one of the embedded default
+//! theme replaces it; any other file is added. So a site can restyle one
+//! template (say `page.html`) and keep the rest.
+//!
+//! Templates of the default theme and the context keys they read (types in
+//! [`crate::render::context`]); every template gets `site` and `page_kind`,
+//! and the optional `search_manifest` (href of the browser search manifest):
+//!
+//! | template | extra keys |
+//! |---|---|
+//! | `base.html` | `book`, `nav`, `page` when present; blocks `title`, `head`, `sidebar`, `content`, `toc` |
+//! | `page.html` | `book`, `nav`, `page` |
+//! | `landing.html` | `page` (optional: its `description` and `content` introduce the site) |
+//! | `print.html` | `book`, `print_pages` (list of `PrintPageCtx`) |
+//! | `404.html` | — (uses `<base href=site_url>` when set, so it works at any depth) |
+//! | `redirect.html` | `target_href` |
+//!
+//! Static files are written under `assets/`: `specsite.css`, `specsite.js`
+//! (and `search.js`, owned by the search stage). `base.html` always links
+//! those three; `site.css` / `site.js` add further stylesheets/scripts.
 
-use anyhow::Result;
+use anyhow::{bail, Context as _, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Templates and static files.
-pub struct Theme {
-    tera: tera::Tera,
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 }
 
-const BASE: &str = r#"<!doctype html><html lang="{{ site.language }}"><head><meta charset="utf-8"><title>{% block title %}{{ site.title }}{% endblock %}</title></head><body><main id="main">{% block content %}{% endblock %}</main></body></html>"#;
-const PAGE: &str = r#"{% extends "base.html" %}{% block title %}{{ page.title }}{% endblock %}{% block content %}<nav>{% for i in nav %}<a href="{{ i.href | default(value='') }}">{{ i.title }}</a>{% endfor %}</nav>{{ page.content | safe }}{% endblock %}"#;
-const LANDING: &str = r#"{% extends "base.html" %}{% block content %}<ul>{% for b in site.books %}<li><a href="{{ b.href }}">{{ b.title }}</a></li>{% endfor %}</ul>{% endblock %}"#;
-const NOTFOUND: &str =
-    r#"{% extends "base.html" %}{% block content %}<h1>Not found</h1>{% endblock %}"#;
-const REDIRECT: &str = r#"<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={{ target_href }}"><a href="{{ target_href }}">{{ target_href }}</a>"#;
+/// Output folder (under the site's output root) of the theme's static files.
+pub const ASSETS_DIR: &str = "assets";
+
+/// A loaded theme: parsed templates plus static files, ready for one build.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Output path (`assets/…`) → bytes, sorted by path.
+    statics: BTreeMap<String, Vec<u8>>,
+    /// Template names, sorted.
+    templates: Vec<String>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.templates)
+            .field("statics", &self.statics.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// The embedded default theme's files: (path under `themes/default/`, bytes),
+/// sorted by path. Paths start with `templates/` or `static/`.
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::THEME_FILES
+}
 
 impl Theme {
-    /// Loads the theme.
-    pub fn load(_root: &Path, _name: Option<&str>) -> Result<Theme> {
+    /// Loads the embedded default theme, then lays the files of
+    /// `<root>/themes/<name>/` over it when `name` is given. All templates are
+    /// parsed here, once; a template that does not parse is an error naming it.
+    pub fn load(root: &Path, name: Option<&str>) -> Result<Theme> {
+        let mut templates: BTreeMap<String, String> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for (path, bytes) in embedded_files() {
+            if let Some(t) = path.strip_prefix("templates/") {
+                let text = std::str::from_utf8(bytes)
+                    .with_context(|| format!("embedded template {t} is not UTF-8"))?;
+                templates.insert(t.to_string(), text.to_string());
+            } else if let Some(s) = path.strip_prefix("static/") {
+                statics.insert(format!("{ASSETS_DIR}/{s}"), bytes.to_vec());
+            }
+        }
+
+        if let Some(name) = name {
+            if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+                bail!("theme name {name:?} must be a plain folder name under themes/");
+            }
+            let dir = root.join("themes").join(name);
+            if !dir.is_dir() {
+                bail!(
+                    "theme {name:?} not found: {} is not a folder",
+                    dir.display()
+                );
+            }
+            for (rel, path) in list_files(&dir.join("templates"))? {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read template {}", path.display()))?;
+                templates.insert(rel, text);
+            }
+            for (rel, path) in list_files(&dir.join("static"))? {
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                statics.insert(format!("{ASSETS_DIR}/{rel}"), bytes);
+            }
+        }
+
         let mut tera = tera::Tera::default();
-        tera.add_raw_templates(vec![
-            ("base.html", BASE),
-            ("page.html", PAGE),
-            ("landing.html", LANDING),
-            ("404.html", NOTFOUND),
-            ("redirect.html", REDIRECT),
-            ("print.html", PAGE),
-            ("glossary.html", NOTFOUND),
-            ("term.html", NOTFOUND),
-            ("matrix.html", NOTFOUND),
-        ])?;
-        tera.autoescape_on(vec![".html"]);
-        Ok(Theme { tera })
+        // Tera::default() autoescapes .html/.htm/.xml templates; keep it explicit.
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
+        let names = templates.into_keys().collect();
+        Ok(Theme {
+            tera,
+            statics,
+            templates: names,
+        })
     }
 
-    /// Renders a template.
+    /// Renders `template` (e.g. `page.html`) with `ctx`. An error names the
+    /// template and gives Tera's explanation (unknown variable, bad filter…).
     pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
-        Ok(self.tera.render(template, ctx)?)
+        if !self.has_template(template) {
+            bail!(
+                "theme has no template {template:?} (templates: {})",
+                self.templates.join(", ")
+            );
+        }
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| anyhow::anyhow!("cannot render template {template}: {}", error_chain(&e)))
     }
 
-    /// Static files to write.
+    /// Whether the theme has a template of that name.
+    pub fn has_template(&self, template: &str) -> bool {
+        self.templates
+            .binary_search_by(|t| t.as_str().cmp(template))
+            .is_ok()
+    }
+
+    /// Names of every template, sorted.
+    pub fn template_names(&self) -> &[String] {
+        &self.templates
+    }
+
+    /// The static files to write: (output path such as `assets/specsite.css`,
+    /// bytes), sorted by path.
     pub fn static_files(&self) -> Vec<(String, Vec<u8>)> {
-        Vec::new()
+        self.statics
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+/// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so relative hrefs stay readable (`../consent/`).
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera errors nest their real cause; join the chain into one line.
+fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Files below `dir` (none if it does not exist) as (relative `/` path, full path), sorted.
+fn list_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        let entry = entry.with_context(|| format!("cannot list theme folder {}", dir.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if rel.iter().any(|c| c.starts_with('.')) {
+            continue;
+        }
+        out.push((rel.join("/"), entry.path().to_path_buf()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn embedded_theme_has_the_core_templates_and_assets() {
+        let theme = Theme::load(Path::new("/nonexistent"), None).unwrap();
+        for t in [
+            "base.html",
+            "page.html",
+            "landing.html",
+            "print.html",
+            "404.html",
+            "redirect.html",
+        ] {
+            assert!(theme.has_template(t), "missing {t}");
+        }
+        let statics = theme.static_files();
+        let paths: Vec<&str> = statics.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(paths.contains(&"assets/specsite.css"), "{paths:?}");
+        assert!(paths.contains(&"assets/specsite.js"), "{paths:?}");
+    }
+
+    #[test]
+    fn a_theme_folder_overrides_one_template_and_one_static_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme_dir = dir.path().join("themes/gov");
+        write(
+            &theme_dir.join("templates/404.html"),
+            "<p>lost: {{ site.title }}</p>",
+        );
+        write(&theme_dir.join("static/specsite.css"), "body{color:red}");
+        write(&theme_dir.join("static/img/logo.svg"), "<svg/>");
+        let theme = Theme::load(dir.path(), Some("gov")).unwrap();
+
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &serde_json::json!({"title": "A & B"}));
+        assert_eq!(
+            theme.render("404.html", &ctx).unwrap(),
+            "<p>lost: A &amp; B</p>"
+        );
+
+        let statics = theme.static_files();
+        let css = statics
+            .iter()
+            .find(|(p, _)| p == "assets/specsite.css")
+            .unwrap();
+        assert_eq!(css.1, b"body{color:red}");
+        assert!(statics.iter().any(|(p, _)| p == "assets/img/logo.svg"));
+        // Files not overridden still come from the embedded theme.
+        let js = statics
+            .iter()
+            .find(|(p, _)| p == "assets/specsite.js")
+            .unwrap();
+        assert!(!js.1.is_empty());
+        assert!(theme.has_template("page.html"));
+    }
+
+    #[test]
+    fn overriding_a_parent_template_changes_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            &dir.path().join("themes/t/templates/base.html"),
+            "<main>{% block content %}{% endblock content %}</main>",
+        );
+        write(
+            &dir.path().join("themes/t/templates/child.html"),
+            "{% extends \"base.html\" %}{% block content %}hi{% endblock content %}",
+        );
+        let theme = Theme::load(dir.path(), Some("t")).unwrap();
+        assert_eq!(
+            theme.render("child.html", &tera::Context::new()).unwrap(),
+            "<main>hi</main>"
+        );
+    }
+
+    #[test]
+    fn a_theme_can_be_shared_across_render_threads() {
+        fn shareable<T: Send + Sync>(_: &T) {}
+        shareable(&Theme::load(Path::new("/nonexistent"), None).unwrap());
+    }
+
+    #[test]
+    fn a_missing_theme_folder_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Theme::load(dir.path(), Some("nope"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nope"), "{err}");
+    }
+
+    #[test]
+    fn a_broken_template_is_an_error_naming_the_template() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            &dir.path().join("themes/t/templates/broken.html"),
+            "{% if %}",
+        );
+        let err = Theme::load(dir.path(), Some("t")).unwrap_err().to_string();
+        assert!(err.contains("broken.html"), "{err}");
+
+        let theme = Theme::load(dir.path(), None).unwrap();
+        let err = theme
+            .render("404.html", &tera::Context::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("404.html"), "{err}");
+        let err = theme
+            .render("nosuch.html", &tera::Context::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nosuch.html"), "{err}");
+    }
+
+    #[test]
+    fn theme_css_and_js_stay_under_50_kb_gzipped() {
+        let theme = Theme::load(Path::new("/nonexistent"), None).unwrap();
+        let mut total = 0;
+        for (path, bytes) in theme.static_files() {
+            if !(path.ends_with(".css") || path.ends_with(".js")) {
+                continue;
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(&bytes).unwrap();
+            let n = gz.finish().unwrap().len();
+            total += n;
+        }
+        assert!(total > 0);
+        assert!(total <= 50 * 1024, "theme CSS+JS is {total} bytes gzipped");
     }
 }

@@ -1,0 +1,216 @@
+// Behaviour of the default theme in a real browser: the theme toggle, the
+// navigation drawer (with and without JS), tabs, term tooltips, the TOC
+// highlight and heading links.
+//
+//   SPECSITE_SITE=../../target/theme-fixture npm test
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { siteDir, launch, serve, discover } from "./helpers.mjs";
+
+const root = siteDir();
+if (!root) console.log("# SPECSITE_SITE is not set: skipping the theme behaviour tests");
+
+let browser, server, pages;
+
+before(async () => {
+  if (!root) return;
+  server = await serve(root);
+  browser = await launch();
+  const page = await browser.newPage();
+  pages = await discover(page, server.url);
+  await page.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function open(url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(url);
+  return { context, page, errors };
+}
+
+test("the theme toggle switches to dark, persists across pages, and follows the system by default", { skip: !root }, async () => {
+  const { context, page, errors } = await open(pages.page, { colorScheme: "dark" });
+  const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+  assert.equal(await theme(), "dark", "no stored choice: the system preference");
+  await page.click(".theme-toggle");
+  assert.equal(await theme(), "light");
+  assert.equal(await page.getAttribute(".theme-toggle", "aria-pressed"), "false");
+  await page.goto(pages.landing);
+  assert.equal(await theme(), "light", "the choice is kept");
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(bg, "rgb(255, 255, 255)");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the mobile drawer opens with a button that reports aria-expanded and closes on Escape", { skip: !root }, async () => {
+  const { context, page, errors } = await open(pages.page, { viewport: { width: 390, height: 844 } });
+  const sidebar = page.locator("#sidebar");
+  assert.equal(await sidebar.isVisible(), false);
+  const button = page.locator("button.menu-button");
+  assert.equal(await button.getAttribute("aria-expanded"), "false");
+  await button.click();
+  await sidebar.waitFor({ state: "visible" });
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  assert.ok(await page.evaluate(() => document.activeElement.closest("#sidebar") !== null), "focus moves into the drawer");
+  await page.keyboard.press("Escape");
+  await sidebar.waitFor({ state: "hidden" });
+  assert.equal(await button.getAttribute("aria-expanded"), "false");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("without JavaScript the drawer still opens, and content, nav and tabs are all readable", { skip: !root }, async () => {
+  const { context, page } = await open(pages.page, { viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+  const sidebar = page.locator("#sidebar");
+  assert.equal(await sidebar.isVisible(), false);
+  await page.click("label.menu-button");
+  await sidebar.waitFor({ state: "visible" });
+  assert.ok(await page.locator("#sidebar a[aria-current=page]").isVisible());
+  await page.goto(pages.page);
+  // Stacked tab panels are all visible without JS.
+  const panels = page.locator(".tabs .tab-panel");
+  for (let i = 0; i < (await panels.count()); i++) assert.ok(await panels.nth(i).isVisible());
+  assert.equal(await page.locator(".theme-toggle").isVisible(), false, "no dead toggle without JS");
+  await context.close();
+});
+
+test("tabs: arrow keys move between tabs with a roving tabindex", { skip: !root }, async (t) => {
+  const { context, page, errors } = await open(pages.page);
+  if (!(await page.locator(".tabs").count())) {
+    t.skip("no tabs on the page");
+    await context.close();
+    return;
+  }
+  const tabs = page.locator(".tabs").first().locator("[role=tab]");
+  const n = await tabs.count();
+  assert.ok(n >= 2);
+  assert.equal(await tabs.nth(0).getAttribute("aria-selected"), "true");
+  assert.equal(await tabs.nth(1).getAttribute("tabindex"), "-1");
+  const panelOf = async (i) => page.locator(`#${await tabs.nth(i).getAttribute("aria-controls")}`);
+  assert.ok(await (await panelOf(0)).isVisible());
+  assert.equal(await (await panelOf(1)).isVisible(), false);
+  await tabs.nth(0).focus();
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("aria-selected")), "true");
+  assert.equal(await tabs.nth(1).getAttribute("tabindex"), "0");
+  assert.equal(await tabs.nth(0).getAttribute("tabindex"), "-1");
+  assert.ok(await (await panelOf(1)).isVisible());
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await tabs.nth(n - 1).getAttribute("aria-selected"), "true", "ArrowLeft wraps to the last tab");
+  await page.keyboard.press("Home");
+  assert.equal(await tabs.nth(0).getAttribute("aria-selected"), "true");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("term tooltips show on hover and keyboard focus, hide on Escape", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page);
+  const terms = page.locator("a.term");
+  if (!(await terms.count())) {
+    t.skip("no term links on the page");
+    await context.close();
+    return;
+  }
+  for (let i = 0; i < (await terms.count()); i++) {
+    const term = terms.nth(i);
+    const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+    assert.equal(await tip.isVisible(), false);
+    await term.hover();
+    assert.ok(await tip.isVisible(), "visible on hover");
+    await page.mouse.move(0, 0);
+    await term.focus();
+    await page.evaluate(() => document.activeElement.blur());
+    // Keyboard focus (focus-visible needs a key press).
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Tab");
+    await term.evaluate((el) => el === document.activeElement || el.focus());
+    assert.ok(await tip.isVisible(), "visible on keyboard focus");
+    await page.keyboard.press("Escape");
+    assert.equal(await tip.isVisible(), false, "Escape hides it");
+  }
+  await context.close();
+});
+
+test("on touch, the first tap on a term shows its tip and the second follows the link", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const term = page.locator("a.term").first();
+  if (!(await term.count())) {
+    t.skip("no term links on the page");
+    await context.close();
+    return;
+  }
+  const href = await term.evaluate((a) => a.href);
+  const before = page.url();
+  await term.tap();
+  await page.waitForTimeout(200);
+  assert.equal(page.url(), before, "first tap stays");
+  assert.ok(await page.locator(".term.tip-open .term-tip, .term.tip-open + .term-tip").first().isVisible());
+  await Promise.all([page.waitForURL(href), term.tap()]);
+  assert.equal(page.url(), href);
+  await context.close();
+});
+
+test("the TOC marks the section being read, and headings get copy-link buttons", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page);
+  const links = page.locator(".toc a");
+  if ((await links.count()) < 2) {
+    t.skip("no on-page TOC");
+    await context.close();
+    return;
+  }
+  const last = links.last();
+  const id = (await last.getAttribute("href")).slice(1);
+  await page.evaluate((id) => document.getElementById(decodeURIComponent(id)).scrollIntoView(), id);
+  await page.waitForFunction(() => document.querySelector(".toc a.is-active"));
+  const active = await page.locator(".toc a.is-active").getAttribute("href");
+  const order = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(order.indexOf(active) >= order.length - 2, `the active entry ${active} is near the end`);
+
+  const buttons = page.locator(".doc-body .heading-link");
+  assert.ok((await buttons.count()) >= 1);
+  const label = await buttons.first().getAttribute("aria-label");
+  assert.match(label, /^Copy link to section: /);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await buttons.first().click();
+  assert.match(page.url(), /#.+/);
+  await context.close();
+});
+
+test("at 390px wide no page scrolls sideways", { skip: !root }, async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  for (const url of Object.values(pages).filter(Boolean)) {
+    await page.goto(url);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `${url} is ${width}px wide`);
+  }
+  await context.close();
+});
+
+test("a term tooltip stays inside a narrow viewport", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page, { viewport: { width: 390, height: 844 } });
+  const terms = page.locator("a.term");
+  if (!(await terms.count())) {
+    t.skip("no term links on the page");
+    await context.close();
+    return;
+  }
+  for (let i = 0; i < (await terms.count()); i++) {
+    const term = terms.nth(i);
+    await term.hover();
+    const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+    await page.waitForTimeout(50);
+    const box = await tip.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390, `tip ${i} at ${box.x}..${box.x + box.width}`);
+  }
+  await context.close();
+});
