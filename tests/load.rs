@@ -6,11 +6,17 @@ use specsite::diag::{locate, Located};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn load(name: &str) -> Site {
-    load_site(&LoadOptions { root: fixture(name), ..LoadOptions::default() }).expect("site loads")
+    load_site(&LoadOptions {
+        root: fixture(name),
+        ..LoadOptions::default()
+    })
+    .expect("site loads")
 }
 
 /// Every diagnostic as `rule file:line:col`, in report order.
@@ -39,7 +45,11 @@ fn corpus() -> Option<PathBuf> {
 fn corpus_loads_thirteen_books_and_their_summary_pages() {
     let Some(root) = corpus() else { return };
     let start = std::time::Instant::now();
-    let site = load_site(&LoadOptions { root, ..LoadOptions::default() }).expect("corpus loads");
+    let site = load_site(&LoadOptions {
+        root,
+        ..LoadOptions::default()
+    })
+    .expect("corpus loads");
     eprintln!("loaded in {:?}", start.elapsed());
     assert_eq!(site.books.len(), 13);
     let reached = site.pages.iter().filter(|p| p.in_summary).count();
@@ -50,7 +60,10 @@ fn corpus_loads_thirteen_books_and_their_summary_pages() {
 }
 
 fn page<'a>(site: &'a Site, file: &str) -> &'a specsite::content::Page {
-    &site.pages[*site.page_by_file.get(file).unwrap_or_else(|| panic!("no page {file}"))]
+    &site.pages[*site
+        .page_by_file
+        .get(file)
+        .unwrap_or_else(|| panic!("no page {file}"))]
 }
 
 #[test]
@@ -59,15 +72,28 @@ fn single_book_root_uses_gitbook_root_and_config_id() {
     assert_eq!(site.books.len(), 1);
     let book = &site.books[0];
     assert_eq!(book.id, "handbook");
-    assert_eq!((book.repo_dir.as_str(), book.page_root.as_str()), ("", "spec"));
+    assert_eq!(
+        (book.repo_dir.as_str(), book.page_root.as_str()),
+        ("", "spec")
+    );
     assert_eq!(book.summary_file, "spec/SUMMARY.md");
     assert_eq!(book.url_prefixes, vec!["handbook"]);
     assert!(book.latest && book.version.is_none() && book.versions.is_empty());
-    assert_eq!(book.title, "Handbook", "title from the readme's SUMMARY entry, entity removed");
+    assert_eq!(
+        book.title, "Handbook",
+        "title from the readme's SUMMARY entry, entity removed"
+    );
     assert_eq!(book.description.as_deref(), Some("A small handbook."));
-    assert_eq!(book.redirects, vec![("old/place".to_string(), "a/b.md".to_string())]);
+    assert_eq!(
+        book.redirects,
+        vec![("old/place".to_string(), "a/b.md".to_string())]
+    );
 
-    let order: Vec<&str> = book.pages.iter().map(|&id| site.pages[id].path.as_str()).collect();
+    let order: Vec<&str> = book
+        .pages
+        .iter()
+        .map(|&id| site.pages[id].path.as_str())
+        .collect();
     assert_eq!(
         order,
         [
@@ -81,34 +107,89 @@ fn single_book_root_uses_gitbook_root_and_config_id() {
             "orphan.md"
         ]
     );
-    let slugs: Vec<&str> = book.pages.iter().map(|&id| site.pages[id].slug.as_str()).collect();
-    assert_eq!(slugs, ["", "2-common-terminology/", "3-terminology/", "a/", "a/b/", "file with (1) spaces/", "my page/", "orphan/"]);
+    let slugs: Vec<&str> = book
+        .pages
+        .iter()
+        .map(|&id| site.pages[id].slug.as_str())
+        .collect();
+    assert_eq!(
+        slugs,
+        [
+            "",
+            "2-common-terminology/",
+            "3-terminology/",
+            "a/",
+            "a/b/",
+            "file with (1) spaces/",
+            "my page/",
+            "orphan/"
+        ]
+    );
     let files: Vec<&str> = site.pages.iter().map(|p| p.file.as_str()).collect();
     let mut sorted = files.clone();
     sorted.sort();
     assert_eq!(files, sorted, "Site::pages is sorted by file");
 
-    assert_eq!(page(&site, "spec/a/b.md").summary_title.as_deref(), Some("B"), "first occurrence wins");
-    assert_eq!(page(&site, "spec/3-terminology.md").summary_title.as_deref(), Some("3 Terminology"));
+    assert_eq!(
+        page(&site, "spec/a/b.md").summary_title.as_deref(),
+        Some("B"),
+        "first occurrence wins"
+    );
+    assert_eq!(
+        page(&site, "spec/3-terminology.md")
+            .summary_title
+            .as_deref(),
+        Some("3 Terminology")
+    );
     assert!(!page(&site, "spec/orphan.md").in_summary);
     let common = page(&site, "spec/2-common-terminology.md");
     assert!(common.terminology && common.common_terminology);
     let scoped = page(&site, "spec/3-terminology.md");
     assert!(scoped.terminology && !scoped.common_terminology);
     assert!(!page(&site, "spec/a/b.md").terminology);
-    assert_eq!(page(&site, "spec/README.md").front.description.as_deref(), Some("A small handbook."));
+    assert_eq!(
+        page(&site, "spec/README.md").front.description.as_deref(),
+        Some("A small handbook.")
+    );
     let readme = page(&site, "spec/README.md");
-    assert_eq!(&readme.source[readme.body_start..], "# The Handbook\n\nWelcome.\n");
+    assert_eq!(
+        &readme.source[readme.body_start..],
+        "# The Handbook\n\nWelcome.\n"
+    );
     assert_eq!(readme.url(&site), "handbook/");
     assert_eq!(page(&site, "spec/a/b.md").url(&site), "handbook/a/b/");
 
-    assert_eq!(site.assets, ["LICENSE", "api/x.yaml", "spec/.gitbook/assets/pic.png"]);
+    assert_eq!(
+        site.assets,
+        [
+            "LICENSE",
+            "api/x.yaml",
+            "spec/.gitbook/assets/pic.png",
+            "spec/.gitbook/includes/snippet.md"
+        ]
+    );
     assert_eq!(site.glossary_files, ["glossary/terms.yaml"]);
-    for f in [".gitbook.yaml", "specsite.yaml", "spec/SUMMARY.md", "glossary/terms.yaml", "api/x.yaml", "spec/my page.md"] {
+    for f in [
+        ".gitbook.yaml",
+        "specsite.yaml",
+        "spec/SUMMARY.md",
+        "glossary/terms.yaml",
+        "api/x.yaml",
+        "spec/my page.md",
+    ] {
         assert!(site.sources.contains_key(f), "sources lacks {f}");
     }
-    assert!(!site.sources.contains_key("spec/sub/SUMMARY.md"), "other SUMMARY.md files are ignored");
+    assert!(
+        !site.sources.contains_key("spec/sub/SUMMARY.md"),
+        "other SUMMARY.md files are ignored"
+    );
     assert!(!site.page_by_file.contains_key("spec/sub/SUMMARY.md"));
+    assert!(
+        !site
+            .page_by_file
+            .contains_key("spec/.gitbook/includes/snippet.md"),
+        "hidden folders hold no pages"
+    );
     assert_eq!(findings(&site), ["orphan-page spec/orphan.md:1:1"]);
 }
 
@@ -121,8 +202,16 @@ fn single_book_summary_keeps_structure_and_fills_pages() {
         .items
         .iter()
         .map(|i| match i {
-            SummaryItem::Link { title, page, external, .. } => {
-                format!("{title}|{}|{external}", page.map_or("-".to_string(), |p| site.pages[p].path.clone()))
+            SummaryItem::Link {
+                title,
+                page,
+                external,
+                ..
+            } => {
+                format!(
+                    "{title}|{}|{external}",
+                    page.map_or("-".to_string(), |p| site.pages[p].path.clone())
+                )
             }
             SummaryItem::Part { title, .. } => format!("part {title}"),
             SummaryItem::Separator => "---".into(),
@@ -142,31 +231,69 @@ fn single_book_summary_keeps_structure_and_fills_pages() {
             "Unlinked heading|-|false"
         ]
     );
-    let SummaryItem::Link { children, .. } = &summary.items[3] else { panic!() };
-    let SummaryItem::Link { children: grand, .. } = &children[0] else { panic!() };
-    let SummaryItem::Link { page: Some(odd), .. } = &grand[0] else { panic!() };
+    let SummaryItem::Link { children, .. } = &summary.items[3] else {
+        panic!()
+    };
+    let SummaryItem::Link {
+        children: grand, ..
+    } = &children[0]
+    else {
+        panic!()
+    };
+    let SummaryItem::Link {
+        page: Some(odd), ..
+    } = &grand[0]
+    else {
+        panic!()
+    };
     assert_eq!(site.pages[*odd].path, "file with (1) spaces.md");
-    let SummaryItem::Link { children: under_unlinked, .. } = &summary.items[8] else { panic!() };
-    let SummaryItem::Link { page: Some(again), .. } = &under_unlinked[0] else { panic!() };
-    assert_eq!(site.pages[*again].path, "a/b.md", "duplicate entries reach the same page");
+    let SummaryItem::Link {
+        children: under_unlinked,
+        ..
+    } = &summary.items[8]
+    else {
+        panic!()
+    };
+    let SummaryItem::Link {
+        page: Some(again), ..
+    } = &under_unlinked[0]
+    else {
+        panic!()
+    };
+    assert_eq!(
+        site.pages[*again].path, "a/b.md",
+        "duplicate entries reach the same page"
+    );
 }
 
 #[test]
 fn content_root_finds_books_in_content_only() {
     let site = load("load-content-root");
     let ids: Vec<&str> = site.books.iter().map(|b| b.id.as_str()).collect();
-    assert_eq!(ids, ["alpha", "beta"], "notabook has no SUMMARY, other/ is outside content/");
+    assert_eq!(
+        ids,
+        ["alpha", "beta"],
+        "notabook has no SUMMARY, other/ is outside content/"
+    );
     let beta = &site.books[1];
-    assert_eq!((beta.repo_dir.as_str(), beta.page_root.as_str()), ("content/beta", "content/beta/docs"));
+    assert_eq!(
+        (beta.repo_dir.as_str(), beta.page_root.as_str()),
+        ("content/beta", "content/beta/docs")
+    );
     assert_eq!(beta.readme, "intro.md");
     assert_eq!(beta.title, "Beta intro");
     assert_eq!(site.books[0].title, "Alpha");
     assert_eq!(page(&site, "content/beta/docs/intro.md").slug, "");
     let terms = page(&site, "content/beta/docs/terminology/README.md");
     assert_eq!(terms.slug, "terminology/");
-    assert!(terms.terminology && !terms.common_terminology, "a terminology folder makes a book-scoped terminology page");
+    assert!(
+        terms.terminology && !terms.common_terminology,
+        "a terminology folder makes a book-scoped terminology page"
+    );
     assert_eq!(site.assets, ["content/beta/notes.txt"]);
-    assert!(site.page_by_file.contains_key("content/alpha/_site/page.md"));
+    assert!(site
+        .page_by_file
+        .contains_key("content/alpha/_site/page.md"));
     assert!(!site.page_by_file.contains_key("other/x.md"));
 }
 
@@ -174,8 +301,15 @@ fn content_root_finds_books_in_content_only() {
 fn output_folder_is_never_read_wherever_it_is() {
     let root = fixture("load-content-root");
     let out = root.join("content/alpha/_site");
-    let site = load_site(&LoadOptions { root, out: Some(out), ..LoadOptions::default() }).unwrap();
-    assert!(!site.page_by_file.contains_key("content/alpha/_site/page.md"));
+    let site = load_site(&LoadOptions {
+        root,
+        out: Some(out),
+        ..LoadOptions::default()
+    })
+    .unwrap();
+    assert!(!site
+        .page_by_file
+        .contains_key("content/alpha/_site/page.md"));
     assert!(findings(&site).is_empty(), "{:?}", findings(&site));
 }
 
@@ -183,7 +317,11 @@ fn output_folder_is_never_read_wherever_it_is() {
 fn subfolder_root_skips_hidden_and_build_folders() {
     let site = load("load-subfolders");
     let ids: Vec<&str> = site.books.iter().map(|b| b.id.as_str()).collect();
-    assert_eq!(ids, ["one", "two"]);
+    assert_eq!(
+        ids,
+        ["one", "two"],
+        "content/ without books falls through to the sub-folder rule"
+    );
     assert_eq!(site.books[1].page_root, "two/spec");
     assert_eq!(site.books[1].title, "Two");
     assert_eq!(site.pages.len(), 2);
@@ -206,7 +344,11 @@ fn explicit_config_file_elsewhere_lists_the_books() {
 #[test]
 fn versions_become_one_book_each_with_prefixes() {
     let site = load("load-versions");
-    let ids: Vec<(String, Option<String>)> = site.books.iter().map(|b| (b.id.clone(), b.version.clone())).collect();
+    let ids: Vec<(String, Option<String>)> = site
+        .books
+        .iter()
+        .map(|b| (b.id.clone(), b.version.clone()))
+        .collect();
     assert_eq!(
         ids,
         [
@@ -216,20 +358,35 @@ fn versions_become_one_book_each_with_prefixes() {
         ]
     );
     let other = &site.books[0];
-    assert_eq!((other.title.as_str(), other.description.as_deref()), ("Other Book", Some("Configured description.")));
+    assert_eq!(
+        (other.title.as_str(), other.description.as_deref()),
+        ("Other Book", Some("Configured description."))
+    );
     assert_eq!(other.url_prefixes, ["other"]);
     let old = &site.books[1];
     assert!(!old.latest);
     assert_eq!(old.url_prefixes, ["consent/1.0"]);
     assert_eq!(old.versions, ["1.0", "development"]);
     assert_eq!(old.title, "Consent 1.0");
-    assert_eq!(old.edit_url.as_deref(), Some("https://example.org/edit/{path}"));
+    assert_eq!(
+        old.edit_url.as_deref(),
+        Some("https://example.org/edit/{path}")
+    );
     let dev = &site.books[2];
     assert!(dev.latest);
     assert_eq!(dev.url_prefixes, ["consent", "consent/development"]);
     assert_eq!(dev.repo_dir, "content/consent");
-    assert_eq!(page(&site, "content/consent-1.0/README.md").url(&site), "consent/1.0/");
-    assert!(!site.page_by_file.keys().any(|f| f.starts_with("content/unlisted")), "books: turns discovery off");
+    assert_eq!(
+        page(&site, "content/consent-1.0/README.md").url(&site),
+        "consent/1.0/"
+    );
+    assert!(
+        !site
+            .page_by_file
+            .keys()
+            .any(|f| f.starts_with("content/unlisted")),
+        "books: turns discovery off"
+    );
     assert_eq!(
         findings(&site),
         [
@@ -243,12 +400,41 @@ fn versions_become_one_book_each_with_prefixes() {
 }
 
 #[test]
-fn ignore_globs_and_build_folders_are_never_loaded() {
+fn ignore_globs_build_folders_and_outside_links_are_never_loaded() {
     let site = load("load-ignore");
     let files: Vec<&str> = site.pages.iter().map(|p| p.file.as_str()).collect();
-    assert_eq!(files, ["book/README.md", "book/final/page.md"]);
+    assert_eq!(
+        files,
+        ["book/README.md", "book/final/page.md", "book/inside.md"],
+        "drafts/, secret.md, target/ and the link leaving the root are left out; the link loop is not followed"
+    );
     assert!(site.assets.is_empty(), "{:?}", site.assets);
-    assert!(findings(&site).is_empty());
+    assert_eq!(findings(&site), ["orphan-page book/inside.md:1:1"]);
+}
+
+#[test]
+fn common_glossary_key_replaces_the_naming_rule() {
+    let site = load("load-common-glossary");
+    let listed = page(&site, "glossary-page.md");
+    assert!(listed.terminology && listed.common_terminology);
+    let named = page(&site, "2-common-terminology.md");
+    assert!(
+        named.terminology && !named.common_terminology,
+        "with common_glossary:, names no longer decide"
+    );
+    assert_eq!(
+        findings(&site),
+        ["broken-link specsite.yaml:1:37"],
+        "points at `./missing.md` as written"
+    );
+    assert!(site.diagnostics[0].message.contains("missing.md"));
+}
+
+#[test]
+fn invalid_ignore_glob_is_a_config_error_at_the_pattern() {
+    let (at, message) = config_error("load-bad-glob");
+    assert_eq!(at, "invalid-yaml specsite.yaml:3:6");
+    assert!(message.contains("a/[bad"), "{message}");
 }
 
 #[test]
@@ -258,7 +444,11 @@ fn invalid_gitbook_yaml_is_reported_and_defaults_kept() {
     assert_eq!(book.page_root, "book");
     assert_eq!(book.pages.len(), 1);
     assert!(site.pages[0].in_summary);
-    assert_eq!(findings(&site), ["invalid-yaml book/.gitbook.yaml:2:13"], "the `[`, counting the zero-width space");
+    assert_eq!(
+        findings(&site),
+        ["invalid-yaml book/.gitbook.yaml:2:13"],
+        "the `[`, counting the zero-width space"
+    );
 }
 
 #[test]
@@ -268,7 +458,11 @@ fn invalid_front_matter_is_reported_and_page_kept() {
     assert!(bad.in_summary);
     assert_eq!(bad.front.description, None);
     assert_eq!(&bad.source[bad.body_start..], "# Bad page\n");
-    assert_eq!(findings(&site), ["invalid-yaml bad.md:3:14"], "points at the unclosed `[`");
+    assert_eq!(
+        findings(&site),
+        ["invalid-yaml bad.md:3:14"],
+        "points at the unclosed `[`"
+    );
 }
 
 #[test]
@@ -276,21 +470,42 @@ fn non_utf8_page_is_reported_and_skipped() {
     let site = load("load-non-utf8");
     assert!(!site.page_by_file.contains_key("latin1.md"));
     assert!(!site.sources.contains_key("latin1.md"));
-    assert_eq!(findings(&site), ["invalid-encoding latin1.md:1:1"], "no summary-missing-file for a file that exists");
-    assert!(site.diagnostics[0].message.contains("offset 5"), "{}", site.diagnostics[0].message);
+    assert_eq!(
+        findings(&site),
+        ["invalid-encoding latin1.md:1:1"],
+        "no summary-missing-file for a file that exists"
+    );
+    assert!(
+        site.diagnostics[0].message.contains("offset 5"),
+        "{}",
+        site.diagnostics[0].message
+    );
 }
 
 #[test]
 fn missing_summary_entries_point_at_their_destination() {
     let site = load("load-missing-entry");
-    assert_eq!(site.books[0].id, "load-missing-entry", "single-book id defaults to the folder name");
+    assert_eq!(
+        site.books[0].id, "load-missing-entry",
+        "single-book id defaults to the folder name"
+    );
     assert_eq!(
         findings(&site),
-        ["summary-missing-file SUMMARY.md:4:13", "summary-missing-file SUMMARY.md:5:11", "orphan-page introductio.md:1:1"]
+        [
+            "summary-missing-file SUMMARY.md:4:13",
+            "summary-missing-file SUMMARY.md:5:11",
+            "orphan-page introductio.md:1:1"
+        ]
     );
     let missing = &site.diagnostics[0];
-    assert_eq!(missing.suggestion.as_deref(), Some("did you mean `introductio.md`?"));
-    assert_eq!(&site.sources["SUMMARY.md"][site.diagnostics[1].span.clone()], "gone page.md");
+    assert_eq!(
+        missing.suggestion.as_deref(),
+        Some("did you mean `introductio.md`?")
+    );
+    assert_eq!(
+        &site.sources["SUMMARY.md"][site.diagnostics[1].span.clone()],
+        "gone page.md"
+    );
 }
 
 #[test]
@@ -299,29 +514,57 @@ fn book_without_summary_loads_with_orphans_only() {
     let book = &site.books[0];
     assert_eq!(book.id, "nosum");
     assert!(book.summary.is_none());
-    assert_eq!(book.title, "No summary", "title falls back to the readme heading");
+    assert_eq!(
+        book.title, "No summary",
+        "title falls back to the readme heading"
+    );
     assert_eq!(book.pages.len(), 2);
     assert!(site.pages.iter().all(|p| !p.in_summary));
-    assert_eq!(findings(&site), ["book-without-summary content/nosum/spec/SUMMARY.md:1:1"]);
+    assert_eq!(
+        findings(&site),
+        ["book-without-summary content/nosum/spec/SUMMARY.md:1:1"]
+    );
 }
 
 #[test]
 fn no_books_is_an_error_naming_the_root() {
-    let err = load_site(&LoadOptions { root: fixture("load-no-books"), ..LoadOptions::default() }).unwrap_err();
-    assert!(matches!(&err, LoadError::NoBooks { root } if root.ends_with("load-no-books")), "{err}");
+    let err = load_site(&LoadOptions {
+        root: fixture("load-no-books"),
+        ..LoadOptions::default()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(&err, LoadError::NoBooks { root } if root.ends_with("load-no-books")),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_root_is_a_root_error() {
-    let err = load_site(&LoadOptions { root: fixture("load-does-not-exist"), ..LoadOptions::default() }).unwrap_err();
+    let err = load_site(&LoadOptions {
+        root: fixture("load-does-not-exist"),
+        ..LoadOptions::default()
+    })
+    .unwrap_err();
     assert!(matches!(err, LoadError::Root(..)), "{err}");
 }
 
 fn config_error(name: &str) -> (String, String) {
-    match load_site(&LoadOptions { root: fixture(name), ..LoadOptions::default() }) {
-        Err(LoadError::Config { file, diagnostic, text, message }) => {
+    match load_site(&LoadOptions {
+        root: fixture(name),
+        ..LoadOptions::default()
+    }) {
+        Err(LoadError::Config {
+            file,
+            diagnostic,
+            text,
+            message,
+        }) => {
             let l = locate(&diagnostic, Some(&text));
-            (format!("{} {}:{}:{}", l.rule, file, l.line, l.column), message)
+            (
+                format!("{} {}:{}:{}", l.rule, file, l.line, l.column),
+                message,
+            )
         }
         other => panic!("expected a config error, got {other:?}"),
     }

@@ -21,6 +21,7 @@ const RESERVED: [&str; 2] = ["glossary", "print"];
 pub(crate) fn assemble(
     root: PathBuf,
     config: Config,
+    config_src: &(String, Arc<str>),
     specs: Vec<BookSpec>,
     found: Found,
     mut read: BTreeMap<String, Result<Arc<str>, ReadError>>,
@@ -29,8 +30,11 @@ pub(crate) fn assemble(
     let mut diags = Vec::new();
     // Files that exist but could not be read: SUMMARY entries naming them are
     // not reported again as missing.
-    let mut other_files: Vec<String> =
-        read.iter().filter(|(_, r)| r.is_err()).map(|(f, _)| f.clone()).collect();
+    let mut other_files: Vec<String> = read
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(f, _)| f.clone())
+        .collect();
     other_files.extend(found.assets.iter().cloned());
     other_files.sort();
     let mut books: Vec<Book> = specs.iter().map(book_from_spec).collect();
@@ -50,9 +54,15 @@ pub(crate) fn assemble(
 
     let mut pages: Vec<Page> = Vec::with_capacity(found.pages.len());
     for (book, file) in found.pages {
-        let Some(source) = take_text(&mut read, &file, &mut diags) else { continue };
+        let Some(source) = take_text(&mut read, &file, &mut diags) else {
+            continue;
+        };
         let b = &books[book];
-        let path = if b.page_root.is_empty() { file.clone() } else { file[b.page_root.len() + 1..].to_string() };
+        let path = if b.page_root.is_empty() {
+            file.clone()
+        } else {
+            file[b.page_root.len() + 1..].to_string()
+        };
         let (front, body_start, err) = split_front_matter(&source);
         if let Some(e) = err {
             diags.push(yaml_diagnostic(&file, &source, &e, "invalid front matter"));
@@ -72,7 +82,11 @@ pub(crate) fn assemble(
             common_terminology: false,
         });
     }
-    let page_by_file: BTreeMap<String, PageId> = pages.iter().enumerate().map(|(i, p)| (p.file.clone(), i)).collect();
+    let page_by_file: BTreeMap<String, PageId> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.file.clone(), i))
+        .collect();
 
     // Each book's SUMMARY.md: parse, resolve entries to pages.
     let mut reached: Vec<Vec<PageId>> = vec![Vec::new(); books.len()];
@@ -84,20 +98,31 @@ pub(crate) fn assemble(
                     Rule::BookWithoutSummary,
                     file.clone(),
                     0..0,
-                    format!("book `{}` has no table of contents: `{file}` does not exist", book.id),
+                    format!(
+                        "book `{}` has no table of contents: `{file}` does not exist",
+                        book.id
+                    ),
                 )
                 .with_suggestion("add a SUMMARY.md listing the book's pages"),
             );
             continue;
         }
-        let Some(text) = take_text(&mut read, &file, &mut diags) else { continue };
+        let Some(text) = take_text(&mut read, &file, &mut diags) else {
+            continue;
+        };
         sources.insert(file.clone(), text.clone());
         let mut summary = parse_summary(&text);
         let summary_dir = file.rsplit_once('/').map_or("", |(d, _)| d).to_string();
         let mut seen = BTreeSet::new();
         summary.visit_links_mut(&mut |dest, title, span, page| {
             let Some(dest) = dest else { return };
-            match resolve_entry(dest, &summary_dir, &book.page_root, &page_by_file, &other_files) {
+            match resolve_entry(
+                dest,
+                &summary_dir,
+                &book.page_root,
+                &page_by_file,
+                &other_files,
+            ) {
                 Entry::Page(id) => {
                     *page = Some(id);
                     let p = &mut pages[id];
@@ -115,7 +140,9 @@ pub(crate) fn assemble(
                         Rule::SummaryMissingFile,
                         file.clone(),
                         span.clone(),
-                        format!("SUMMARY.md entry `{title}` points to `{path}`, which does not exist"),
+                        format!(
+                            "SUMMARY.md entry `{title}` points to `{path}`, which does not exist"
+                        ),
                     );
                     if let Some(s) = closest_page(&path, &page_by_file, &book.page_root) {
                         d = d.with_suggestion(format!("did you mean `{s}`?"));
@@ -128,19 +155,39 @@ pub(crate) fn assemble(
     }
 
     // Terminology flags (DESIGN.md §1).
-    let common_list: Option<BTreeSet<String>> =
-        config.common_glossary.as_ref().map(|l| l.iter().map(|f| normalize_rel(f)).collect());
+    let common_list: Option<BTreeSet<String>> = config
+        .common_glossary
+        .as_ref()
+        .map(|l| l.iter().map(|f| normalize_rel(f)).collect());
+    let (config_file, config_text) = config_src;
+    for raw in config.common_glossary.iter().flatten() {
+        if !page_by_file.contains_key(&normalize_rel(raw)) {
+            let span = config_text
+                .find(raw.as_str())
+                .map_or(0..0, |s| s..s + raw.len());
+            diags.push(Diagnostic::new(
+                Rule::BrokenLink,
+                config_file.clone(),
+                span,
+                format!("common_glossary: `{raw}` is not a page of any book"),
+            ));
+        }
+    }
     for p in &mut pages {
         let listed = common_list.as_ref().is_some_and(|l| l.contains(&p.file));
-        p.terminology = listed || (p.in_summary && p.path.to_ascii_lowercase().contains("terminology"));
-        p.common_terminology = listed || (common_list.is_none() && p.terminology && is_common_name(&p.path));
+        p.terminology =
+            listed || (p.in_summary && p.path.to_ascii_lowercase().contains("terminology"));
+        p.common_terminology =
+            listed || (common_list.is_none() && p.terminology && is_common_name(&p.path));
     }
 
     // Book page lists: SUMMARY order, then everything else by path.
     for (bi, book) in books.iter_mut().enumerate() {
         let mut list = std::mem::take(&mut reached[bi]);
         let listed: BTreeSet<PageId> = list.iter().copied().collect();
-        let mut rest: Vec<PageId> = (0..pages.len()).filter(|&i| pages[i].book == bi && !listed.contains(&i)).collect();
+        let mut rest: Vec<PageId> = (0..pages.len())
+            .filter(|&i| pages[i].book == bi && !listed.contains(&i))
+            .collect();
         rest.sort_by(|&a, &b| pages[a].path.cmp(&pages[b].path));
         for &id in &rest {
             if book.summary.is_some() && !pages[id].in_summary {
@@ -218,7 +265,12 @@ fn take_text(
             None
         }
         Err(ReadError::Io(e)) => {
-            diags.push(Diagnostic::new(Rule::InvalidEncoding, file, 0..0, format!("`{file}` cannot be read ({e}); it was skipped")));
+            diags.push(Diagnostic::new(
+                Rule::InvalidEncoding,
+                file,
+                0..0,
+                format!("`{file}` cannot be read ({e}); it was skipped"),
+            ));
             None
         }
     }
@@ -241,7 +293,11 @@ pub fn page_slug(path: &str, readme: &str) -> String {
     };
     let stem = &name[..stem_len];
     if stem.eq_ignore_ascii_case("readme") {
-        return if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        return if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
     }
     if dir.is_empty() {
         format!("{stem}/")
@@ -256,9 +312,16 @@ fn is_common_name(path: &str) -> bool {
         return false;
     }
     let lower = path.to_ascii_lowercase();
-    let Some(stem) = lower.strip_suffix(".md") else { return false };
-    let Some(prefix) = stem.strip_suffix("common-terminology") else { return false };
-    prefix.is_empty() || prefix.strip_suffix('-').is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    let Some(stem) = lower.strip_suffix(".md") else {
+        return false;
+    };
+    let Some(prefix) = stem.strip_suffix("common-terminology") else {
+        return false;
+    };
+    prefix.is_empty()
+        || prefix
+            .strip_suffix('-')
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What a SUMMARY destination names.
@@ -320,8 +383,16 @@ fn normalize_join(base: &str, path: &str) -> Option<String> {
 }
 
 /// The page of the book closest in spelling to a missing path, for a suggestion.
-fn closest_page(missing: &str, page_by_file: &BTreeMap<String, PageId>, page_root: &str) -> Option<String> {
-    let prefix = if page_root.is_empty() { String::new() } else { format!("{page_root}/") };
+fn closest_page(
+    missing: &str,
+    page_by_file: &BTreeMap<String, PageId>,
+    page_root: &str,
+) -> Option<String> {
+    let prefix = if page_root.is_empty() {
+        String::new()
+    } else {
+        format!("{page_root}/")
+    };
     let want = missing.strip_prefix(&prefix).unwrap_or(missing);
     page_by_file
         .keys()
@@ -338,16 +409,24 @@ fn closest_page(missing: &str, page_by_file: &BTreeMap<String, PageId>, page_roo
 /// Book title: config, else the readme's SUMMARY title, else its first `#`
 /// heading, else the id. Description: config, else readme front matter.
 fn fill_title(book: &mut Book, pages: &[Page], page_by_file: &BTreeMap<String, PageId>) {
-    let readme_id = page_by_file.get(&join_rel(&book.page_root, &book.readme)).copied();
+    let readme_id = page_by_file
+        .get(&join_rel(&book.page_root, &book.readme))
+        .copied();
     let readme = readme_id.map(|id| &pages[id]);
     if book.title.is_empty() {
         let from_summary = readme_id.and_then(|rid| {
-            book.summary.as_ref()?.links().into_iter().find_map(|item| match item {
-                super::SummaryItem::Link { title, page: Some(id), .. } if *id == rid && !title.is_empty() => {
-                    Some(title.clone())
-                }
-                _ => None,
-            })
+            book.summary
+                .as_ref()?
+                .links()
+                .into_iter()
+                .find_map(|item| match item {
+                    super::SummaryItem::Link {
+                        title,
+                        page: Some(id),
+                        ..
+                    } if *id == rid && !title.is_empty() => Some(title.clone()),
+                    _ => None,
+                })
         });
         book.title = from_summary
             .or_else(|| readme.and_then(|p| first_h1(&p.source[p.body_start..])))
@@ -360,11 +439,23 @@ fn fill_title(book: &mut Book, pages: &[Page], page_by_file: &BTreeMap<String, P
 
 /// Reports pages written to the same URL, or into a generated folder.
 fn check_collisions(books: &[Book], pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    for book in books.iter().filter(|b| b.id == "glossary" && b.latest) {
+        diags.push(
+            Diagnostic::new(
+                Rule::OutputCollision,
+                book.summary_file.clone(),
+                0..0,
+                "a book with the id `glossary` would be written where the common glossary goes",
+            )
+            .with_suggestion("give the book another id (`books:` in specsite.yaml)"),
+        );
+    }
     let mut taken: BTreeMap<String, PageId> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate() {
         let book = &books[p.book];
         let first = p.slug.split('/').next().unwrap_or("");
-        let reserved = !p.slug.is_empty() && (RESERVED.contains(&first) || book.versions.iter().any(|v| v == first));
+        let reserved = !p.slug.is_empty()
+            && (RESERVED.contains(&first) || book.versions.iter().any(|v| v == first));
         if reserved {
             let url = crate::urls::join_url(book.prefix(), &p.slug);
             diags.push(
@@ -392,7 +483,10 @@ fn check_collisions(books: &[Book], pages: &[Page], diags: &mut Vec<Diagnostic>)
                             Rule::OutputCollision,
                             p.file.clone(),
                             0..0,
-                            format!("`{}` and `{}` would both be written to `{url}`", pages[other].file, p.file),
+                            format!(
+                                "`{}` and `{}` would both be written to `{url}`",
+                                pages[other].file, p.file
+                            ),
                         )
                         .with_suggestion("rename one of the two pages"),
                     );
@@ -433,13 +527,34 @@ mod tests {
 
     #[test]
     fn destinations_resolve_relative_to_the_summary() {
-        let pages: BTreeMap<String, PageId> = [("b/spec/a.md".to_string(), 0), ("b/spec/d/README.md".to_string(), 1)].into();
+        let pages: BTreeMap<String, PageId> = [
+            ("b/spec/a.md".to_string(), 0),
+            ("b/spec/d/README.md".to_string(), 1),
+        ]
+        .into();
         let assets = vec!["b/spec/f.pdf".to_string()];
-        assert!(matches!(resolve_entry("./a.md#x", "b/spec", "b/spec", &pages, &assets), Entry::Page(0)));
-        assert!(matches!(resolve_entry("d/", "b/spec", "b/spec", &pages, &assets), Entry::Page(1)));
-        assert!(matches!(resolve_entry("/a.md", "b/spec/sub", "b/spec", &pages, &assets), Entry::Page(0)));
-        assert!(matches!(resolve_entry("f.pdf", "b/spec", "b/spec", &pages, &assets), Entry::Other));
-        assert!(matches!(resolve_entry("x.md", "b/spec", "b/spec", &pages, &assets), Entry::Missing(p) if p == "b/spec/x.md"));
-        assert!(matches!(resolve_entry("../../../x.md", "b/spec", "b/spec", &pages, &assets), Entry::Missing(_)));
+        assert!(matches!(
+            resolve_entry("./a.md#x", "b/spec", "b/spec", &pages, &assets),
+            Entry::Page(0)
+        ));
+        assert!(matches!(
+            resolve_entry("d/", "b/spec", "b/spec", &pages, &assets),
+            Entry::Page(1)
+        ));
+        assert!(matches!(
+            resolve_entry("/a.md", "b/spec/sub", "b/spec", &pages, &assets),
+            Entry::Page(0)
+        ));
+        assert!(matches!(
+            resolve_entry("f.pdf", "b/spec", "b/spec", &pages, &assets),
+            Entry::Other
+        ));
+        assert!(
+            matches!(resolve_entry("x.md", "b/spec", "b/spec", &pages, &assets), Entry::Missing(p) if p == "b/spec/x.md")
+        );
+        assert!(matches!(
+            resolve_entry("../../../x.md", "b/spec", "b/spec", &pages, &assets),
+            Entry::Missing(_)
+        ));
     }
 }

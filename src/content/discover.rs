@@ -50,15 +50,32 @@ impl BookSpec {
 /// Loads the whole site: config, books, pages, assets, glossary files.
 pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
     let shown_root = opts.root.display().to_string();
-    let root = std::fs::canonicalize(&opts.root).map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
+    let root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
     if !root.is_dir() {
         return Err(LoadError::Root(shown_root, "not a folder".into()));
     }
     std::fs::read_dir(&root).map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
 
     let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
-    let (config, config_rel) = load_config(&root, opts, &mut sources)?;
-    let skip = walk::Skip::new(&root, opts.out.as_deref(), &config)?;
+    let loaded = load_config(&root, opts, &mut sources)?;
+    let skip =
+        walk::Skip::new(opts.out.as_deref(), &loaded.config).map_err(|(pattern, message)| {
+            let offset = loaded.text.find(pattern.as_str()).unwrap_or(0);
+            let err = crate::yaml::YamlError {
+                message: message.clone(),
+                offset: Some(offset),
+            };
+            let d = yaml_diagnostic(&loaded.shown, &loaded.text, &err, "invalid config");
+            LoadError::Config {
+                file: loaded.shown.clone(),
+                message,
+                diagnostic: Box::new(d),
+                text: loaded.text.clone(),
+            }
+        })?;
+    let config = loaded.config;
+    let config_rel = loaded.rel;
 
     let mut diagnostics = Vec::new();
     let mut specs = find_books(&root, &config, &skip)?;
@@ -71,38 +88,70 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
 
     let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
     let read = walk::read_all(&root, &found);
-    let mut site = assemble::assemble(root, config, specs, found, read, sources);
+    let config_src = (loaded.shown, loaded.text);
+    let mut site = assemble::assemble(root, config, &config_src, specs, found, read, sources);
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
     Ok(site)
 }
 
+/// The parsed config and where it came from.
+struct LoadedConfig {
+    config: Config,
+    /// Root-relative path, when the file lies inside the root.
+    rel: Option<String>,
+    /// The path to show in findings: `rel`, else the path as given.
+    shown: String,
+    /// The file's text (empty without a file).
+    text: Arc<str>,
+}
+
 /// Reads and parses the config; a missing default config is the default config.
-/// Returns the config and its root-relative path when it lies inside the root.
 fn load_config(
     root: &Path,
     opts: &LoadOptions,
     sources: &mut BTreeMap<String, Arc<str>>,
-) -> Result<(Config, Option<String>), LoadError> {
+) -> Result<LoadedConfig, LoadError> {
     let path = match &opts.config {
         Some(p) => p.clone(),
         None => {
             let p = root.join("specsite.yaml");
             if !p.is_file() {
-                return Ok((Config::default(), None));
+                return Ok(LoadedConfig {
+                    config: Config::default(),
+                    rel: None,
+                    shown: "specsite.yaml".into(),
+                    text: "".into(),
+                });
             }
             p
         }
     };
-    let bytes = std::fs::read(&path).map_err(|e| LoadError::Other(format!("cannot read config {}: {e}", path.display())))?;
-    let rel = std::fs::canonicalize(&path).ok().and_then(|abs| rel_path(root, &abs));
+    let bytes = std::fs::read(&path)
+        .map_err(|e| LoadError::Other(format!("cannot read config {}: {e}", path.display())))?;
+    let rel = std::fs::canonicalize(&path)
+        .ok()
+        .and_then(|abs| rel_path(root, &abs));
     let shown = rel.clone().unwrap_or_else(|| path.display().to_string());
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(t) => t.into(),
         Err(e) => {
-            let msg = format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to());
-            let d = Diagnostic::new(Rule::InvalidEncoding, shown.clone(), 0..0, format!("config file is {msg}"));
-            return Err(LoadError::Config { file: shown, message: msg, diagnostic: Box::new(d), text: "".into() });
+            let msg = format!(
+                "not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            );
+            let d = Diagnostic::new(
+                Rule::InvalidEncoding,
+                shown.clone(),
+                0..0,
+                format!("config file is {msg}"),
+            );
+            return Err(LoadError::Config {
+                file: shown,
+                message: msg,
+                diagnostic: Box::new(d),
+                text: "".into(),
+            });
         }
     };
     match Config::parse(&text) {
@@ -110,17 +159,32 @@ fn load_config(
             if let Some(r) = &rel {
                 sources.insert(r.clone(), text.clone());
             }
-            Ok((cfg, rel))
+            Ok(LoadedConfig {
+                config: cfg,
+                rel,
+                shown,
+                text,
+            })
         }
         Err(e) => {
             let d = yaml_diagnostic(&shown, &text, &e, "invalid config");
-            Err(LoadError::Config { file: shown, message: e.message, diagnostic: Box::new(d), text })
+            Err(LoadError::Config {
+                file: shown,
+                message: e.message,
+                diagnostic: Box::new(d),
+                text,
+            })
         }
     }
 }
 
 /// An `invalid-yaml` finding spanning from the error's offset to the end of its line.
-pub(crate) fn yaml_diagnostic(file: &str, text: &str, err: &crate::yaml::YamlError, what: &str) -> Diagnostic {
+pub(crate) fn yaml_diagnostic(
+    file: &str,
+    text: &str,
+    err: &crate::yaml::YamlError,
+    what: &str,
+) -> Diagnostic {
     let mut start = err.offset.unwrap_or(0).min(text.len());
     while !text.is_char_boundary(start) {
         start -= 1;
@@ -132,7 +196,12 @@ pub(crate) fn yaml_diagnostic(file: &str, text: &str, err: &crate::yaml::YamlErr
         Some(i) => &err.message[..i],
         None => &err.message,
     };
-    Diagnostic::new(Rule::InvalidYaml, file, start..end, format!("{what}: {message}"))
+    Diagnostic::new(
+        Rule::InvalidYaml,
+        file,
+        start..end,
+        format!("{what}: {message}"),
+    )
 }
 
 /// Finds the books in config order or by discovery (DESIGN.md §1).
@@ -170,12 +239,17 @@ fn find_books(root: &Path, config: &Config, skip: &walk::Skip) -> Result<Vec<Boo
             return Ok(found);
         }
     }
-    Ok(sub_folders(root, skip, "").into_iter().map(|(name, rel)| unversioned(name, rel)).collect())
+    Ok(sub_folders(root, skip, "")
+        .into_iter()
+        .map(|(name, rel)| unversioned(name, rel))
+        .collect())
 }
 
 /// Sub-folders of `dir` that hold a book, sorted by name: (name, root-relative path).
 fn sub_folders(dir: &Path, skip: &walk::Skip, rel_prefix: &str) -> Vec<(String, String)> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut out: Vec<(String, String)> = entries
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
@@ -216,7 +290,10 @@ fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>,
                 None if root.join("content").join(&b.id).is_dir() => format!("content/{}", b.id),
                 None => b.id.clone(),
             };
-            out.push(BookSpec { dir: check_dir(root, &b.id, dir)?, ..base });
+            out.push(BookSpec {
+                dir: check_dir(root, &b.id, dir)?,
+                ..base
+            });
             continue;
         }
         let labels: Vec<String> = b.versions.iter().map(|v| v.label.clone()).collect();
@@ -224,12 +301,23 @@ fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>,
         let latest = b.versions.iter().position(|v| v.latest).unwrap_or(0);
         for (i, v) in b.versions.iter().enumerate() {
             if v.label.is_empty() || v.label.contains('/') {
-                return Err(LoadError::Other(format!("books: `{}`: version label `{}` must be a non-empty name without `/`", b.id, v.label)));
+                return Err(LoadError::Other(format!(
+                    "books: `{}`: version label `{}` must be a non-empty name without `/`",
+                    b.id, v.label
+                )));
             }
             let own = format!("{}/{}", b.id, v.label);
-            let url_prefixes = if i == latest { vec![b.id.clone(), own] } else { vec![own] };
+            let url_prefixes = if i == latest {
+                vec![b.id.clone(), own]
+            } else {
+                vec![own]
+            };
             out.push(BookSpec {
-                dir: check_dir(root, &format!("{}@{}", b.id, v.label), normalize_rel(&v.path))?,
+                dir: check_dir(
+                    root,
+                    &format!("{}@{}", b.id, v.label),
+                    normalize_rel(&v.path),
+                )?,
                 version: Some(v.label.clone()),
                 latest: i == latest,
                 versions: labels.clone(),
@@ -240,10 +328,19 @@ fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>,
     }
     for (i, a) in out.iter().enumerate() {
         if let Some(b) = out[..i].iter().find(|b| b.dir == a.dir) {
-            return Err(LoadError::Other(format!("books: `{}` and `{}` both use the folder `{}`", b.id, a.id, a.dir)));
+            return Err(LoadError::Other(format!(
+                "books: `{}` and `{}` both use the folder `{}`",
+                b.id, a.id, a.dir
+            )));
         }
-        if let Some(b) = out[..i].iter().find(|b| b.id == a.id && b.version == a.version) {
-            return Err(LoadError::Other(format!("books: the id `{}` is listed twice", b.id)));
+        if let Some(b) = out[..i]
+            .iter()
+            .find(|b| b.id == a.id && b.version == a.version)
+        {
+            return Err(LoadError::Other(format!(
+                "books: the id `{}` is listed twice",
+                b.id
+            )));
         }
     }
     Ok(out)
@@ -251,22 +348,37 @@ fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>,
 
 fn check_dir(root: &Path, what: &str, dir: String) -> Result<String, LoadError> {
     if dir.is_empty() || dir.split('/').any(|s| s == "..") {
-        return Err(LoadError::Other(format!("books: `{what}`: path `{dir}` must be a folder inside the root")));
+        return Err(LoadError::Other(format!(
+            "books: `{what}`: path `{dir}` must be a folder inside the root"
+        )));
     }
     if !root.join(&dir).is_dir() {
-        return Err(LoadError::Other(format!("books: `{what}`: folder `{dir}` does not exist under {}", root.display())));
+        return Err(LoadError::Other(format!(
+            "books: `{what}`: folder `{dir}` does not exist under {}",
+            root.display()
+        )));
     }
     Ok(dir)
 }
 
 /// Reads a book's `.gitbook.yaml`; an invalid one is reported and the defaults kept.
-fn read_gitbook(root: &Path, spec: &mut BookSpec, sources: &mut BTreeMap<String, Arc<str>>, diags: &mut Vec<Diagnostic>) {
+fn read_gitbook(
+    root: &Path,
+    spec: &mut BookSpec,
+    sources: &mut BTreeMap<String, Arc<str>>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let rel = join_rel(&spec.dir, ".gitbook.yaml");
-    let Ok(bytes) = std::fs::read(root.join(&rel)) else { return };
+    let Ok(bytes) = std::fs::read(root.join(&rel)) else {
+        return;
+    };
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(t) => t.into(),
         Err(e) => {
-            let msg = format!("`.gitbook.yaml` is not UTF-8 (invalid byte at offset {}); using the defaults", e.utf8_error().valid_up_to());
+            let msg = format!(
+                "`.gitbook.yaml` is not UTF-8 (invalid byte at offset {}); using the defaults",
+                e.utf8_error().valid_up_to()
+            );
             diags.push(Diagnostic::new(Rule::InvalidEncoding, rel, 0..0, msg));
             return;
         }
@@ -274,8 +386,9 @@ fn read_gitbook(root: &Path, spec: &mut BookSpec, sources: &mut BTreeMap<String,
     match parse_gitbook(&text) {
         Ok(cfg) => spec.gitbook = cfg,
         Err(e) => diags.push(
-            yaml_diagnostic(&rel, &text, &e, "invalid .gitbook.yaml")
-                .with_suggestion("fix the YAML; until then the book uses root `./`, README.md and SUMMARY.md"),
+            yaml_diagnostic(&rel, &text, &e, "invalid .gitbook.yaml").with_suggestion(
+                "fix the YAML; until then the book uses root `./`, README.md and SUMMARY.md",
+            ),
         ),
     }
     sources.insert(rel, text);
@@ -293,7 +406,10 @@ pub(crate) fn join_rel(a: &str, b: &str) -> String {
 /// `abs` relative to `root` with `/` separators, when it lies inside it.
 pub(crate) fn rel_path(root: &Path, abs: &Path) -> Option<String> {
     let rel = abs.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
     Some(parts.join("/"))
 }
 
@@ -302,7 +418,11 @@ pub(crate) fn absolute(p: &Path) -> PathBuf {
     if let Ok(c) = std::fs::canonicalize(p) {
         return c;
     }
-    let joined = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -323,7 +443,10 @@ mod tests {
     #[test]
     fn yaml_diagnostic_spans_rest_of_line_and_drops_position_suffix() {
         let text = "a: 1\nb: [x\n";
-        let err = crate::yaml::YamlError { message: "bad thing at line 2 column 4".into(), offset: Some(8) };
+        let err = crate::yaml::YamlError {
+            message: "bad thing at line 2 column 4".into(),
+            offset: Some(8),
+        };
         let d = yaml_diagnostic("f.yaml", text, &err, "invalid");
         assert_eq!(&text[d.span.clone()], "[x");
         assert_eq!(d.message, "invalid: bad thing");

@@ -61,7 +61,9 @@ struct RawStructure {
 /// Parses `.gitbook.yaml` text. An empty file gives the defaults; an invalid
 /// one gives the YAML error (offset into `text`), and the caller keeps the defaults.
 pub fn parse_gitbook(text: &str) -> Result<GitbookConfig, YamlError> {
-    let blank = text.chars().all(|c| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}');
+    let blank = text
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}');
     if blank {
         return Ok(GitbookConfig::default());
     }
@@ -70,10 +72,20 @@ pub fn parse_gitbook(text: &str) -> Result<GitbookConfig, YamlError> {
     if let Some(root) = raw.root {
         cfg.root = normalize_rel(&root);
     }
-    if let Some(readme) = raw.structure.readme.map(|r| normalize_rel(&r)).filter(|r| !r.is_empty()) {
+    if let Some(readme) = raw
+        .structure
+        .readme
+        .map(|r| normalize_rel(&r))
+        .filter(|r| !r.is_empty())
+    {
         cfg.readme = readme;
     }
-    if let Some(summary) = raw.structure.summary.map(|s| normalize_rel(&s)).filter(|s| !s.is_empty()) {
+    if let Some(summary) = raw
+        .structure
+        .summary
+        .map(|s| normalize_rel(&s))
+        .filter(|s| !s.is_empty())
+    {
         cfg.summary = summary;
     }
     if let Some(Value::Mapping(map)) = raw.redirects {
@@ -97,7 +109,10 @@ fn scalar(v: &Value) -> Option<String> {
 /// Trims whitespace, `./` segments and slashes at the ends: `./spec/` → `spec`.
 pub(crate) fn normalize_rel(path: &str) -> String {
     let path = path.trim().replace('\\', "/");
-    path.split('/').filter(|seg| !seg.is_empty() && *seg != ".").collect::<Vec<_>>().join("/")
+    path.split('/')
+        .filter(|seg| !seg.is_empty() && *seg != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]
@@ -120,12 +135,21 @@ mod tests {
         assert_eq!(cfg.root, "docs");
         assert_eq!(cfg.readme, "intro.md");
         assert_eq!(cfg.summary, "toc/SUMMARY.md");
-        assert_eq!(cfg.redirects, vec![("z/old".into(), "new.md".into()), ("a/old".into(), "other.md".into())]);
+        assert_eq!(
+            cfg.redirects,
+            vec![
+                ("z/old".into(), "new.md".into()),
+                ("a/old".into(), "other.md".into())
+            ]
+        );
     }
 
     #[test]
     fn empty_or_invisible_only_file_gives_defaults() {
-        assert_eq!(parse_gitbook("\u{200B}\n  \n").unwrap(), GitbookConfig::default());
+        assert_eq!(
+            parse_gitbook("\u{200B}\n  \n").unwrap(),
+            GitbookConfig::default()
+        );
         assert_eq!(parse_gitbook("root: ./\n").unwrap().root, "");
     }
 

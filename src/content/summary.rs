@@ -103,7 +103,15 @@ impl Summary {
             F: FnMut(Option<&str>, &str, &Range<usize>, &mut Option<crate::content::PageId>),
         {
             for item in items {
-                if let SummaryItem::Link { title, dest, span, page, external, children } = item {
+                if let SummaryItem::Link {
+                    title,
+                    dest,
+                    span,
+                    page,
+                    external,
+                    children,
+                } = item
+                {
                     let d = if *external { None } else { dest.as_deref() };
                     f(d, title, span, page);
                     walk(children, f);
@@ -137,7 +145,11 @@ struct Builder {
 
 impl Builder {
     fn finish(self) -> Option<SummaryItem> {
-        let title = clean_title(if self.has_link { &self.link_text } else { &self.text });
+        let title = clean_title(if self.has_link {
+            &self.link_text
+        } else {
+            &self.text
+        });
         if title.is_empty() && self.dest.is_none() && self.children.is_empty() {
             return None;
         }
@@ -166,15 +178,24 @@ pub fn parse_summary(text: &str) -> Summary {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, raw, span)) = heading.take() {
                     let title = clean_title(&raw);
-                    if level == HeadingLevel::H1 && summary.title.is_none() && summary.items.is_empty() {
+                    if level == HeadingLevel::H1
+                        && summary.title.is_none()
+                        && summary.items.is_empty()
+                    {
                         summary.title = Some(title);
                     } else {
-                        summary.items.push(SummaryItem::Part { title, span: trim_line_end(text, span) });
+                        summary.items.push(SummaryItem::Part {
+                            title,
+                            span: trim_line_end(text, span),
+                        });
                     }
                 }
             }
             Event::Start(Tag::Item) => {
-                stack.push(Builder { span: range, ..Builder::default() });
+                stack.push(Builder {
+                    span: range,
+                    ..Builder::default()
+                });
             }
             Event::End(TagEnd::Item) => {
                 if let Some(b) = stack.pop() {
@@ -191,7 +212,11 @@ pub fn parse_summary(text: &str) -> Summary {
                     continue;
                 }
                 if stack.is_empty() {
-                    stack.push(Builder { span: range.clone(), loose: true, ..Builder::default() });
+                    stack.push(Builder {
+                        span: range.clone(),
+                        loose: true,
+                        ..Builder::default()
+                    });
                 }
                 if let Some(top) = stack.last_mut() {
                     if !top.has_link && !top.text_done {
@@ -275,7 +300,10 @@ pub(crate) fn first_h1(markdown: &str) -> Option<String> {
     let mut raw = String::new();
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_h1 = true,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => in_h1 = true,
             Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
                 let t = clean_title(&raw);
                 if !t.is_empty() {
@@ -302,11 +330,15 @@ pub(crate) fn is_external(dest: &str) -> bool {
     if dest.starts_with("//") {
         return true;
     }
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     scheme.len() >= 2
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Percent-decodes the path part of a destination, keeping any `#fragment` as written.
@@ -318,7 +350,9 @@ fn decode_dest(dest: &str) -> String {
         Some(i) => (&dest[..i], &dest[i..]),
         None => (dest, ""),
     };
-    let mut out = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let mut out = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
     out.push_str(frag);
     out
 }
@@ -397,7 +431,12 @@ mod tests {
 
     fn link(item: &SummaryItem) -> (&str, Option<&str>, &[SummaryItem]) {
         match item {
-            SummaryItem::Link { title, dest, children, .. } => (title, dest.as_deref(), children),
+            SummaryItem::Link {
+                title,
+                dest,
+                children,
+                ..
+            } => (title, dest.as_deref(), children),
             other => panic!("not a link: {other:?}"),
         }
     }
@@ -432,7 +471,10 @@ mod tests {
         match &s.items[2] {
             SummaryItem::Part { title, span } => {
                 assert_eq!(title, "Part two");
-                assert_eq!(&"# TOC\n\n* [A](a.md)\n\n---\n\n## Part two\n"[span.clone()], "## Part two");
+                assert_eq!(
+                    &"# TOC\n\n* [A](a.md)\n\n---\n\n## Part two\n"[span.clone()],
+                    "## Part two"
+                );
             }
             other => panic!("{other:?}"),
         }
@@ -442,7 +484,9 @@ mod tests {
     fn angle_bracket_destinations_keep_spaces_and_parentheses() {
         let text = "* [Odd](<dir/file with (1) spaces.md>)\n";
         let s = parse_summary(text);
-        let SummaryItem::Link { dest, span, .. } = &s.items[0] else { panic!() };
+        let SummaryItem::Link { dest, span, .. } = &s.items[0] else {
+            panic!()
+        };
         assert_eq!(dest.as_deref(), Some("dir/file with (1) spaces.md"));
         assert_eq!(&text[span.clone()], "dir/file with (1) spaces.md");
     }
@@ -450,7 +494,9 @@ mod tests {
     #[test]
     fn destination_span_points_at_the_path() {
         let text = "* [A **b**](a/b.md \"t\")\n";
-        let SummaryItem::Link { span, .. } = &parse_summary(text).items[0] else { panic!() };
+        let SummaryItem::Link { span, .. } = &parse_summary(text).items[0] else {
+            panic!()
+        };
         assert_eq!(&text[span.clone()], "a/b.md");
     }
 
@@ -469,8 +515,17 @@ mod tests {
     #[test]
     fn external_links_are_flagged() {
         let s = parse_summary("* [Out](https://example.org/x)\n* [In](in.md)\n");
-        assert!(matches!(&s.items[0], SummaryItem::Link { external: true, .. }));
-        assert!(matches!(&s.items[1], SummaryItem::Link { external: false, .. }));
+        assert!(matches!(
+            &s.items[0],
+            SummaryItem::Link { external: true, .. }
+        ));
+        assert!(matches!(
+            &s.items[1],
+            SummaryItem::Link {
+                external: false,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -499,7 +554,10 @@ mod tests {
 
     #[test]
     fn first_h1_skips_front_matter_markup() {
-        assert_eq!(first_h1("Intro\n\n# **Consent** &amp; more\n").as_deref(), Some("Consent & more"));
+        assert_eq!(
+            first_h1("Intro\n\n# **Consent** &amp; more\n").as_deref(),
+            Some("Consent & more")
+        );
         assert_eq!(first_h1("## only h2\n"), None);
     }
 }

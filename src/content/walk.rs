@@ -16,7 +16,6 @@
 //!   start with `.`: an asset (YAML assets also have their text kept).
 
 use super::discover::{absolute, rel_path, BookSpec};
-use super::LoadError;
 use crate::config::Config;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -36,18 +35,29 @@ pub(crate) struct Skip {
 }
 
 impl Skip {
-    /// Builds the filter from the output folder and the config's `ignore:` globs.
-    pub fn new(_root: &Path, out: Option<&Path>, config: &Config) -> Result<Skip, LoadError> {
+    /// Builds the filter from the output folder and the config's `ignore:`
+    /// globs; an invalid glob gives (the pattern, why).
+    pub fn new(out: Option<&Path>, config: &Config) -> Result<Skip, (String, String)> {
         let mut set = GlobSetBuilder::new();
         for pattern in &config.ignore {
             let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
                 .literal_separator(true)
                 .build()
-                .map_err(|e| LoadError::Other(format!("ignore: invalid glob `{pattern}`: {e}")))?;
+                .map_err(|e| {
+                    (
+                        pattern.clone(),
+                        format!("ignore: invalid glob `{pattern}`: {e}"),
+                    )
+                })?;
             set.add(glob);
         }
-        let ignore = set.build().map_err(|e| LoadError::Other(format!("ignore: {e}")))?;
-        Ok(Skip { out: out.map(absolute), ignore })
+        let ignore = set
+            .build()
+            .map_err(|e| (String::new(), format!("ignore: {e}")))?;
+        Ok(Skip {
+            out: out.map(absolute),
+            ignore,
+        })
     }
 
     /// Whether the walk leaves out the folder `abs` (root-relative `rel`).
@@ -84,16 +94,32 @@ pub(crate) struct Found {
 }
 
 /// Walks the root once and sorts every file into a [`Found`] bin.
-pub(crate) fn walk_root(root: &Path, skip: &Skip, books: &[BookSpec], config_rel: Option<&str>) -> Found {
+pub(crate) fn walk_root(
+    root: &Path,
+    skip: &Skip,
+    books: &[BookSpec],
+    config_rel: Option<&str>,
+) -> Found {
     // Deepest folders first, so nested books take their own files.
-    let mut page_roots: Vec<(String, usize)> = books.iter().enumerate().map(|(i, b)| (b.page_root(), i)).collect();
+    let mut page_roots: Vec<(String, usize)> = books
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.page_root(), i))
+        .collect();
     page_roots.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
-    let mut repos: Vec<(String, usize)> = books.iter().enumerate().map(|(i, b)| (b.dir.clone(), i)).collect();
+    let mut repos: Vec<(String, usize)> = books
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (b.dir.clone(), i))
+        .collect();
     repos.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.1.cmp(&b.1)));
     let summary_files: Vec<String> = books.iter().map(BookSpec::summary_file).collect();
 
     let mut found = Found::default();
-    let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     let entries = walker.filter_entry(|e| {
         if e.depth() == 0 || !e.file_type().is_dir() {
             return true;
@@ -111,7 +137,9 @@ pub(crate) fn walk_root(root: &Path, skip: &Skip, books: &[BookSpec], config_rel
         if !is_file {
             continue;
         }
-        let Some(rel) = rel_path(root, entry.path()) else { continue };
+        let Some(rel) = rel_path(root, entry.path()) else {
+            continue;
+        };
         if skip.ignores(&rel) || Some(rel.as_str()) == config_rel {
             continue;
         }
@@ -124,11 +152,24 @@ pub(crate) fn walk_root(root: &Path, skip: &Skip, books: &[BookSpec], config_rel
     found
 }
 
-fn classify(found: &mut Found, rel: String, page_roots: &[(String, usize)], repos: &[(String, usize)], summaries: &[String]) {
+fn classify(
+    found: &mut Found,
+    rel: String,
+    page_roots: &[(String, usize)],
+    repos: &[(String, usize)],
+    summaries: &[String],
+) {
     let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
-    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     let is_yaml = ext == "yaml" || ext == "yml";
-    if is_yaml && rel.strip_prefix("glossary/").is_some_and(|n| !n.contains('/')) {
+    if is_yaml
+        && rel
+            .strip_prefix("glossary/")
+            .is_some_and(|n| !n.contains('/'))
+    {
         found.glossary.push(rel);
         return;
     }
@@ -139,7 +180,11 @@ fn classify(found: &mut Found, rel: String, page_roots: &[(String, usize)], repo
     let is_md = ext == "md" || ext == "markdown";
     if is_md {
         if let Some((page_root, book)) = page_roots.iter().find(|(d, _)| inside(&rel, d)) {
-            let in_page_root = if page_root.is_empty() { rel.as_str() } else { &rel[page_root.len() + 1..] };
+            let in_page_root = if page_root.is_empty() {
+                rel.as_str()
+            } else {
+                &rel[page_root.len() + 1..]
+            };
             if !in_page_root.split('/').any(|seg| seg.starts_with('.')) {
                 if !name.eq_ignore_ascii_case("SUMMARY.md") {
                     found.pages.push((*book, rel));
@@ -161,7 +206,8 @@ fn classify(found: &mut Found, rel: String, page_roots: &[(String, usize)], repo
 
 /// Whether root-relative `rel` lies inside root-relative folder `dir` (`""` is the root).
 pub(crate) fn inside(rel: &str, dir: &str) -> bool {
-    dir.is_empty() || (rel.len() > dir.len() && rel.starts_with(dir) && rel.as_bytes()[dir.len()] == b'/')
+    dir.is_empty()
+        || (rel.len() > dir.len() && rel.starts_with(dir) && rel.as_bytes()[dir.len()] == b'/')
 }
 
 /// A file that could not be used as text.
@@ -174,7 +220,10 @@ pub(crate) enum ReadError {
 }
 
 /// Reads every text file the walk kept, in parallel: path → text or why not.
-pub(crate) fn read_all(root: &Path, found: &Found) -> BTreeMap<String, Result<Arc<str>, ReadError>> {
+pub(crate) fn read_all(
+    root: &Path,
+    found: &Found,
+) -> BTreeMap<String, Result<Arc<str>, ReadError>> {
     let mut jobs: Vec<&String> = found.pages.iter().map(|(_, f)| f).collect();
     jobs.extend(&found.summaries);
     jobs.extend(&found.glossary);
@@ -206,8 +255,11 @@ mod tests {
 
     #[test]
     fn skips_hidden_dirs_but_not_gitbook_and_matches_globs() {
-        let cfg = Config { ignore: vec!["**/drafts/**".into(), "scratch".into()], ..Config::default() };
-        let skip = Skip::new(Path::new("/r"), Some(Path::new("/r/public")), &cfg).unwrap();
+        let cfg = Config {
+            ignore: vec!["**/drafts/**".into(), "scratch".into()],
+            ..Config::default()
+        };
+        let skip = Skip::new(Some(Path::new("/r/public")), &cfg).unwrap();
         assert!(skip.skips_dir(Path::new("/r/.git"), ".git"));
         assert!(skip.skips_dir(Path::new("/r/b/.cache"), "b/.cache"));
         assert!(!skip.skips_dir(Path::new("/r/b/.gitbook"), "b/.gitbook"));
