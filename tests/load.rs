@@ -406,7 +406,7 @@ fn ignore_globs_build_folders_and_outside_links_are_never_loaded() {
     assert_eq!(
         files,
         ["book/README.md", "book/final/page.md", "book/inside.md"],
-        "drafts/, secret.md, target/ and the link leaving the root are left out; the link loop is not followed"
+        "drafts/, secret.md, target/ and the link leaving the root are left out; a linked folder is not entered"
     );
     assert!(site.assets.is_empty(), "{:?}", site.assets);
     assert_eq!(findings(&site), ["orphan-page book/inside.md:1:1"]);
