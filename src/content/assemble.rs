@@ -127,10 +127,13 @@ pub(crate) fn assemble(
                     *page = Some(id);
                     let p = &mut pages[id];
                     p.in_summary = true;
-                    if p.summary_title.is_none() && !title.is_empty() {
+                    let first_own = p.book == bi && seen.insert(id);
+                    // The page's own book names it, even when another book's
+                    // SUMMARY reached it first.
+                    if !title.is_empty() && (first_own || p.summary_title.is_none()) {
                         p.summary_title = Some(title.to_string());
                     }
-                    if p.book == bi && seen.insert(id) {
+                    if first_own {
                         reached[bi].push(id);
                     }
                 }
