@@ -161,7 +161,12 @@ fn single_book_root_uses_gitbook_root_and_config_id() {
 
     assert_eq!(
         site.assets,
-        ["LICENSE", "api/x.yaml", "spec/.gitbook/assets/pic.png"]
+        [
+            "LICENSE",
+            "api/x.yaml",
+            "spec/.gitbook/assets/pic.png",
+            "spec/.gitbook/includes/snippet.md"
+        ]
     );
     assert_eq!(site.glossary_files, ["glossary/terms.yaml"]);
     for f in [
@@ -179,6 +184,12 @@ fn single_book_root_uses_gitbook_root_and_config_id() {
         "other SUMMARY.md files are ignored"
     );
     assert!(!site.page_by_file.contains_key("spec/sub/SUMMARY.md"));
+    assert!(
+        !site
+            .page_by_file
+            .contains_key("spec/.gitbook/includes/snippet.md"),
+        "hidden folders hold no pages"
+    );
     assert_eq!(findings(&site), ["orphan-page spec/orphan.md:1:1"]);
 }
 
@@ -306,7 +317,11 @@ fn output_folder_is_never_read_wherever_it_is() {
 fn subfolder_root_skips_hidden_and_build_folders() {
     let site = load("load-subfolders");
     let ids: Vec<&str> = site.books.iter().map(|b| b.id.as_str()).collect();
-    assert_eq!(ids, ["one", "two"]);
+    assert_eq!(
+        ids,
+        ["one", "two"],
+        "content/ without books falls through to the sub-folder rule"
+    );
     assert_eq!(site.books[1].page_root, "two/spec");
     assert_eq!(site.books[1].title, "Two");
     assert_eq!(site.pages.len(), 2);
@@ -385,12 +400,41 @@ fn versions_become_one_book_each_with_prefixes() {
 }
 
 #[test]
-fn ignore_globs_and_build_folders_are_never_loaded() {
+fn ignore_globs_build_folders_and_outside_links_are_never_loaded() {
     let site = load("load-ignore");
     let files: Vec<&str> = site.pages.iter().map(|p| p.file.as_str()).collect();
-    assert_eq!(files, ["book/README.md", "book/final/page.md"]);
+    assert_eq!(
+        files,
+        ["book/README.md", "book/final/page.md", "book/inside.md"],
+        "drafts/, secret.md, target/ and the link leaving the root are left out; a linked folder is not entered"
+    );
     assert!(site.assets.is_empty(), "{:?}", site.assets);
-    assert!(findings(&site).is_empty());
+    assert_eq!(findings(&site), ["orphan-page book/inside.md:1:1"]);
+}
+
+#[test]
+fn common_glossary_key_replaces_the_naming_rule() {
+    let site = load("load-common-glossary");
+    let listed = page(&site, "glossary-page.md");
+    assert!(listed.terminology && listed.common_terminology);
+    let named = page(&site, "2-common-terminology.md");
+    assert!(
+        named.terminology && !named.common_terminology,
+        "with common_glossary:, names no longer decide"
+    );
+    assert_eq!(
+        findings(&site),
+        ["broken-link specsite.yaml:1:37"],
+        "points at `./missing.md` as written"
+    );
+    assert!(site.diagnostics[0].message.contains("missing.md"));
+}
+
+#[test]
+fn invalid_ignore_glob_is_a_config_error_at_the_pattern() {
+    let (at, message) = config_error("load-bad-glob");
+    assert_eq!(at, "invalid-yaml specsite.yaml:3:6");
+    assert!(message.contains("a/[bad"), "{message}");
 }
 
 #[test]

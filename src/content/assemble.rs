@@ -21,6 +21,7 @@ const RESERVED: [&str; 2] = ["glossary", "print"];
 pub(crate) fn assemble(
     root: PathBuf,
     config: Config,
+    config_src: &(String, Arc<str>),
     specs: Vec<BookSpec>,
     found: Found,
     mut read: BTreeMap<String, Result<Arc<str>, ReadError>>,
@@ -126,10 +127,13 @@ pub(crate) fn assemble(
                     *page = Some(id);
                     let p = &mut pages[id];
                     p.in_summary = true;
-                    if p.summary_title.is_none() && !title.is_empty() {
+                    let first_own = p.book == bi && seen.insert(id);
+                    // The page's own book names it, even when another book's
+                    // SUMMARY reached it first.
+                    if !title.is_empty() && (first_own || p.summary_title.is_none()) {
                         p.summary_title = Some(title.to_string());
                     }
-                    if p.book == bi && seen.insert(id) {
+                    if first_own {
                         reached[bi].push(id);
                     }
                 }
@@ -158,6 +162,20 @@ pub(crate) fn assemble(
         .common_glossary
         .as_ref()
         .map(|l| l.iter().map(|f| normalize_rel(f)).collect());
+    let (config_file, config_text) = config_src;
+    for raw in config.common_glossary.iter().flatten() {
+        if !page_by_file.contains_key(&normalize_rel(raw)) {
+            let span = config_text
+                .find(raw.as_str())
+                .map_or(0..0, |s| s..s + raw.len());
+            diags.push(Diagnostic::new(
+                Rule::BrokenLink,
+                config_file.clone(),
+                span,
+                format!("common_glossary: `{raw}` is not a page of any book"),
+            ));
+        }
+    }
     for p in &mut pages {
         let listed = common_list.as_ref().is_some_and(|l| l.contains(&p.file));
         p.terminology =
@@ -424,6 +442,17 @@ fn fill_title(book: &mut Book, pages: &[Page], page_by_file: &BTreeMap<String, P
 
 /// Reports pages written to the same URL, or into a generated folder.
 fn check_collisions(books: &[Book], pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    for book in books.iter().filter(|b| b.id == "glossary" && b.latest) {
+        diags.push(
+            Diagnostic::new(
+                Rule::OutputCollision,
+                book.summary_file.clone(),
+                0..0,
+                "a book with the id `glossary` would be written where the common glossary goes",
+            )
+            .with_suggestion("give the book another id (`books:` in specsite.yaml)"),
+        );
+    }
     let mut taken: BTreeMap<String, PageId> = BTreeMap::new();
     for (id, p) in pages.iter().enumerate() {
         let book = &books[p.book];

@@ -58,8 +58,24 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
     std::fs::read_dir(&root).map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
 
     let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
-    let (config, config_rel) = load_config(&root, opts, &mut sources)?;
-    let skip = walk::Skip::new(&root, opts.out.as_deref(), &config)?;
+    let loaded = load_config(&root, opts, &mut sources)?;
+    let skip =
+        walk::Skip::new(opts.out.as_deref(), &loaded.config).map_err(|(pattern, message)| {
+            let offset = loaded.text.find(pattern.as_str()).unwrap_or(0);
+            let err = crate::yaml::YamlError {
+                message: message.clone(),
+                offset: Some(offset),
+            };
+            let d = yaml_diagnostic(&loaded.shown, &loaded.text, &err, "invalid config");
+            LoadError::Config {
+                file: loaded.shown.clone(),
+                message,
+                diagnostic: Box::new(d),
+                text: loaded.text.clone(),
+            }
+        })?;
+    let config = loaded.config;
+    let config_rel = loaded.rel;
 
     let mut diagnostics = Vec::new();
     let mut specs = find_books(&root, &config, &skip)?;
@@ -72,25 +88,41 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
 
     let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
     let read = walk::read_all(&root, &found);
-    let mut site = assemble::assemble(root, config, specs, found, read, sources);
+    let config_src = (loaded.shown, loaded.text);
+    let mut site = assemble::assemble(root, config, &config_src, specs, found, read, sources);
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
     Ok(site)
 }
 
+/// The parsed config and where it came from.
+struct LoadedConfig {
+    config: Config,
+    /// Root-relative path, when the file lies inside the root.
+    rel: Option<String>,
+    /// The path to show in findings: `rel`, else the path as given.
+    shown: String,
+    /// The file's text (empty without a file).
+    text: Arc<str>,
+}
+
 /// Reads and parses the config; a missing default config is the default config.
-/// Returns the config and its root-relative path when it lies inside the root.
 fn load_config(
     root: &Path,
     opts: &LoadOptions,
     sources: &mut BTreeMap<String, Arc<str>>,
-) -> Result<(Config, Option<String>), LoadError> {
+) -> Result<LoadedConfig, LoadError> {
     let path = match &opts.config {
         Some(p) => p.clone(),
         None => {
             let p = root.join("specsite.yaml");
             if !p.is_file() {
-                return Ok((Config::default(), None));
+                return Ok(LoadedConfig {
+                    config: Config::default(),
+                    rel: None,
+                    shown: "specsite.yaml".into(),
+                    text: "".into(),
+                });
             }
             p
         }
@@ -127,7 +159,12 @@ fn load_config(
             if let Some(r) = &rel {
                 sources.insert(r.clone(), text.clone());
             }
-            Ok((cfg, rel))
+            Ok(LoadedConfig {
+                config: cfg,
+                rel,
+                shown,
+                text,
+            })
         }
         Err(e) => {
             let d = yaml_diagnostic(&shown, &text, &e, "invalid config");

@@ -560,4 +560,50 @@ mod tests {
         );
         assert_eq!(first_h1("## only h2\n"), None);
     }
+
+    #[test]
+    fn odd_input_never_panics_and_spans_stay_in_text() {
+        let inputs = [
+            "* [a `]` b](x.md)\n",
+            "* [é ü](<ä ö.md>)\n* [x](<unclosed\n",
+            "* [ref][r]\n\n[r]: target.md\n",
+            "* <https://auto.link>\n",
+            "* [[nested] brackets](n.md)\n",
+            "* [a](b.md 'title') tail [second](c.md)\n",
+            "*\n-\n* [](empty-text.md)\n",
+            "> * [quoted](q.md)\n",
+        ];
+        for text in inputs {
+            let s = parse_summary(text);
+            for item in s.links() {
+                let SummaryItem::Link { span, .. } = item else {
+                    unreachable!()
+                };
+                assert!(
+                    text.get(span.clone()).is_some(),
+                    "{text:?}: bad span {span:?}"
+                );
+            }
+        }
+        let text = "* [a `]` b](x.md)\n* [[nested] brackets](n.md)\n";
+        let s = parse_summary(text);
+        let spans: Vec<&str> = s
+            .links()
+            .iter()
+            .map(|l| match l {
+                SummaryItem::Link { span, .. } => &text[span.clone()],
+                _ => "",
+            })
+            .collect();
+        assert_eq!(spans, ["x.md", "n.md"]);
+        let dests: Vec<_> = s
+            .links()
+            .iter()
+            .map(|l| match l {
+                SummaryItem::Link { dest, .. } => dest.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dests, [Some("x.md".to_string()), Some("n.md".to_string())]);
+    }
 }

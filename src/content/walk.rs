@@ -16,7 +16,6 @@
 //!   start with `.`: an asset (YAML assets also have their text kept).
 
 use super::discover::{absolute, rel_path, BookSpec};
-use super::LoadError;
 use crate::config::Config;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -36,19 +35,25 @@ pub(crate) struct Skip {
 }
 
 impl Skip {
-    /// Builds the filter from the output folder and the config's `ignore:` globs.
-    pub fn new(_root: &Path, out: Option<&Path>, config: &Config) -> Result<Skip, LoadError> {
+    /// Builds the filter from the output folder and the config's `ignore:`
+    /// globs; an invalid glob gives (the pattern, why).
+    pub fn new(out: Option<&Path>, config: &Config) -> Result<Skip, (String, String)> {
         let mut set = GlobSetBuilder::new();
         for pattern in &config.ignore {
             let glob = GlobBuilder::new(pattern.trim_start_matches("./"))
                 .literal_separator(true)
                 .build()
-                .map_err(|e| LoadError::Other(format!("ignore: invalid glob `{pattern}`: {e}")))?;
+                .map_err(|e| {
+                    (
+                        pattern.clone(),
+                        format!("ignore: invalid glob `{pattern}`: {e}"),
+                    )
+                })?;
             set.add(glob);
         }
         let ignore = set
             .build()
-            .map_err(|e| LoadError::Other(format!("ignore: {e}")))?;
+            .map_err(|e| (String::new(), format!("ignore: {e}")))?;
         Ok(Skip {
             out: out.map(absolute),
             ignore,
@@ -254,7 +259,7 @@ mod tests {
             ignore: vec!["**/drafts/**".into(), "scratch".into()],
             ..Config::default()
         };
-        let skip = Skip::new(Path::new("/r"), Some(Path::new("/r/public")), &cfg).unwrap();
+        let skip = Skip::new(Some(Path::new("/r/public")), &cfg).unwrap();
         assert!(skip.skips_dir(Path::new("/r/.git"), ".git"));
         assert!(skip.skips_dir(Path::new("/r/b/.cache"), "b/.cache"));
         assert!(!skip.skips_dir(Path::new("/r/b/.gitbook"), "b/.gitbook"));

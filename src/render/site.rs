@@ -179,7 +179,7 @@ impl RenderEnv<'_> {
     fn site_ctx(&self, from: &str, current_book: Option<&str>) -> SiteCtx {
         let site = self.site;
         let rr = rel_root(from);
-SiteCtx {
+        SiteCtx {
             title: site
                 .config
                 .title
@@ -385,7 +385,11 @@ SiteCtx {
 
 /// Each SUMMARY page's nesting depth (0 = top level).
 fn summary_depths(b: &Book) -> std::collections::HashMap<PageId, usize> {
-    fn walk(items: &[SummaryItem], depth: usize, out: &mut std::collections::HashMap<PageId, usize>) {
+    fn walk(
+        items: &[SummaryItem],
+        depth: usize,
+        out: &mut std::collections::HashMap<PageId, usize>,
+    ) {
         for it in items {
             if let SummaryItem::Link { page, children, .. } = it {
                 if let Some(p) = page {
@@ -413,7 +417,10 @@ pub fn render_site(
     for (path, bytes) in env.theme.static_files() {
         sink.write(&path, &bytes)?;
     }
-    sink.write("assets/highlight.css", crate::markdown::highlight::highlight_css().as_bytes())?;
+    sink.write(
+        "assets/highlight.css",
+        crate::markdown::highlight::highlight_css().as_bytes(),
+    )?;
     let navs: Vec<Vec<NavNode>> = site
         .books
         .iter()
@@ -509,24 +516,29 @@ pub fn render_site(
     for (bi, b) in site.books.iter().enumerate() {
         let url = crate::urls::join_url(b.prefix(), "print/");
         let depths = summary_depths(b);
-        let pages: Vec<PrintPageCtx> = super::extras::print_body(site, env.docs, b, &url, env.offline)
-            .into_iter()
-            .enumerate()
-            .map(|(i, (p, content))| PrintPageCtx {
-                title: title_of(p),
-                anchor: format!("p{i}"),
-                depth: depths.get(&p).copied().unwrap_or(0),
-                description: site.pages[p].front.description.clone().unwrap_or_default(),
-                content,
-            })
-            .collect();
+        let pages: Vec<PrintPageCtx> =
+            super::extras::print_body(site, env.docs, b, &url, env.offline)
+                .into_iter()
+                .enumerate()
+                .map(|(i, (p, content))| PrintPageCtx {
+                    title: title_of(p),
+                    anchor: format!("p{i}"),
+                    depth: depths.get(&p).copied().unwrap_or(0),
+                    description: site.pages[p].front.description.clone().unwrap_or_default(),
+                    content,
+                })
+                .collect();
         let mut ctx = env.base_context(&url, "print", None);
         ctx.insert("book", &env.book_ctx(b, &url, None));
         ctx.insert("nav", &nav_items(&navs[bi], &url, None, env.offline).0);
         ctx.insert("print_pages", &pages);
         ctx.insert(
             "page",
-            &PageCtx { title: format!("{} (print)", b.title), url: url.clone(), ..PageCtx::default() },
+            &PageCtx {
+                title: format!("{} (print)", b.title),
+                url: url.clone(),
+                ..PageCtx::default()
+            },
         );
         let html = env
             .theme
