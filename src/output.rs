@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+/// A file in every built site, so a later build knows the folder is its own.
+pub const MARKER: &str = ".specsite-output";
+
 /// Where rendered files go. Paths are output-relative with `/` separators.
 pub trait Sink: Sync {
     /// Writes `bytes` to `path`.
@@ -39,6 +42,8 @@ impl DiskSink {
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
+        std::fs::write(temp.join(MARKER), "Written by specsite; the next build replaces this folder.\n")
+            .with_context(|| format!("writing to {}", temp.display()))?;
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
@@ -169,6 +174,15 @@ pub fn check_out_dir(
             out.display()
         ));
     }
+    // Never replace a folder of the user's that specsite did not write.
+    if let Ok(mut entries) = std::fs::read_dir(&out_abs) {
+        if entries.next().is_some() && !out_abs.join(MARKER).exists() {
+            return Err(format!(
+                "--out {} is not empty and was not written by specsite; refusing to replace it (remove it or choose another folder)",
+                out.display()
+            ));
+        }
+    }
     for s in sources {
         if s.starts_with(&out_abs) {
             return Err(format!(
@@ -217,6 +231,10 @@ mod tests {
         let target = d.path().join("out");
         std::fs::create_dir_all(&target).unwrap();
         std::fs::write(target.join("stale.html"), "old").unwrap();
+        let root = d.path().join("site");
+        assert!(check_out_dir(&root, &target, []).is_err(), "foreign folder refused");
+        std::fs::write(target.join(MARKER), "").unwrap();
+        assert!(check_out_dir(&root, &target, []).is_ok());
         let sink = DiskSink::new(&target).unwrap();
         sink.write("a/index.html", b"new").unwrap();
         assert!(

@@ -110,7 +110,7 @@ fn generates_indexes_term_pages_and_matrix() {
     assert_eq!(index.data["letters"][0]["letter"], "C");
     assert_eq!(
         index.data["letters"][0]["terms"][0]["href"],
-        "../glossary/credential/"
+        "credential/"
     );
     assert_eq!(
         index.data["letters"][0]["terms"][0]["redefined_in"][0]["href"],
@@ -186,7 +186,7 @@ fn templates_render_the_page_data() {
     assert!(html
         .contains("<a href=\"../../consent/intro/\">Page 1</a> <span class=\"count\">(2)</span>"));
     let html = render(page(&pages, "glossary/"));
-    assert!(html.contains("<a href=\"../glossary/credential/\">Credential</a>"));
+    assert!(html.contains("<a href=\"credential/\">Credential</a>"));
     let html = render(page(&pages, "wallet/glossary/"));
     assert!(html.contains("Book wallet: glossary"));
     let html = render(page(&pages, "glossary/matrix/"));
