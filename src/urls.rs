@@ -16,16 +16,8 @@ pub fn join_url(prefix: &str, slug: &str) -> String {
 /// The `../` prefix leading from the folder of page URL `from` (e.g.
 /// `consent/a/`) back to the site root: `../../`. The root page gives `""`.
 pub fn rel_root(from: &str) -> String {
-    let depth = from
-        .trim_end_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count();
-    let depth = if from.is_empty() || from.ends_with('/') {
-        depth
-    } else {
-        depth.saturating_sub(1)
-    };
+    let depth = from.trim_end_matches('/').split('/').filter(|s| !s.is_empty()).count();
+    let depth = if from.is_empty() || from.ends_with('/') { depth } else { depth.saturating_sub(1) };
     "../".repeat(depth)
 }
 
@@ -54,10 +46,7 @@ mod tests {
 
     #[test]
     fn relative_hrefs_between_pages() {
-        assert_eq!(
-            href("consent/a/", "consent/b/", None, false),
-            "../../consent/b/"
-        );
+        assert_eq!(href("consent/a/", "consent/b/", None, false), "../../consent/b/");
         assert_eq!(href("", "consent/", Some("x"), false), "consent/#x");
         assert_eq!(href("consent/", "", None, true), "../index.html");
         assert_eq!(href("", "", None, false), "./");

@@ -58,10 +58,7 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 
 /// Serialises `value` as YAML.
 pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, YamlError> {
-    serde_yaml::to_string(value).map_err(|e| YamlError {
-        message: e.to_string(),
-        offset: None,
-    })
+    serde_yaml::to_string(value).map_err(|e| YamlError { message: e.to_string(), offset: None })
 }
 
 #[cfg(test)]

@@ -54,12 +54,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A finding with the rule's default severity.
-    pub fn new(
-        rule: Rule,
-        file: impl Into<String>,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: Rule, file: impl Into<String>, span: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
             severity: rule.default_severity(),
@@ -78,13 +73,7 @@ impl Diagnostic {
 
     /// Sort key making reports deterministic: file, position, rule, message.
     pub fn sort_key(&self) -> (&str, usize, usize, &'static str, &str) {
-        (
-            &self.file,
-            self.span.start,
-            self.span.end,
-            self.rule.name(),
-            &self.message,
-        )
+        (&self.file, self.span.start, self.span.end, self.rule.name(), &self.message)
     }
 }
 

@@ -26,19 +26,9 @@ pub struct TermUse {
 impl Glossary {
     /// A linker for one page. `book` is the page's book id; `page_url` its
     /// root-relative output URL (to make relative hrefs to term pages).
-    pub fn page_linker<'g>(
-        &'g self,
-        book: &str,
-        page_url: &str,
-        offline: bool,
-        mode: LinkMode,
-    ) -> PageLinker<'g> {
+    pub fn page_linker<'g>(&'g self, book: &str, page_url: &str, offline: bool, mode: LinkMode) -> PageLinker<'g> {
         let _ = (book, page_url, offline, mode);
-        PageLinker {
-            _g: self,
-            uses: Vec::new(),
-            diagnostics: Vec::new(),
-        }
+        PageLinker { _g: self, uses: Vec::new(), diagnostics: Vec::new() }
     }
 }
 

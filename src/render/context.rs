@@ -156,6 +156,4 @@ pub struct PageCtx {
 }
 
 /// The kind of page being rendered; templates may branch on it.
-pub const PAGE_KINDS: &[&str] = &[
-    "page", "landing", "glossary", "term", "matrix", "print", "404", "redirect",
-];
+pub const PAGE_KINDS: &[&str] = &["page", "landing", "glossary", "term", "matrix", "print", "404", "redirect"];
