@@ -379,56 +379,71 @@ impl SearchIndex {
             }
         }
         let stem = |w: &str| stemmer.stem(w);
-        let mut hits = Vec::new();
+        let f = self.fields;
+        let mut ranked = Vec::new();
         for (score, addr) in found {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let f = self.fields;
             let kind = if field_str(&doc, f.kind) == "term" {
                 DocKind::Term
             } else {
                 DocKind::Section
             };
-            let title = field_str(&doc, f.title);
-            let names = field_str(&doc, f.name);
-            let names_match = kind == DocKind::Term && names_match_query(&names, &words, &stem);
-            let snip = text::make_snippet(&field_str(&doc, f.body), &words, SNIPPET_WIDTH, &stem);
-            let hit = Hit {
-                kind,
-                title,
-                book: field_str(&doc, f.book),
-                book_title: field_str(&doc, f.book_title),
-                heading_path: field_str(&doc, f.headings),
-                url: field_str(&doc, f.url),
-                snippet: snip.text,
-                score,
-                highlights: snip.highlights,
+            let named = if kind == DocKind::Term {
+                name_match_tier(&field_str(&doc, f.name), &words, &stem)
+            } else {
+                0
             };
-            hits.push((names_match, hit));
+            let url = field_str(&doc, f.url);
+            ranked.push((named, score, url, kind, doc));
         }
         // Terms that name the query first, then by score; url breaks ties so
         // output is stable.
-        hits.sort_by(|(a_named, a), (b_named, b)| {
-            b_named
-                .cmp(a_named)
-                .then(b.score.total_cmp(&a.score))
-                .then_with(|| a.url.cmp(&b.url))
+        ranked.sort_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| a.2.cmp(&b.2))
         });
-        hits.truncate(limit);
-        Ok(hits.into_iter().map(|(_, h)| h).collect())
+        ranked.truncate(limit);
+        let hits = ranked
+            .into_iter()
+            .map(|(_, score, url, kind, doc)| {
+                let snip =
+                    text::make_snippet(&field_str(&doc, f.body), &words, SNIPPET_WIDTH, &stem);
+                Hit {
+                    kind,
+                    title: field_str(&doc, f.title),
+                    book: field_str(&doc, f.book),
+                    book_title: field_str(&doc, f.book_title),
+                    heading_path: field_str(&doc, f.headings),
+                    url,
+                    snippet: snip.text,
+                    score,
+                    highlights: snip.highlights,
+                }
+            })
+            .collect();
+        Ok(hits)
     }
 }
 
-/// Whether every query word matches a word of one of the names (lines).
-fn names_match_query(names: &str, words: &[QueryWord], stem: &dyn Fn(&str) -> String) -> bool {
-    names.lines().any(|name| {
+/// How well the query names a term (`names`: its name and aliases, one per
+/// line): 2 when a name is exactly the query's words, 1 when a name holds
+/// them all, else 0.
+fn name_match_tier(names: &str, words: &[QueryWord], stem: &dyn Fn(&str) -> String) -> u8 {
+    let mut best = 0;
+    for name in names.lines() {
         let toks: Vec<(String, String)> = text::tokenize(name)
             .into_iter()
             .map(|w| (stem(&w), w))
             .collect();
-        words
+        if words
             .iter()
             .all(|q| toks.iter().any(|(s, w)| q.matches(w, s)))
-    })
+        {
+            best = best.max(if toks.len() == words.len() { 2 } else { 1 });
+        }
+    }
+    best
 }
 
 /// Term names and aliases close to `word` (one or two edits, or containing it

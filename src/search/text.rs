@@ -103,11 +103,13 @@ impl QueryWord {
         stem == self.stem
             || word == self.folded
             || (self.prefix && self.folded.len() >= 3 && word.starts_with(&self.folded))
-            || (self.fuzzy()
-                && word.len() + 1 >= self.folded.len()
-                && (strsim::damerau_levenshtein(word, &self.folded) <= 1
-                    || strsim::damerau_levenshtein(stem, &self.stem) <= 1))
+            || (self.fuzzy() && (near(word, &self.folded) || near(stem, &self.stem)))
     }
+}
+
+/// Whether `a` and `b` are at most one edit (or swap) apart.
+fn near(a: &str, b: &str) -> bool {
+    a.len().abs_diff(b.len()) <= 1 && strsim::damerau_levenshtein(a, b) <= 1
 }
 
 /// A stretch of document text around the query's matches.
