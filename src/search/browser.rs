@@ -67,7 +67,8 @@ pub fn index_key(word: &str) -> Option<String> {
 }
 
 /// Weight of each key in one doc: the name, title and heading path count
-/// most; body words by a saturating term frequency, normalised by length.
+/// most (a term's name outranks any section); body words by a saturating
+/// term frequency, normalised by length.
 fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
     let mut w: HashMap<String, f32> = HashMap::new();
     let add_field = |text: &str, weight: f32, w: &mut HashMap<String, f32>| {
@@ -79,9 +80,9 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
         }
     };
     if d.kind == DocKind::Term {
-        add_field(&d.title, 12.0, &mut w);
+        add_field(&d.title, 24.0, &mut w);
         for a in &d.aliases {
-            add_field(a, 10.0, &mut w);
+            add_field(a, 20.0, &mut w);
         }
     } else {
         add_field(&d.title, 8.0, &mut w);

@@ -54,29 +54,28 @@ pub const STOP_WORDS: &[&str] = &[
 ];
 
 /// A light English stemmer used by the browser index (and mirrored in
-/// `search.js`): strips plural and common verb endings so `registries`,
-/// `registry` and `payments`, `payment` meet. Folded input expected.
+/// `search.js`): strips plural endings only, so `registries` and `registry`,
+/// `boxes` and `box`, `payments` and `payment` meet while other words keep
+/// their spelling (the browser matches prefixes and one typo besides).
+/// Folded input expected.
 pub fn light_stem(w: &str) -> String {
-    let n = w.chars().count();
+    let n = w.len();
     if n <= 3 || !w.is_ascii() {
         return w.to_string();
     }
-    for (suffix, repl, min) in [
-        ("ies", "y", 5),
-        ("sses", "ss", 5),
-        ("ing", "", 6),
-        ("ed", "", 5),
-        ("es", "", 6),
-        ("s", "", 4),
-    ] {
-        if let Some(stem) = w.strip_suffix(suffix) {
-            if n >= min
-                && !(suffix == "s"
-                    && (stem.ends_with('s') || stem.ends_with('u') || stem.ends_with('i')))
-            {
-                return format!("{stem}{repl}");
-            }
-        }
+    if n >= 5 && w.ends_with("ies") {
+        return format!("{}y", &w[..n - 3]);
+    }
+    if w.ends_with("sses")
+        || w.ends_with("xes")
+        || w.ends_with("zes")
+        || w.ends_with("ches")
+        || w.ends_with("shes")
+    {
+        return w[..n - 2].to_string();
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..n - 1].to_string();
     }
     w.to_string()
 }
@@ -242,6 +241,10 @@ mod tests {
         assert_eq!(light_stem("process"), "process");
         assert_eq!(light_stem("status"), "status");
         assert_eq!(light_stem("bus"), "bus");
+        assert_eq!(light_stem("boxes"), "box");
+        assert_eq!(light_stem("places"), "place");
+        assert_eq!(light_stem("analysis"), "analysis");
+        assert_eq!(light_stem("defined"), "defined");
     }
 
     #[test]
