@@ -361,3 +361,223 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
     // Serialising plain strings, numbers and vectors cannot fail.
     serde_json::to_string(v).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: DocKind, title: &str, text: &str, aliases: &[&str]) -> SearchDoc {
+        SearchDoc {
+            kind,
+            book: if kind == DocKind::Term {
+                String::new()
+            } else {
+                "b".into()
+            },
+            book_title: if kind == DocKind::Term {
+                String::new()
+            } else {
+                "Book B".into()
+            },
+            version: None,
+            title: title.into(),
+            heading_path: vec!["Page".into()],
+            url: format!("b/{}/", title.len()),
+            text: text.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Writes the index to memory; shards parsed as `[name, postings, names]`.
+    fn write(docs: &[SearchDoc]) -> (BrowserIndexInfo, BTreeMap<String, Vec<u8>>) {
+        let mut files = BTreeMap::new();
+        let info = write_browser_index(docs, &mut |p, b| {
+            files.insert(p.to_string(), b);
+        });
+        (info, files)
+    }
+
+    fn call_args(bytes: &[u8], func: &str) -> serde_json::Value {
+        let s = std::str::from_utf8(bytes).unwrap();
+        let inner = s
+            .strip_prefix(&format!("__specsiteSearch.{func}("))
+            .unwrap()
+            .strip_suffix(");\n")
+            .unwrap();
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    fn shards(files: &BTreeMap<String, Vec<u8>>) -> Vec<serde_json::Value> {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/s"))
+            .map(|(_, b)| call_args(b, "shard"))
+            .collect()
+    }
+
+    #[test]
+    fn each_key_lives_in_its_longest_prefix_shard() {
+        // Many distinct words on "re…" force that group to split.
+        let words: Vec<String> = (0..3000)
+            .map(|i| format!("re{}x{i}", ["g", "c", "p", "s"][i % 4]))
+            .collect();
+        let docs: Vec<SearchDoc> = words
+            .chunks(30)
+            .map(|c| doc(DocKind::Section, "Section", &c.join(" "), &[]))
+            .collect();
+        let (info, files) = write(&docs);
+        let manifest = call_args(&files[&info.manifest], "manifest");
+        let names: Vec<String> = manifest[0]["s"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert!(
+            names.iter().any(|n| n.len() > 2),
+            "the large group split: {names:?}"
+        );
+        assert_eq!(names.len(), info.shards);
+        for shard in shards(&files) {
+            let name = shard[0].as_str().unwrap();
+            for key in shard[1].as_object().unwrap().keys() {
+                let longest = names
+                    .iter()
+                    .filter(|n| key.starts_with(n.as_str()))
+                    .max_by_key(|n| n.len())
+                    .unwrap();
+                assert_eq!(longest, name, "key {key}");
+            }
+        }
+        for (path, bytes) in &files {
+            if path.starts_with("search/s") {
+                assert!(
+                    bytes.len() <= SHARD_TARGET + 200,
+                    "{path} is {} bytes",
+                    bytes.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn same_docs_give_same_bytes_and_names() {
+        let docs = vec![
+            doc(
+                DocKind::Section,
+                "Payments",
+                "Payment orchestration and payments.",
+                &[],
+            ),
+            doc(
+                DocKind::Term,
+                "Building Block",
+                "A reusable component.",
+                &["BB"],
+            ),
+        ];
+        let (a_info, a) = write(&docs);
+        let (b_info, b) = write(&docs);
+        assert_eq!(a, b);
+        assert_eq!(a_info, b_info);
+        let mut other = docs.clone();
+        other[0].text.push_str(" More.");
+        let (c_info, _) = write(&other);
+        assert_ne!(
+            a_info.manifest, c_info.manifest,
+            "a changed index gets new file names"
+        );
+    }
+
+    #[test]
+    fn terms_come_first_with_names_in_their_first_word_shard() {
+        let docs = vec![
+            doc(
+                DocKind::Section,
+                "Registries",
+                "The registries hold data.",
+                &[],
+            ),
+            doc(
+                DocKind::Term,
+                "Building Block",
+                "A reusable component.",
+                &["BB"],
+            ),
+        ];
+        let (_, files) = write(&docs);
+        let all = shards(&files);
+        let names: BTreeMap<String, serde_json::Value> = all
+            .iter()
+            .flat_map(|s| {
+                s[2].as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+            })
+            .collect();
+        assert_eq!(names["building block"], serde_json::json!([0]));
+        assert_eq!(names["bb"], serde_json::json!([0]));
+        let bu = all
+            .iter()
+            .find(|s| s[2].get("building block").is_some())
+            .unwrap();
+        assert!("building".starts_with(bu[0].as_str().unwrap()));
+        let part = call_args(
+            &files
+                .iter()
+                .find(|(p, _)| p.starts_with("search/d0."))
+                .unwrap()
+                .1,
+            "docs",
+        );
+        assert_eq!(part[1][0][0], 1, "the term is doc 0");
+        assert_eq!(part[1][0][4], "A reusable component.");
+        assert_eq!(part[1][1][2], "Registries");
+        // Plural and singular share a key; stop words are not indexed.
+        let keys: Vec<String> = all
+            .iter()
+            .flat_map(|s| {
+                s[1].as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(keys.contains(&"registry".to_string()));
+        assert!(!keys.contains(&"the".to_string()));
+    }
+
+    #[test]
+    fn postings_are_delta_coded_and_capped() {
+        let docs: Vec<SearchDoc> = (0..MAX_POSTINGS + 50)
+            .map(|i| doc(DocKind::Section, &format!("S{i}"), "common word", &[]))
+            .collect();
+        let (_, files) = write(&docs);
+        let all = shards(&files);
+        let p = all
+            .iter()
+            .find_map(|s| s[1].get("common").cloned())
+            .unwrap();
+        let p: Vec<u64> = p
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(p.len(), MAX_POSTINGS * 2);
+        let mut doc = 0;
+        for pair in p.chunks(2) {
+            doc += pair[0];
+            assert!(doc < docs.len() as u64 && pair[1] >= 1);
+        }
+    }
+
+    #[test]
+    fn index_key_skips_stop_words_and_single_letters() {
+        assert_eq!(index_key("the"), None);
+        assert_eq!(index_key("x"), None);
+        assert_eq!(index_key("payments").as_deref(), Some("payment"));
+    }
+}
