@@ -32,13 +32,13 @@ pub const SHARD_TARGET: usize = 6_000;
 /// Deepest shard name.
 const MAX_SHARD_DEPTH: usize = 6;
 /// Docs per doc-table part.
-pub const DOCS_PER_PART: usize = 8;
+pub const DOCS_PER_PART: usize = 6;
 /// Most docs kept per key (the best-weighted).
 const MAX_POSTINGS: usize = 300;
 /// Characters of a section's text kept as its excerpt.
-const EXCERPT_CHARS: usize = 170;
+const EXCERPT_CHARS: usize = 160;
 /// Characters of a term's definition kept for the definition card.
-const DEFINITION_CHARS: usize = 600;
+const DEFINITION_CHARS: usize = 480;
 
 /// What [`write_browser_index`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub struct BrowserIndexInfo {
 /// indexed (stop words, single characters, very long strings).
 pub fn index_key(word: &str) -> Option<String> {
     let n = word.chars().count();
-    if n < 2 || n > 32 || STOP_WORDS.contains(&word) {
+    if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
         return None;
     }
     Some(light_stem(word))
@@ -80,9 +80,11 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
         }
     };
     if d.kind == DocKind::Term {
-        add_field(&d.title, 24.0, &mut w);
+        // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
+        let short = |name: &str| 1.0 / tokenize(name).len().max(1) as f32;
+        add_field(&d.title, 20.0 + 10.0 * short(&d.title), &mut w);
         for a in &d.aliases {
-            add_field(a, 20.0, &mut w);
+            add_field(a, 18.0 + 2.0 * short(a), &mut w);
         }
     } else {
         add_field(&d.title, 8.0, &mut w);
@@ -90,7 +92,7 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
     add_field(&d.heading_path.join(" "), 2.0, &mut w);
     let body = tokenize(&d.text);
     let len = body.len() as f32;
-    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut tf: BTreeMap<String, f32> = BTreeMap::new();
     for k in body.iter().filter_map(|t| index_key(t)) {
         *tf.entry(k).or_default() += 1.0;
     }
@@ -225,7 +227,7 @@ pub fn write_browser_index(
         let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
         weights.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, w) in weights {
-            let q = ((w * 4.0).round() as u32).clamp(1, 99);
+            let q = ((w * 3.0).round() as u32).clamp(1, 250);
             keys.entry(k).or_default().1.postings.push((id, q));
         }
         if d.kind == DocKind::Term {
@@ -524,7 +526,7 @@ mod tests {
             .unwrap();
         assert!("building".starts_with(bu[0].as_str().unwrap()));
         let part = call_args(
-            &files
+            files
                 .iter()
                 .find(|(p, _)| p.starts_with("search/d0."))
                 .unwrap()

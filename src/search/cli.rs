@@ -462,7 +462,7 @@ pub fn did_you_mean(index: &SearchIndex, word: &str) -> Vec<String> {
             let d = strsim::damerau_levenshtein(&n, &q);
             if d <= max {
                 Some((d, name))
-            } else if q.chars().count() >= 3 && text::tokenize(&n).iter().any(|w| *w == q) {
+            } else if q.chars().count() >= 3 && text::tokenize(&n).contains(&q) {
                 Some((max + 1, name))
             } else {
                 None

@@ -130,7 +130,7 @@ mod tests {
             url: "glossary/registry/".into(),
             snippet: "A registry of\nthings".into(),
             score: 2.5,
-            highlights: vec![2..10],
+            highlights: std::iter::once(2..10).collect(),
         }
     }
 

@@ -107,7 +107,7 @@ pub fn page_docs(
     let mut stack: Vec<(usize, String)> = Vec::new();
     let mut cur: Option<(String, String, Vec<String>, String)> = None; // title, anchor, path, text
     let mut in_code = false;
-    let mut flush = |cur: &mut Option<(String, String, Vec<String>, String)>,
+    let flush = |cur: &mut Option<(String, String, Vec<String>, String)>,
                      docs: &mut Vec<SearchDoc>| {
         if let Some((title, anchor, path, text)) = cur.take() {
             let text = strip_markup(&text);
