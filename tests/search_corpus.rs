@@ -103,5 +103,8 @@ fn corpus_browser_index_stays_within_the_query_budget() {
     let bound = js + manifest.len() + largest_shard + 10 * largest_part;
     eprintln!("upper bound per one-word query: {bound} B");
     assert!(info.shards > 50);
-    assert!(bound <= 60_000, "one-word query bound {bound} B exceeds the 60 kB budget");
+    assert!(
+        bound <= 60_000,
+        "one-word query bound {bound} B exceeds the 60 kB budget"
+    );
 }

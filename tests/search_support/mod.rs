@@ -108,7 +108,7 @@ pub fn page_docs(
     let mut cur: Option<(String, String, Vec<String>, String)> = None; // title, anchor, path, text
     let mut in_code = false;
     let flush = |cur: &mut Option<(String, String, Vec<String>, String)>,
-                     docs: &mut Vec<SearchDoc>| {
+                 docs: &mut Vec<SearchDoc>| {
         if let Some((title, anchor, path, text)) = cur.take() {
             let text = strip_markup(&text);
             let url = if anchor.is_empty() {
