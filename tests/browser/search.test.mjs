@@ -192,3 +192,13 @@ test("corpus: each acceptance query downloads at most 60 kB", { skip: !existsSyn
   }
   console.log(report.join("\n"));
 });
+
+test("the open results pass axe's accessibility rules", async () => {
+  const { page } = await openPage(pathToFileURL(path.join(SITE, "index.html")).href);
+  await query(page, "consent agreement");
+  await page.addScriptTag({ path: path.join(here, "node_modules/axe-core/axe.min.js") });
+  const result = await page.evaluate(() => window.axe.run("form[role=search]"));
+  const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(violations, []);
+  await page.close();
+});
