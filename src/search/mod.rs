@@ -1,6 +1,17 @@
-//! Search: one document model for the CLI (tantivy) and the browser (sharded JS index).
+//! Search: one document model for the CLI (tantivy, [`cli`]) and the browser
+//! (sharded JS index, [`browser`]).
 //!
-//! TODO(search): implement.
+//! Producers (the markdown core, one doc per page section; the glossary, one
+//! doc per term) build [`SearchDoc`]s; this module indexes them.
+
+pub mod browser;
+pub mod cli;
+pub mod format;
+pub mod text;
+
+pub use browser::{write_browser_index, BrowserIndexInfo};
+pub use cli::{did_you_mean, fingerprint, open_or_build_index, Hit, SearchIndex};
+pub use format::{format_human, format_json};
 
 use serde::Serialize;
 
@@ -12,6 +23,16 @@ pub enum DocKind {
     Term,
     /// A page section (heading to heading).
     Section,
+}
+
+impl DocKind {
+    /// The JSON name: `term` or `section`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Term => "term",
+            DocKind::Section => "section",
+        }
+    }
 }
 
 /// One searchable unit.

@@ -1,0 +1,585 @@
+//! The browser search index: small JS files that register themselves with
+//! `window.__specsiteSearch`, so they load through `<script>` tags over http
+//! and from `file://` alike (no fetch, no XHR).
+//!
+//! Layout under `search/` (`<h>` is an xxh3 hash of the whole index, so a
+//! changed index gets new names and stale caches never mix):
+//!
+//! - `manifest.<h>.js`: `__specsiteSearch.manifest({v, h, s, n, p, b})`:
+//!   `s` the shard names (space separated, sorted), `n` the number of docs,
+//!   `p` docs per doc-table part, `b` the books as `[id, title]`.
+//! - `s<i>.<h>.js`: shard `i` (position in `s`): `__specsiteSearch.shard(name,
+//!   postings, names)`. A shard holds every index key that starts with its
+//!   name, except keys that belong to a longer shard name; so a key lives in
+//!   the longest shard name that is a prefix of it. Shards start as 2-letter
+//!   prefixes and split a letter deeper while larger than [`SHARD_TARGET`].
+//!   `postings` maps a key (a folded, lightly stemmed word) to
+//!   `[doc delta, weight, doc delta, weight, …]` (doc ids ascending,
+//!   delta-coded); `names` maps a term's stemmed name, alias or abbreviation
+//!   (words joined by a space) to its term doc ids, kept in the shard of its
+//!   first word, for the definition card.
+//! - `d<i>.<h>.js`: doc table part `i`: `__specsiteSearch.docs(i, [[kind,
+//!   book, title, url, text, path], …])`, kind 1 for a term (text is its
+//!   definition), 0 for a section (text is an excerpt); book indexes `b`.
+
+use super::text::{light_stem, tokenize, STOP_WORDS};
+use super::{DocKind, SearchDoc};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Shards larger than this (bytes of JSON) split one letter deeper.
+pub const SHARD_TARGET: usize = 6_000;
+/// Deepest shard name.
+const MAX_SHARD_DEPTH: usize = 6;
+/// Docs per doc-table part.
+pub const DOCS_PER_PART: usize = 6;
+/// Most docs kept per key (the best-weighted).
+const MAX_POSTINGS: usize = 300;
+/// Characters of a section's text kept as its excerpt.
+const EXCERPT_CHARS: usize = 160;
+/// Characters of a term's definition kept for the definition card.
+const DEFINITION_CHARS: usize = 480;
+
+/// What [`write_browser_index`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserIndexInfo {
+    /// Root-relative path of the manifest (`search/manifest.<hash>.js`): the
+    /// template puts it in `<html data-search-manifest="…">`.
+    pub manifest: String,
+    /// Number of shard files.
+    pub shards: usize,
+    /// Number of doc-table parts.
+    pub doc_parts: usize,
+    /// Total bytes written.
+    pub total_bytes: usize,
+    /// Every file written, root-relative, with its size, sorted by path.
+    pub files: Vec<(String, usize)>,
+}
+
+/// The index key of a word: folded, lightly stemmed; `None` for words not
+/// indexed (stop words, single characters, very long strings).
+pub fn index_key(word: &str) -> Option<String> {
+    let n = word.chars().count();
+    if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
+        return None;
+    }
+    Some(light_stem(word))
+}
+
+/// Weight of each key in one doc: the name, title and heading path count
+/// most (a term's name outranks any section); body words by a saturating
+/// term frequency, normalised by length.
+fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
+    let mut w: HashMap<String, f32> = HashMap::new();
+    let add_field = |text: &str, weight: f32, w: &mut HashMap<String, f32>| {
+        let mut seen = std::collections::HashSet::new();
+        for k in tokenize(text).iter().filter_map(|t| index_key(t)) {
+            if seen.insert(k.clone()) {
+                *w.entry(k).or_default() += weight;
+            }
+        }
+    };
+    if d.kind == DocKind::Term {
+        // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
+        let short = |name: &str| 1.0 / tokenize(name).len().max(1) as f32;
+        add_field(&d.title, 20.0 + 10.0 * short(&d.title), &mut w);
+        for a in &d.aliases {
+            add_field(a, 18.0 + 2.0 * short(a), &mut w);
+        }
+    } else {
+        add_field(&d.title, 8.0, &mut w);
+    }
+    add_field(&d.heading_path.join(" "), 2.0, &mut w);
+    let body = tokenize(&d.text);
+    let len = body.len() as f32;
+    let mut tf: BTreeMap<String, f32> = BTreeMap::new();
+    for k in body.iter().filter_map(|t| index_key(t)) {
+        *tf.entry(k).or_default() += 1.0;
+    }
+    let norm = 1.2 * (0.25 + 0.75 * len / avg_len.max(1.0));
+    for (k, f) in tf {
+        *w.entry(k).or_default() += 4.0 * f / (f + norm);
+    }
+    w
+}
+
+/// Words of a term name as a `names` key: stemmed keys joined by a space.
+fn name_key(name: &str) -> Option<String> {
+    let words: Vec<String> = tokenize(name).iter().map(|w| light_stem(w)).collect();
+    if words.is_empty() || words.join("").chars().count() < 2 {
+        return None;
+    }
+    Some(words.join(" "))
+}
+
+#[derive(Default)]
+struct KeyData {
+    postings: Vec<(u32, u32)>,
+    names: BTreeMap<String, Vec<u32>>,
+}
+
+/// Splits keys into shards: a name and the keys it holds, sorted by name.
+fn split_shards(keys: &BTreeMap<String, (usize, KeyData)>) -> Vec<(String, Vec<&String>)> {
+    fn prefix(k: &str, n: usize) -> String {
+        k.chars().take(n).collect()
+    }
+    fn go<'a>(
+        name: String,
+        depth: usize,
+        keys: Vec<(&'a String, usize)>,
+        out: &mut Vec<(String, Vec<&'a String>)>,
+    ) {
+        let size: usize = keys.iter().map(|(_, s)| s).sum();
+        if size <= SHARD_TARGET || depth >= MAX_SHARD_DEPTH {
+            out.push((name, keys.into_iter().map(|(k, _)| k).collect()));
+            return;
+        }
+        let mut groups: BTreeMap<String, Vec<(&String, usize)>> = BTreeMap::new();
+        for (k, s) in keys {
+            let p = if k.chars().count() <= depth {
+                name.clone()
+            } else {
+                prefix(k, depth + 1)
+            };
+            groups.entry(p).or_default().push((k, s));
+        }
+        for (p, ks) in groups {
+            if p == name {
+                out.push((p, ks.into_iter().map(|(k, _)| k).collect()));
+            } else {
+                go(p, depth + 1, ks, out);
+            }
+        }
+    }
+    let mut top: BTreeMap<String, Vec<(&String, usize)>> = BTreeMap::new();
+    for (k, (size, _)) in keys {
+        top.entry(prefix(k, 2)).or_default().push((k, *size));
+    }
+    let mut out = Vec::new();
+    for (p, ks) in top {
+        let depth = p.chars().count();
+        go(p, depth, ks, &mut out);
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn truncate_chars(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.char_indices().nth(n) {
+        None => s,
+        Some((i, _)) => {
+            let cut = s[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
+            format!("{}…", s[..cut].trim_end())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    h: &'a str,
+    s: String,
+    n: usize,
+    p: usize,
+    b: &'a [(String, String)],
+}
+
+fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(p.len() * 2);
+    let mut last = 0;
+    for (doc, w) in p {
+        out.push(doc - last);
+        out.push(*w);
+        last = *doc;
+    }
+    out
+}
+
+/// Writes the browser index for `docs` through `out(path, bytes)` (paths
+/// root-relative, under `search/`). Terms are placed first in the doc table.
+/// Same docs, same bytes.
+pub fn write_browser_index(
+    docs: &[SearchDoc],
+    out: &mut dyn FnMut(&str, Vec<u8>),
+) -> BrowserIndexInfo {
+    // Terms first so definition cards cost few doc-table parts.
+    let mut order: Vec<&SearchDoc> = docs.iter().filter(|d| d.kind == DocKind::Term).collect();
+    order.extend(docs.iter().filter(|d| d.kind != DocKind::Term));
+
+    let mut books: Vec<(String, String)> = vec![(String::new(), String::new())];
+    let mut book_ix: HashMap<&str, usize> = HashMap::new();
+    book_ix.insert("", 0);
+    for d in &order {
+        if !book_ix.contains_key(d.book.as_str()) {
+            book_ix.insert(&d.book, books.len());
+            books.push((d.book.clone(), d.book_title.clone()));
+        }
+    }
+
+    let avg_len = {
+        let sections: Vec<usize> = order.iter().map(|d| tokenize(&d.text).len()).collect();
+        sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
+    };
+    let mut keys: BTreeMap<String, (usize, KeyData)> = BTreeMap::new();
+    for (id, d) in order.iter().enumerate() {
+        let id = id as u32;
+        let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
+        weights.sort_by(|a, b| a.0.cmp(&b.0));
+        for (k, w) in weights {
+            let q = ((w * 3.0).round() as u32).clamp(1, 250);
+            keys.entry(k).or_default().1.postings.push((id, q));
+        }
+        if d.kind == DocKind::Term {
+            let mut names: Vec<String> = std::iter::once(&d.title)
+                .chain(&d.aliases)
+                .filter_map(|n| name_key(n))
+                .collect();
+            names.sort();
+            names.dedup();
+            for n in names {
+                let first = n.split(' ').next().unwrap_or_default().to_string();
+                keys.entry(first)
+                    .or_default()
+                    .1
+                    .names
+                    .entry(n)
+                    .or_default()
+                    .push(id);
+            }
+        }
+    }
+
+    // Shard payloads per key, and their sizes to split shards by.
+    let mut payloads: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (k, (size, data)) in keys.iter_mut() {
+        if data.postings.len() > MAX_POSTINGS {
+            data.postings
+                .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            data.postings.truncate(MAX_POSTINGS);
+            data.postings.sort();
+        }
+        let key_json = json(k);
+        let p = if data.postings.is_empty() {
+            String::new()
+        } else {
+            format!("{key_json}:{}", json(&delta_postings(&data.postings)))
+        };
+        let n: Vec<String> = data
+            .names
+            .iter()
+            .map(|(name, ids)| format!("{}:{}", json(name), json(ids)))
+            .collect();
+        let n = n.join(",");
+        *size = p.len() + n.len() + 2;
+        payloads.insert(k.clone(), (p, n));
+    }
+    let shards = split_shards(&keys);
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, ks) in &shards {
+        let (mut p, mut n) = (Vec::new(), Vec::new());
+        for k in ks {
+            let (kp, kn) = &payloads[k.as_str()];
+            if !kp.is_empty() {
+                p.push(kp.as_str());
+            }
+            if !kn.is_empty() {
+                n.push(kn.as_str());
+            }
+        }
+        let body = format!(
+            "__specsiteSearch.shard({},{{{}}},{{{}}});\n",
+            json(name),
+            p.join(","),
+            n.join(",")
+        );
+        files.push((String::new(), body.into_bytes()));
+    }
+    let shard_count = files.len();
+    for (i, part) in order.chunks(DOCS_PER_PART).enumerate() {
+        let rows: Vec<serde_json::Value> = part
+            .iter()
+            .map(|d| {
+                let (kind, text) = match d.kind {
+                    DocKind::Term => (1, truncate_chars(&d.text, DEFINITION_CHARS)),
+                    DocKind::Section => (0, truncate_chars(&d.text, EXCERPT_CHARS)),
+                };
+                let path = d.heading_path.join(" › ");
+                serde_json::json!([kind, book_ix[d.book.as_str()], d.title, d.url, text, path])
+            })
+            .collect();
+        let body = format!("__specsiteSearch.docs({i},{});\n", json(&rows));
+        files.push((String::new(), body.into_bytes()));
+    }
+
+    // One hash over every payload names them all.
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (_, bytes) in &files {
+        h.update(bytes);
+    }
+    h.update(json(&books).as_bytes());
+    let hash = format!("{:016x}", h.digest())[..10].to_string();
+    for (i, (path, _)) in files.iter_mut().enumerate() {
+        *path = if i < shard_count {
+            format!("search/s{i}.{hash}.js")
+        } else {
+            format!("search/d{}.{hash}.js", i - shard_count)
+        };
+    }
+    let names: Vec<&str> = shards.iter().map(|(n, _)| n.as_str()).collect();
+    let manifest = Manifest {
+        v: 1,
+        h: &hash,
+        s: names.join(" "),
+        n: order.len(),
+        p: DOCS_PER_PART,
+        b: &books,
+    };
+    let manifest_path = format!("search/manifest.{hash}.js");
+    files.push((
+        manifest_path.clone(),
+        format!("__specsiteSearch.manifest({});\n", json(&manifest)).into_bytes(),
+    ));
+
+    let doc_parts = files.len() - shard_count - 1;
+    let mut listing: Vec<(String, usize)> =
+        files.iter().map(|(p, b)| (p.clone(), b.len())).collect();
+    listing.sort();
+    let total_bytes = listing.iter().map(|(_, n)| n).sum();
+    for (path, bytes) in files {
+        out(&path, bytes);
+    }
+    BrowserIndexInfo {
+        manifest: manifest_path,
+        shards: shard_count,
+        doc_parts,
+        total_bytes,
+        files: listing,
+    }
+}
+
+fn json<T: Serialize + ?Sized>(v: &T) -> String {
+    // Serialising plain strings, numbers and vectors cannot fail.
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(kind: DocKind, title: &str, text: &str, aliases: &[&str]) -> SearchDoc {
+        SearchDoc {
+            kind,
+            book: if kind == DocKind::Term {
+                String::new()
+            } else {
+                "b".into()
+            },
+            book_title: if kind == DocKind::Term {
+                String::new()
+            } else {
+                "Book B".into()
+            },
+            version: None,
+            title: title.into(),
+            heading_path: vec!["Page".into()],
+            url: format!("b/{}/", title.len()),
+            text: text.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    /// Writes the index to memory; shards parsed as `[name, postings, names]`.
+    fn write(docs: &[SearchDoc]) -> (BrowserIndexInfo, BTreeMap<String, Vec<u8>>) {
+        let mut files = BTreeMap::new();
+        let info = write_browser_index(docs, &mut |p, b| {
+            files.insert(p.to_string(), b);
+        });
+        (info, files)
+    }
+
+    fn call_args(bytes: &[u8], func: &str) -> serde_json::Value {
+        let s = std::str::from_utf8(bytes).unwrap();
+        let inner = s
+            .strip_prefix(&format!("__specsiteSearch.{func}("))
+            .unwrap()
+            .strip_suffix(");\n")
+            .unwrap();
+        serde_json::from_str(&format!("[{inner}]")).unwrap()
+    }
+
+    fn shards(files: &BTreeMap<String, Vec<u8>>) -> Vec<serde_json::Value> {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/s"))
+            .map(|(_, b)| call_args(b, "shard"))
+            .collect()
+    }
+
+    #[test]
+    fn each_key_lives_in_its_longest_prefix_shard() {
+        // Many distinct words on "re…" force that group to split.
+        let words: Vec<String> = (0..3000)
+            .map(|i| format!("re{}x{i}", ["g", "c", "p", "s"][i % 4]))
+            .collect();
+        let docs: Vec<SearchDoc> = words
+            .chunks(30)
+            .map(|c| doc(DocKind::Section, "Section", &c.join(" "), &[]))
+            .collect();
+        let (info, files) = write(&docs);
+        let manifest = call_args(&files[&info.manifest], "manifest");
+        let names: Vec<String> = manifest[0]["s"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .map(String::from)
+            .collect();
+        assert!(
+            names.iter().any(|n| n.len() > 2),
+            "the large group split: {names:?}"
+        );
+        assert_eq!(names.len(), info.shards);
+        for shard in shards(&files) {
+            let name = shard[0].as_str().unwrap();
+            for key in shard[1].as_object().unwrap().keys() {
+                let longest = names
+                    .iter()
+                    .filter(|n| key.starts_with(n.as_str()))
+                    .max_by_key(|n| n.len())
+                    .unwrap();
+                assert_eq!(longest, name, "key {key}");
+            }
+        }
+        for (path, bytes) in &files {
+            if path.starts_with("search/s") {
+                assert!(
+                    bytes.len() <= SHARD_TARGET + 200,
+                    "{path} is {} bytes",
+                    bytes.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn same_docs_give_same_bytes_and_names() {
+        let docs = vec![
+            doc(
+                DocKind::Section,
+                "Payments",
+                "Payment orchestration and payments.",
+                &[],
+            ),
+            doc(
+                DocKind::Term,
+                "Building Block",
+                "A reusable component.",
+                &["BB"],
+            ),
+        ];
+        let (a_info, a) = write(&docs);
+        let (b_info, b) = write(&docs);
+        assert_eq!(a, b);
+        assert_eq!(a_info, b_info);
+        let mut other = docs.clone();
+        other[0].text.push_str(" More.");
+        let (c_info, _) = write(&other);
+        assert_ne!(
+            a_info.manifest, c_info.manifest,
+            "a changed index gets new file names"
+        );
+    }
+
+    #[test]
+    fn terms_come_first_with_names_in_their_first_word_shard() {
+        let docs = vec![
+            doc(
+                DocKind::Section,
+                "Registries",
+                "The registries hold data.",
+                &[],
+            ),
+            doc(
+                DocKind::Term,
+                "Building Block",
+                "A reusable component.",
+                &["BB"],
+            ),
+        ];
+        let (_, files) = write(&docs);
+        let all = shards(&files);
+        let names: BTreeMap<String, serde_json::Value> = all
+            .iter()
+            .flat_map(|s| {
+                s[2].as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+            })
+            .collect();
+        assert_eq!(names["building block"], serde_json::json!([0]));
+        assert_eq!(names["bb"], serde_json::json!([0]));
+        let bu = all
+            .iter()
+            .find(|s| s[2].get("building block").is_some())
+            .unwrap();
+        assert!("building".starts_with(bu[0].as_str().unwrap()));
+        let part = call_args(
+            files
+                .iter()
+                .find(|(p, _)| p.starts_with("search/d0."))
+                .unwrap()
+                .1,
+            "docs",
+        );
+        assert_eq!(part[1][0][0], 1, "the term is doc 0");
+        assert_eq!(part[1][0][4], "A reusable component.");
+        assert_eq!(part[1][1][2], "Registries");
+        // Plural and singular share a key; stop words are not indexed.
+        let keys: Vec<String> = all
+            .iter()
+            .flat_map(|s| {
+                s[1].as_object()
+                    .unwrap()
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(keys.contains(&"registry".to_string()));
+        assert!(!keys.contains(&"the".to_string()));
+    }
+
+    #[test]
+    fn postings_are_delta_coded_and_capped() {
+        let docs: Vec<SearchDoc> = (0..MAX_POSTINGS + 50)
+            .map(|i| doc(DocKind::Section, &format!("S{i}"), "common word", &[]))
+            .collect();
+        let (_, files) = write(&docs);
+        let all = shards(&files);
+        let p = all
+            .iter()
+            .find_map(|s| s[1].get("common").cloned())
+            .unwrap();
+        let p: Vec<u64> = p
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        assert_eq!(p.len(), MAX_POSTINGS * 2);
+        let mut doc = 0;
+        for pair in p.chunks(2) {
+            doc += pair[0];
+            assert!(doc < docs.len() as u64 && pair[1] >= 1);
+        }
+    }
+
+    #[test]
+    fn index_key_skips_stop_words_and_single_letters() {
+        assert_eq!(index_key("the"), None);
+        assert_eq!(index_key("x"), None);
+        assert_eq!(index_key("payments").as_deref(), Some("payment"));
+    }
+}

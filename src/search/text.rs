@@ -1,0 +1,287 @@
+//! Text handling shared by the CLI index and the browser index: word
+//! splitting, diacritic folding, a light English stemmer for the browser,
+//! query-word matching and snippets with highlight ranges.
+
+use std::ops::Range;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lowercases `s` and removes diacritics (`Ré­sumé` → `resume`): NFKD, then
+/// combining marks dropped.
+pub fn fold(s: &str) -> String {
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The words of `text` with their byte ranges in `text`. A word is a run of
+/// alphanumeric characters (combining marks stay inside the word).
+pub fn word_spans(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
+        match (inside, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(s..text.len());
+    }
+    out
+}
+
+/// The folded words of `text`, in order.
+pub fn tokenize(text: &str) -> Vec<String> {
+    word_spans(text)
+        .into_iter()
+        .map(|r| fold(&text[r]))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Words too common to index in the browser (their posting lists would be
+/// most of the index and rank nothing).
+pub const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
+    "or", "that", "the", "this", "to", "with",
+];
+
+/// A light English stemmer used by the browser index (and mirrored in
+/// `search.js`): strips plural endings only, so `registries` and `registry`,
+/// `boxes` and `box`, `payments` and `payment` meet while other words keep
+/// their spelling (the browser matches prefixes and one typo besides).
+/// Folded input expected.
+pub fn light_stem(w: &str) -> String {
+    let n = w.len();
+    if n <= 3 || !w.is_ascii() {
+        return w.to_string();
+    }
+    if n >= 5 && w.ends_with("ies") {
+        return format!("{}y", &w[..n - 3]);
+    }
+    if w.ends_with("sses")
+        || w.ends_with("xes")
+        || w.ends_with("zes")
+        || w.ends_with("ches")
+        || w.ends_with("shes")
+    {
+        return w[..n - 2].to_string();
+    }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        return w[..n - 1].to_string();
+    }
+    w.to_string()
+}
+
+/// One word of a query, with how it may match a word of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    /// The folded word.
+    pub folded: String,
+    /// Its English stem (tantivy's Snowball stemmer for the CLI).
+    pub stem: String,
+    /// Whether the word is still being typed (the last word): prefixes match.
+    pub prefix: bool,
+}
+
+impl QueryWord {
+    /// Whether a word may be one typo away (4+ letters).
+    pub fn fuzzy(&self) -> bool {
+        self.folded.chars().count() >= 4
+    }
+
+    /// Whether document word `word` (folded) with stem `stem` matches.
+    pub fn matches(&self, word: &str, stem: &str) -> bool {
+        stem == self.stem
+            || word == self.folded
+            || (self.prefix && self.folded.len() >= 3 && word.starts_with(&self.folded))
+            || (self.fuzzy() && (near(word, &self.folded) || near(stem, &self.stem)))
+    }
+}
+
+/// Whether `a` and `b` are at most one edit (or swap) apart.
+fn near(a: &str, b: &str) -> bool {
+    a.len().abs_diff(b.len()) <= 1 && strsim::damerau_levenshtein(a, b) <= 1
+}
+
+/// A stretch of document text around the query's matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    /// The text, with `…` where it was cut.
+    pub text: String,
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// Cuts a snippet of about `width` characters from `text` around the window
+/// holding the most distinct query words; without matches, the text's start.
+/// `stem` gives a folded word's stem.
+pub fn make_snippet(
+    text: &str,
+    words: &[QueryWord],
+    width: usize,
+    stem: &dyn Fn(&str) -> String,
+) -> Snippet {
+    let spans = word_spans(text);
+    // (span, index of the query word matched)
+    let mut hits: Vec<(Range<usize>, usize)> = Vec::new();
+    for r in &spans {
+        let w = fold(&text[r.clone()]);
+        let s = stem(&w);
+        if let Some(q) = words.iter().position(|q| q.matches(&w, &s)) {
+            hits.push((r.clone(), q));
+        }
+    }
+    let byte_width = |from: usize| -> usize {
+        text[from..]
+            .char_indices()
+            .nth(width)
+            .map_or(text.len(), |(i, _)| from + i)
+    };
+    // Best window: most distinct words, then most hits, earliest first.
+    let mut best = (0usize, 0usize, 0usize); // (distinct, count, start)
+    for (i, (r, _)) in hits.iter().enumerate() {
+        let end = byte_width(r.start);
+        let mut seen = vec![false; words.len()];
+        let mut count = 0;
+        for (r2, q) in &hits[i..] {
+            if r2.end > end {
+                break;
+            }
+            seen[*q] = true;
+            count += 1;
+        }
+        let distinct = seen.iter().filter(|s| **s).count();
+        if (distinct, count) > (best.0, best.1) {
+            best = (distinct, count, r.start);
+        }
+    }
+    // Start a little before the first match, on a word boundary.
+    let mut start = if best.1 == 0 { 0 } else { best.2 };
+    if start > 0 {
+        let lead = width / 5;
+        let back = text[..start]
+            .char_indices()
+            .rev()
+            .nth(lead)
+            .map_or(0, |(i, _)| i);
+        start = spans
+            .iter()
+            .find(|r| r.start >= back)
+            .map_or(back, |r| r.start);
+    }
+    let mut end = byte_width(start);
+    if end < text.len() {
+        // Do not cut a word in half.
+        if let Some(r) = spans.iter().find(|r| r.start < end && r.end > end) {
+            end = if r.start > start { r.start } else { r.end };
+        }
+    }
+    let body = text[start..end].trim_end();
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let offset = out.len() as isize - start as isize;
+    out.push_str(body);
+    if start + body.len() < text.len() {
+        out.push('…');
+    }
+    let highlights = hits
+        .iter()
+        .filter(|(r, _)| r.start >= start && r.end <= start + body.len())
+        .map(|(r, _)| (r.start as isize + offset) as usize..(r.end as isize + offset) as usize)
+        .collect();
+    Snippet {
+        text: out,
+        highlights,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qw(w: &str, prefix: bool) -> QueryWord {
+        QueryWord {
+            folded: fold(w),
+            stem: light_stem(&fold(w)),
+            prefix,
+        }
+    }
+
+    #[test]
+    fn folds_diacritics_and_case() {
+        assert_eq!(fold("Résumé ÅNGSTRÖM"), "resume angstrom");
+        assert_eq!(
+            tokenize("Zoë's e-Signature (v2.0)"),
+            vec!["zoe", "s", "e", "signature", "v2", "0"]
+        );
+    }
+
+    #[test]
+    fn splits_words_with_byte_ranges() {
+        let t = "¡Hola, señor!";
+        let spans = word_spans(t);
+        let words: Vec<&str> = spans.iter().map(|r| &t[r.clone()]).collect();
+        assert_eq!(words, vec!["Hola", "señor"]);
+    }
+
+    #[test]
+    fn light_stem_joins_plurals() {
+        assert_eq!(light_stem("registries"), light_stem("registry"));
+        assert_eq!(light_stem("payments"), "payment");
+        assert_eq!(light_stem("process"), "process");
+        assert_eq!(light_stem("status"), "status");
+        assert_eq!(light_stem("bus"), "bus");
+        assert_eq!(light_stem("boxes"), "box");
+        assert_eq!(light_stem("places"), "place");
+        assert_eq!(light_stem("analysis"), "analysis");
+        assert_eq!(light_stem("defined"), "defined");
+    }
+
+    #[test]
+    fn query_word_tolerates_one_typo_from_four_letters() {
+        let q = qw("regstry", false);
+        assert!(q.matches("registry", &light_stem("registry")));
+        assert!(!qw("cat", false).matches("cut", "cut"));
+        assert!(!q.matches("ministry", "ministry"));
+    }
+
+    #[test]
+    fn last_word_matches_as_prefix() {
+        assert!(qw("regis", true).matches("registration", "registration"));
+        assert!(!qw("regis", false).matches("registration", "registration"));
+    }
+
+    #[test]
+    fn snippet_centres_on_matches_and_marks_them() {
+        let text = "Lorem ipsum dolor sit amet. ".repeat(10)
+            + "The consent agreement is signed here. "
+            + &"More filler words. ".repeat(10);
+        let words = vec![qw("consent", false), qw("agreement", false)];
+        let s = make_snippet(&text, &words, 80, &|w| light_stem(w));
+        assert!(
+            s.text.starts_with('…') && s.text.ends_with('…'),
+            "{}",
+            s.text
+        );
+        let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
+        assert_eq!(marked, vec!["consent", "agreement"]);
+        assert!(s.text.chars().count() <= 82);
+    }
+
+    #[test]
+    fn snippet_without_match_is_the_start() {
+        let s = make_snippet("short text", &[qw("zzz", false)], 80, &|w| w.to_string());
+        assert_eq!(s.text, "short text");
+        assert!(s.highlights.is_empty());
+    }
+}
