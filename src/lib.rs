@@ -25,6 +25,7 @@ pub mod yaml;
 use content::{LoadError, LoadOptions, Site};
 use diag::Diagnostic;
 use markdown::Doc;
+use output::Sink as _;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -156,6 +157,92 @@ pub fn glossary_generated(a: &Analysis, offline: bool) -> Vec<render::site::Gene
         .collect()
 }
 
+/// Every search document of an analysed site: one per page section (latest
+/// versions only) and one per glossary term.
+pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
+    let site = &a.site;
+    let mut docs = glossary::search_docs(&a.glossary, site);
+    for (p, d) in a.docs.iter().enumerate() {
+        let page = &site.pages[p];
+        let book = &site.books[page.book];
+        if !book.latest {
+            continue;
+        }
+        let url = page.url(site);
+        for sec in &d.sections {
+            docs.push(search::SearchDoc {
+                kind: search::DocKind::Section,
+                book: book.id.clone(),
+                book_title: book.title.clone(),
+                version: book.version.clone(),
+                title: sec.title.clone(),
+                heading_path: sec.heading_path.clone(),
+                url: match &sec.anchor {
+                    Some(a) => format!("{url}#{a}"),
+                    None => url.clone(),
+                },
+                text: sec.text.clone(),
+                aliases: Vec::new(),
+            });
+        }
+    }
+    docs
+}
+
+/// A cheap fingerprint of every source the search index depends on (paths,
+/// sizes, modification times), so the index is rebuilt only when they change.
+pub fn source_fingerprint(site: &Site) -> u64 {
+    let files: Vec<(String, u64, i64)> = site
+        .sources
+        .keys()
+        .map(|f| {
+            let (size, mtime) = std::fs::metadata(site.root.join(f))
+                .map(|m| {
+                    let t = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_nanos() as i64)
+                        .unwrap_or(0);
+                    (m.len(), t)
+                })
+                .unwrap_or((0, 0));
+            (f.clone(), size, mtime)
+        })
+        .collect();
+    search::fingerprint(&files) ^ u64::from(env!("CARGO_PKG_VERSION").len() as u32)
+}
+
+/// Opens the CLI search index in `cache` (default `<root>/.specsite`),
+/// rebuilding it only when the sources changed.
+pub fn open_search_index(
+    opts: &Options,
+    cache: Option<&std::path::Path>,
+) -> Result<search::SearchIndex, Fatal> {
+    let site = content::load_site(&LoadOptions {
+        root: opts.root.clone(),
+        config: opts.config.clone(),
+        out: opts.out.clone(),
+    })?;
+    let cache = cache
+        .map(|c| c.to_path_buf())
+        .unwrap_or_else(|| site.root.join(".specsite"));
+    let fp = source_fingerprint(&site);
+    let opts = opts.clone();
+    let mut failure = None;
+    let index = search::open_or_build_index(&cache, fp, || match analyse(&opts) {
+        Ok(a) => search_docs(&a),
+        Err(e) => {
+            failure = Some(e);
+            Vec::new()
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(index),
+    }
+}
+
 /// Result of a build.
 pub struct BuildResult {
     /// The analysis the site was rendered from.
@@ -183,12 +270,25 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
     let generated = glossary_generated(&analysis, opts.offline || site.config.offline);
     let sink = output::DiskSink::new(out)?;
+    let mut index_files = Vec::new();
+    let info = search::write_browser_index(
+        &search_docs(&analysis),
+        &mut |path: &str, bytes: Vec<u8>| {
+            index_files.push((path.to_string(), bytes));
+        },
+    );
+    for (path, bytes) in &index_files {
+        if let Err(e) = sink.write(path, bytes) {
+            sink.abort();
+            return Err(Fatal::Other(e));
+        }
+    }
     let env = render::site::RenderEnv {
         site,
         docs: &analysis.docs,
         theme: &theme,
         offline: opts.offline || site.config.offline,
-        search_manifest: String::new(),
+        search_manifest: info.manifest.clone(),
         body_end_html: String::new(),
         books_with_glossary: generated
             .iter()

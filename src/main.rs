@@ -68,6 +68,25 @@ enum Command {
         /// Keep only findings in these files (what pre-commit passes).
         files: Vec<PathBuf>,
     },
+    /// Search glossary terms and page sections from a local full-text index.
+    Search {
+        /// What to look for.
+        query: String,
+        #[command(flatten)]
+        common: Common,
+        /// Only this book (common glossary terms are always searched).
+        #[arg(long)]
+        book: Option<String>,
+        /// Number of results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print JSON (DESIGN §7 shape).
+        #[arg(long)]
+        json: bool,
+        /// Cache folder for the index (default: <root>/.specsite).
+        #[arg(long)]
+        cache: Option<PathBuf>,
+    },
     /// Print a glossary term's definition (exact name, alias or abbreviation).
     Define {
         /// The term to look up.
@@ -220,14 +239,45 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             );
             Ok(checks::exit_code(&diags, deny_warnings) as u8)
         }
+        Command::Search {
+            query,
+            common,
+            book,
+            limit,
+            json,
+            cache,
+        } => {
+            let index = specsite::open_search_index(&options(&common), cache.as_deref())?;
+            let hits = index.search(&query, book.as_deref(), limit);
+            if json {
+                println!("{}", specsite::search::format_json(&hits));
+            } else {
+                use std::io::IsTerminal;
+                let color = std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                print!("{}", specsite::search::format_human(&hits, color));
+            }
+            Ok(u8::from(hits.is_empty()))
+        }
         Command::Define {
             term,
             common,
             json,
-            cache: _,
+            cache,
         } => {
             let a = specsite::load_glossary_only(&options(&common))?;
-            let result = specsite::glossary::define(&a.1, &term);
+            let mut result = specsite::glossary::define(&a.1, &term);
+            if !result.found() {
+                // Fall back to the full-text index for "did you mean".
+                if let Ok(index) = specsite::open_search_index(&options(&common), cache.as_deref())
+                {
+                    for name in specsite::search::did_you_mean(&index, &term) {
+                        if !result.did_you_mean.contains(&name) {
+                            result.did_you_mean.push(name);
+                        }
+                    }
+                }
+            }
             if json {
                 println!("{}", result.to_json());
             } else {
