@@ -393,6 +393,10 @@ impl SearchIndex {
             } else {
                 0
             };
+            // Among terms that name the query equally well, the common
+            // glossary's definition comes before books' own.
+            let named =
+                named * 2 + u8::from(kind == DocKind::Term && field_str(&doc, f.book).is_empty());
             let url = field_str(&doc, f.url);
             ranked.push((named, score, url, kind, doc));
         }
