@@ -148,7 +148,7 @@ fn push_section(sections: &mut Vec<Section>, mut s: Section) {
 fn attr_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        Regex::new(r#"(?i)\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
             .expect("valid regex")
     })
 }
@@ -353,6 +353,11 @@ impl<'a, 'e> Pass<'a, 'e> {
             });
             return href.map(CowStr::from).unwrap_or_else(|| dest.clone());
         }
+        let kind = if kind == LinkKind::Link && in_block_tag(self.source, span.start) {
+            LinkKind::BlockSrc
+        } else {
+            kind
+        };
         match self.record(kind, dest, span) {
             Some(href) => CowStr::from(href),
             None => dest.clone(),
@@ -412,6 +417,25 @@ impl<'a, 'e> Pass<'a, 'e> {
                         self.doc.anchors.insert(id);
                     }
                 }
+                "srcset" => {
+                    // Each candidate is a URL and an optional `2x`/`640w`
+                    // descriptor. GitBook writes URLs with spaces, so only a
+                    // trailing descriptor is split off.
+                    for (at, url) in srcset_urls(value) {
+                        let start = val.start() + at;
+                        let span = if exact {
+                            range.start + start..range.start + start + url.len()
+                        } else {
+                            range.clone()
+                        };
+                        let dest = html_unescape(url);
+                        if let Some(new) = self.record(LinkKind::Image, &dest, span) {
+                            out.push_str(&h[last..start]);
+                            let _ = pulldown_cmark_escape::escape_href(&mut out, &new);
+                            last = start + url.len();
+                        }
+                    }
+                }
                 _ => {
                     let span = if exact {
                         range.start + val.start()..range.start + val.end()
@@ -448,6 +472,47 @@ fn locate_dest(source: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
         }
     }
     range.clone()
+}
+
+/// Whether the text just before `at` is the opening of a GitBook tag's
+/// attribute value (`{% file src="` …): the dialect copies `file`,
+/// `content-ref` and `embed` destinations from there, so the link is a
+/// block's reference rather than a link in prose.
+fn in_block_tag(source: &str, at: usize) -> bool {
+    let Some(before) = source.get(..at) else {
+        return false;
+    };
+    let Some(open) = before.rfind("{%") else {
+        return false;
+    };
+    let tag = &before[open..];
+    !tag.contains("%}")
+        && tag.len() < 500
+        && (tag.ends_with('"') || tag.ends_with('\''))
+}
+
+/// The URLs of a `srcset` value with their byte offsets in it.
+fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for cand in value.split(',') {
+        let lead = cand.len() - cand.trim_start().len();
+        let mut url = cand.trim();
+        if let Some((u, d)) = url.rsplit_once(char::is_whitespace) {
+            let d = d.trim();
+            let is_descriptor = d.len() > 1
+                && (d.ends_with('x') || d.ends_with('w'))
+                && d[..d.len() - 1].parse::<f64>().is_ok();
+            if is_descriptor {
+                url = u.trim_end();
+            }
+        }
+        if !url.is_empty() {
+            out.push((offset + lead, url));
+        }
+        offset += cand.len() + 1;
+    }
+    out
 }
 
 /// Decodes the few entities that appear in attribute values.

@@ -36,6 +36,12 @@ pub enum Target {
     Special,
     /// A GitBook lost-link marker (`broken-reference`, `/broken/pages/<id>`).
     GitbookBroken,
+    /// A site URL (under `site_url` or a `site_url_aliases` prefix) whose
+    /// first segment names no book of the site, even through `book_aliases`.
+    UnknownBook {
+        /// The first URL segment, as written.
+        segment: String,
+    },
     /// A relative or site-alias path that names nothing in the site.
     Missing {
         /// Root-relative path that was looked for.
@@ -104,10 +110,7 @@ impl<'a> Resolver<'a> {
                 slug: slug.trim_start_matches('/').to_string(),
             };
         }
-        if dest.contains("broken-reference")
-            || dest.starts_with("/broken/")
-            || dest.contains("/broken/pages/")
-        {
+        if is_gitbook_lost(dest) {
             return Target::GitbookBroken;
         }
         let lower = dest.to_ascii_lowercase();
@@ -176,6 +179,13 @@ impl<'a> Resolver<'a> {
                 return Target::Page { page, fragment };
             }
         }
+        // `folder.md` for a folder whose page is its README (GitBook writes
+        // such links when a page gains sub-pages).
+        if let Some(stem) = path.strip_suffix(".md") {
+            if let Some(&page) = site.page_by_file.get(join2(stem, "README.md").as_str()) {
+                return Target::Page { page, fragment };
+            }
+        }
         // A book's page root itself (e.g. a link to `spec/`).
         for b in &site.books {
             if b.page_root == path || (path.is_empty() && b.page_root.is_empty()) {
@@ -196,24 +206,31 @@ impl<'a> Resolver<'a> {
     }
 
     /// Maps the part of a site URL after its base (`consent/2-description#x`) to a target.
+    ///
+    /// The first segment is a book id, or a key of `book_aliases`. An alias
+    /// value may carry a folder after the book id (`security:
+    /// specifications/security-requirements`): the rest of the URL is then
+    /// taken inside that folder of the book.
     fn resolve_site_url(&self, rest: &str) -> Target {
         let (path, fragment) = split_fragment(rest);
         let path = path.split('?').next().unwrap_or("");
         let path = decode(path);
         let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         if segs.is_empty() {
+            // The site's own landing page.
             return Target::External {
                 url: rest.to_string(),
             };
         }
         let first = segs.remove(0);
-        let book_id = self
-            .site
-            .config
-            .book_aliases
-            .get(first)
-            .map(String::as_str)
-            .unwrap_or(first);
+        let aliased = self.site.config.book_aliases.get(first).map(String::as_str);
+        let (book_id, folder) = match aliased {
+            Some(v) => match v.trim_matches('/').split_once('/') {
+                Some((b, f)) => (b, Some(f)),
+                None => (v.trim_matches('/'), None),
+            },
+            None => (first, None),
+        };
         // A version label right after the book id selects that version.
         let mut candidates: Vec<&Book> =
             self.site.books.iter().filter(|b| b.id == book_id).collect();
@@ -233,26 +250,83 @@ impl<'a> Resolver<'a> {
             .or(candidates.first())
             .copied()
         else {
-            return Target::Missing {
-                path: path.to_string(),
-                fragment,
+            return Target::UnknownBook {
+                segment: first.to_string(),
             };
         };
-        let slug = if segs.is_empty() {
+        let mut parts: Vec<&str> = folder
+            .map(|f| f.split('/').filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        parts.extend(segs);
+        let slug = if parts.is_empty() {
             String::new()
         } else {
-            format!("{}/", segs.join("/"))
+            format!("{}/", parts.join("/"))
         };
         for &p in &book.pages {
             if self.site.pages[p].slug == slug {
                 return Target::Page { page: p, fragment };
             }
         }
-        Target::Missing {
-            path: join2(&book.page_root, &segs.join("/")),
-            fragment,
+        // GitBook serves a page's path with or without a trailing `.md`-less
+        // segment; a folder path falls back to the ordinary file lookup.
+        match self.lookup(&join2(&book.page_root, &parts.join("/")), fragment) {
+            t @ (Target::Page { .. } | Target::Asset { .. }) => t,
+            Target::Missing { fragment, .. } => Target::Missing {
+                path: join2(&book.page_root, &parts.join("/")),
+                fragment,
+            },
+            other => other,
         }
     }
+
+    /// Where `dest` (a relative link written in `from_file`) would point if
+    /// it had been written relative to another folder: the book's
+    /// repository folder (links that include the repository's `spec/`
+    /// folder), its page root, or a folder between the page and the
+    /// repository. Returns the first such folder whose join names a page or
+    /// asset, with the target. Used for suggestions only.
+    pub fn resolve_elsewhere(&self, book: usize, from_file: &str, dest: &str) -> Option<Target> {
+        let (path, fragment) = split_fragment(dest.trim());
+        let path = decode(path);
+        let path = path.trim_start_matches('/');
+        if path.is_empty() {
+            return None;
+        }
+        let b = self.site.books.get(book)?;
+        let mut bases: Vec<String> = vec![b.repo_dir.clone(), b.page_root.clone()];
+        let mut dir = parent_dir(from_file);
+        while in_dir(dir, &b.repo_dir) && dir != b.repo_dir {
+            dir = parent_dir(dir);
+            bases.push(dir.to_string());
+        }
+        let stripped: &str = path.trim_start_matches("./");
+        let stripped = stripped.trim_start_matches("../");
+        let own = normalize_join(parent_dir(from_file), path);
+        for base in &bases {
+            for rel in [path, stripped] {
+                let Some(joined) = normalize_join(base, rel) else {
+                    continue;
+                };
+                if Some(&joined) == own.as_ref() {
+                    continue;
+                }
+                match self.lookup(&joined, fragment.clone()) {
+                    t @ (Target::Page { .. } | Target::Asset { .. }) => return Some(t),
+                    _ => {}
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Whether `dest` is one of GitBook's lost-link markers: a `broken-reference`
+/// path segment (GitBook writes it where a link's target page was deleted,
+/// also inside GitHub URLs it generated) or `/broken/pages/<id>`.
+pub fn is_gitbook_lost(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    path.split('/').any(|s| s == "broken-reference") || path.contains("/broken/pages/")
 }
 
 /// The output URL (root-relative) of an asset file, for the book that holds it.
