@@ -139,7 +139,12 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/old/guide.md");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/old/guide.md",
+        );
         assert_eq!(d.rule, Rule::BrokenLink);
         assert!(
             d.message.contains("`gone.md`") && d.message.contains("consent/spec/old/guide.md"),

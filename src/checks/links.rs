@@ -106,7 +106,9 @@ fn check_link(
                 Some(missing_asset::missing(resolver, page, link, path))
             }
         }
-        Target::UnknownBook { segment } => Some(broken_link::unknown_book(site, &page.file, link, segment)),
+        Target::UnknownBook { segment } => {
+            Some(broken_link::unknown_book(site, &page.file, link, segment))
+        }
         Target::GitbookBroken => Some(broken_link::gitbook_lost(page, link)),
         Target::OutsideRoot => Some(path_outside_root::outside(page, link)),
         Target::Page {
@@ -169,8 +171,8 @@ pub(crate) fn wrong_folder(resolver: &Resolver, page: &Page, dest: &str) -> Opti
         Target::Asset { file } => file.as_str(),
         _ => return None,
     };
-    let mut fixed = percent_encoding::utf8_percent_encode(&rel_path(&page.file, file), DEST_SET)
-        .to_string();
+    let mut fixed =
+        percent_encoding::utf8_percent_encode(&rel_path(&page.file, file), DEST_SET).to_string();
     if let Some((_, frag)) = dest.split_once('#') {
         fixed.push('#');
         fixed.push_str(frag);
@@ -179,7 +181,10 @@ pub(crate) fn wrong_folder(resolver: &Resolver, page: &Page, dest: &str) -> Opti
     // The page root's folder as the repository names it (`spec`).
     let root_name = crate::resolve::rel_to(&book.page_root, &book.repo_dir);
     let written = dest.trim_start_matches("./").trim_start_matches('/');
-    if !root_name.is_empty() && book.page_root != book.repo_dir && written.starts_with(&format!("{root_name}/")) {
+    if !root_name.is_empty()
+        && book.page_root != book.repo_dir
+        && written.starts_with(&format!("{root_name}/"))
+    {
         Some(format!(
             "the path includes the repository's `{root_name}/` folder; from this page it is `{fixed}`"
         ))
@@ -207,8 +212,12 @@ pub(crate) fn case_variant<'a>(site: &'a Site, path: &str) -> Option<&'a str> {
 }
 
 /// Encodes what a markdown destination cannot hold unescaped.
-pub(crate) const DEST_SET: &percent_encoding::AsciiSet =
-    &percent_encoding::CONTROLS.add(b' ').add(b'(').add(b')').add(b'<').add(b'>');
+pub(crate) const DEST_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>');
 
 /// The file name of a root-relative path.
 pub(crate) fn file_name(path: &str) -> &str {

@@ -122,7 +122,12 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/img/logo.png");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/img/logo.png",
+        );
         assert_eq!(d.rule, Rule::MissingAsset);
         assert!(
             d.message.starts_with("image `img/logo.png` does not exist"),
@@ -148,12 +153,17 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/img/logo.png");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/img/logo.png",
+        );
         assert!(d.suggestion.unwrap().contains("Logo.PNG"));
     }
 
     #[test]
-    fn no_suggestion_when_only_another_book_has_it() {
+    fn another_books_asset_is_named_to_copy_not_linked() {
         let mut site = site();
         site.assets = vec!["other/.gitbook/assets/logo.png".into()];
         let link = link(
@@ -166,8 +176,8 @@ mod tests {
             },
         );
         assert_eq!(
-            missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/img/logo.png").suggestion,
-            None
+            missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/img/logo.png").suggestion.as_deref(),
+            Some("only another book has a file with that name (`other/.gitbook/assets/logo.png`): copy it into this book's `.gitbook/assets/`")
         );
     }
 }

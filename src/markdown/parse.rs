@@ -61,6 +61,11 @@ struct Pass<'a, 'e> {
     code: Option<(String, String)>,
     section: Section,
     heading_stack: Vec<(u8, String)>,
+    /// The preprocessed text and its offset map, to place destinations the
+    /// dialect copied into generated links.
+    pre: Option<(&'e str, &'e dialect::OffsetMap)>,
+    /// The current event's range in the preprocessed text.
+    pre_range: Range<usize>,
 }
 
 /// Parses and renders page `page_id` of the site.
@@ -74,7 +79,8 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         page,
         openapi: env.openapi,
     };
-    let pre = dialect::preprocess(body, page.body_start, &denv);
+    let mut pre = dialect::preprocess(body, page.body_start, &denv);
+    let pre_diagnostics = std::mem::take(&mut pre.diagnostics);
     let page_url = page.url(site);
     let linker = env.glossary.page_linker(
         &site.books[page.book].id,
@@ -92,7 +98,7 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         linker,
         ids: IdAllocator::default(),
         doc: Doc {
-            diagnostics: pre.diagnostics,
+            diagnostics: pre_diagnostics,
             ..Doc::default()
         },
         events: Vec::new(),
@@ -102,8 +108,14 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         code: None,
         section: Section::default(),
         heading_stack: Vec::new(),
+        pre: None,
+        pre_range: 0..0,
     };
+    // Ids of generated components (operation cards, tabs) are link targets too.
+    pass.doc.anchors.extend(pre.anchors.iter().cloned());
+    pass.pre = Some((&pre.text, &pre.map));
     for (ev, range) in Parser::new_ext(&pre.text, options()).into_offset_iter() {
+        pass.pre_range = range.clone();
         let start = pre.map.to_source(range.start);
         let end = pre.map.to_source(range.end).max(start);
         pass.event(ev, start..end);
@@ -340,7 +352,7 @@ impl<'a, 'e> Pass<'a, 'e> {
 
     /// Resolves and records a markdown link or image; returns the href to write.
     fn rewrite(&mut self, kind: LinkKind, dest: &CowStr<'e>, range: Range<usize>) -> CowStr<'e> {
-        let span = locate_dest(self.source, &range, dest);
+        let span = self.locate_dest(&range, dest);
         if let Some(slug) = dest.strip_prefix("term:") {
             let href = self.linker.term_ref(slug, span.clone());
             self.doc.links.push(Link {
@@ -362,6 +374,27 @@ impl<'a, 'e> Pass<'a, 'e> {
             Some(href) => CowStr::from(href),
             None => dest.clone(),
         }
+    }
+
+    /// The span of a link's destination in the page file: found inside the
+    /// link's source range, else (a link the dialect generated around a
+    /// copied attribute value) found in the preprocessed text and mapped
+    /// back, else the whole range.
+    fn locate_dest(&self, range: &Range<usize>, dest: &str) -> Range<usize> {
+        let found = locate_dest(self.source, range, dest);
+        if found != *range || dest.is_empty() {
+            return found;
+        }
+        if let Some((text, map)) = self.pre {
+            if let Some(i) = text.get(self.pre_range.clone()).and_then(|t| t.rfind(dest)) {
+                let start = map.to_source(self.pre_range.start + i);
+                let span = start..start + dest.len();
+                if self.source.get(span.clone()) == Some(dest) {
+                    return span;
+                }
+            }
+        }
+        found
     }
 
     /// Resolves `dest`, records the link, and returns a rewritten href for
@@ -486,9 +519,7 @@ fn in_block_tag(source: &str, at: usize) -> bool {
         return false;
     };
     let tag = &before[open..];
-    !tag.contains("%}")
-        && tag.len() < 500
-        && (tag.ends_with('"') || tag.ends_with('\''))
+    !tag.contains("%}") && tag.len() < 500 && (tag.ends_with('"') || tag.ends_with('\''))
 }
 
 /// The URLs of a `srcset` value with their byte offsets in it.
