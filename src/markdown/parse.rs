@@ -25,6 +25,10 @@ pub struct ParseEnv<'a> {
     pub offline: bool,
     /// Which term mentions are linked.
     pub link_mode: LinkMode,
+    /// Build the body HTML. `false` (for `check`) skips syntax highlighting
+    /// and HTML output; links, anchors, term uses, sections and findings
+    /// are the same either way.
+    pub html: bool,
 }
 
 /// The markdown extensions specsite enables (CommonMark + GFM).
@@ -120,9 +124,12 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         let end = pre.map.to_source(range.end).max(start);
         pass.event(ev, start..end);
     }
-    let mut html = String::with_capacity(pre.text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
-    dialect::finish(&mut html, &pre.fragments);
+    let mut html = String::new();
+    if env.html {
+        html.reserve(pre.text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
+        dialect::finish(&mut html, &pre.fragments);
+    }
     let Pass {
         mut doc,
         linker,
@@ -209,6 +216,10 @@ impl<'a, 'e> Pass<'a, 'e> {
                 self.code = Some((lang, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {
+                if !self.env.html {
+                    self.code = None;
+                    return;
+                }
                 if let Some((lang, code)) = self.code.take() {
                     let mut html = String::from("<pre class=\"hl-code\"><code");
                     if !lang.is_empty() {
@@ -612,6 +623,7 @@ mod tests {
             openapi: &o,
             offline: false,
             link_mode: LinkMode::First,
+            html: true,
         };
         parse_page(&env, p)
     }
