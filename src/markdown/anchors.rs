@@ -20,11 +20,11 @@ pub fn slugify(text: &str) -> String {
                 out.push(l);
             }
             last_dash = false;
-        } else if c.is_whitespace() || c == '/' || c == '-' || c == '\u{2013}' || c == '\u{2014}' {
-            if !last_dash {
-                out.push('-');
-                last_dash = true;
-            }
+        } else if (c.is_whitespace() || c == '/' || c == '-' || c == '\u{2013}' || c == '\u{2014}')
+            && !last_dash
+        {
+            out.push('-');
+            last_dash = true;
         }
         // Any other character (punctuation, symbols, zero-width) is dropped.
     }

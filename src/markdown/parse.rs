@@ -716,6 +716,62 @@ mod tests {
     }
 
     #[test]
+    fn srcset_candidates_keep_spaces_and_drop_descriptors() {
+        assert_eq!(
+            srcset_urls("a b.png"),
+            vec![(0, "a b.png")],
+            "GitBook writes unescaped spaces"
+        );
+        assert_eq!(
+            srcset_urls("x.png 1x, y@2x.png 2x,z.png 640w"),
+            vec![(0, "x.png"), (10, "y@2x.png"), (22, "z.png")]
+        );
+    }
+
+    #[test]
+    fn srcset_and_block_sources_are_recorded_at_their_value() {
+        let text = "<picture><source srcset=\"d.png 2x\"><img src=\"p.png\"></picture>\n\n{% file src=\"f.pdf\" %}\nCaption\n{% endfile %}\n";
+        let s = site(&[("a.md", text)], &[]);
+        let d = parse(&s, 0);
+        let got: Vec<(LinkKind, &str)> = d
+            .links
+            .iter()
+            .map(|l| (l.kind, &text[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (LinkKind::Image, "d.png"),
+                (LinkKind::Image, "p.png"),
+                (LinkKind::BlockSrc, "f.pdf")
+            ]
+        );
+    }
+
+    #[test]
+    fn check_mode_skips_html_but_records_the_same() {
+        let text = "# T\n\n```rust\nfn main() {}\n```\n\n[x](gone.md)\n";
+        let s = site(&[("a.md", text)], &[]);
+        let full = parse(&s, 0);
+        let resolver = Resolver::new(&s);
+        let g = Glossary::default();
+        let o = OpenApiCache::default();
+        let env = ParseEnv {
+            resolver: &resolver,
+            glossary: &g,
+            openapi: &o,
+            offline: false,
+            link_mode: LinkMode::First,
+            html: false,
+        };
+        let lean = parse_page(&env, 0);
+        assert!(lean.html.is_empty() && !full.html.is_empty());
+        assert_eq!(lean.links, full.links);
+        assert_eq!(lean.anchors, full.anchors);
+        assert_eq!(lean.sections, full.sections);
+    }
+
+    #[test]
     fn outside_root_links_are_flagged() {
         let s = site(&[("a.md", "[x](../../../../etc/passwd)\n")], &[]);
         let d = parse(&s, 0);

@@ -311,9 +311,10 @@ impl<'a> Resolver<'a> {
                 if Some(&joined) == own.as_ref() {
                     continue;
                 }
-                match self.lookup(&joined, fragment.clone()) {
-                    t @ (Target::Page { .. } | Target::Asset { .. }) => return Some(t),
-                    _ => {}
+                if let t @ (Target::Page { .. } | Target::Asset { .. }) =
+                    self.lookup(&joined, fragment.clone())
+                {
+                    return Some(t);
                 }
             }
         }
@@ -336,7 +337,7 @@ pub fn asset_url(site: &Site, file: &str) -> Option<String> {
     let mut best: Option<&Book> = None;
     for b in &site.books {
         if in_dir(file, &b.repo_dir)
-            && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len())
+            && best.map_or(true, |x| b.repo_dir.len() > x.repo_dir.len())
             && b.latest
         {
             best = Some(b);
@@ -464,6 +465,160 @@ mod tests {
             ("a.md", Some("x y".to_string()))
         );
         assert_eq!(split_fragment("a.md?raw=1"), ("a.md", None));
+    }
+
+    /// Books `bb` (repository `bb`, pages under `bb/spec`) and `dr`
+    /// (repository and page root `dr`); config with a site alias.
+    fn site() -> Site {
+        use crate::content::Page;
+        use std::sync::Arc;
+        let mut s = Site::default();
+        s.config.site_url_aliases = vec!["https://specs.example.org".into()];
+        s.config
+            .book_aliases
+            .insert("registries".into(), "dr".into());
+        s.config
+            .book_aliases
+            .insert("sec".into(), "bb/guide/".into());
+        for (id, repo, root) in [("bb", "bb", "bb/spec"), ("dr", "dr", "dr")] {
+            s.books.push(Book {
+                id: id.into(),
+                latest: true,
+                url_prefixes: vec![id.into()],
+                repo_dir: repo.into(),
+                page_root: root.into(),
+                readme: "README.md".into(),
+                ..Book::default()
+            });
+        }
+        let pages = [
+            (0, "bb/spec/README.md", ""),
+            (0, "bb/spec/terms.md", "terms/"),
+            (0, "bb/spec/guide/README.md", "guide/"),
+            (0, "bb/spec/use/flows.md", "use/flows/"),
+            (1, "dr/README.md", ""),
+            (1, "dr/2-description.md", "2-description/"),
+        ];
+        for (i, (book, file, slug)) in pages.iter().enumerate() {
+            s.page_by_file.insert(file.to_string(), i);
+            s.books[*book].pages.push(i);
+            s.pages.push(Page {
+                book: *book,
+                file: file.to_string(),
+                path: String::new(),
+                slug: slug.to_string(),
+                source: Arc::from(""),
+                front: Default::default(),
+                body_start: 0,
+                summary_title: None,
+                in_summary: true,
+                terminology: false,
+                common_terminology: false,
+            });
+        }
+        s.assets = vec!["bb/spec/.gitbook/assets/d.png".into()];
+        s
+    }
+
+    #[test]
+    fn folder_links_and_folder_md_links_reach_the_readme() {
+        let s = site();
+        let r = Resolver::new(&s);
+        let guide = Target::Page {
+            page: 2,
+            fragment: None,
+        };
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide/"), guide);
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide.md"), guide);
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide"), guide);
+        assert!(matches!(
+            r.resolve(0, "bb/spec/README.md", "Terms.md"),
+            Target::Missing { .. }
+        ));
+    }
+
+    #[test]
+    fn site_urls_go_through_book_aliases_with_an_optional_folder() {
+        let s = site();
+        let r = Resolver::new(&s);
+        assert_eq!(
+            r.resolve(
+                0,
+                "bb/spec/README.md",
+                "https://specs.example.org/registries/2-description#x"
+            ),
+            Target::Page {
+                page: 5,
+                fragment: Some("x".into())
+            }
+        );
+        assert_eq!(
+            r.resolve(0, "bb/spec/README.md", "https://SPECS.example.org/dr"),
+            Target::Page {
+                page: 4,
+                fragment: None
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/sec"),
+            Target::Page {
+                page: 2,
+                fragment: None
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/gis/x"),
+            Target::UnknownBook {
+                segment: "gis".into()
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/dr/gone"),
+            Target::Missing {
+                path: "dr/gone".into(),
+                fragment: None
+            }
+        );
+        assert!(matches!(
+            r.resolve(1, "dr/README.md", "https://other.example.org/dr"),
+            Target::External { .. }
+        ));
+    }
+
+    #[test]
+    fn gitbook_markers_are_whole_segments() {
+        assert!(is_gitbook_lost("broken-reference"));
+        assert!(is_gitbook_lost("../broken-reference#x"));
+        assert!(is_gitbook_lost("/broken/pages/AbC"));
+        assert!(is_gitbook_lost(
+            "https://github.com/o/r/blob/main/broken-reference/README.md"
+        ));
+        assert!(!is_gitbook_lost("broken-references.md"));
+        assert!(!is_gitbook_lost("notes/broken.md"));
+    }
+
+    #[test]
+    fn wrong_folder_readings_find_repository_relative_paths() {
+        let s = site();
+        let r = Resolver::new(&s);
+        // `spec/terms.md` written from the page root means the repository's spec/.
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/use/flows.md", "spec/terms.md#t"),
+            Some(Target::Page {
+                page: 1,
+                fragment: Some("t".into())
+            })
+        );
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/README.md", "../.gitbook/assets/d.png"),
+            Some(Target::Asset {
+                file: "bb/spec/.gitbook/assets/d.png".into()
+            })
+        );
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/README.md", "nothing.md"),
+            None
+        );
     }
 
     #[test]
