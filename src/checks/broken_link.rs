@@ -38,7 +38,12 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
     }
     if let Some(other) = same_name_page(site, page, path) {
         return d.with_suggestion(format!(
-            "a page with that name exists: `{}`",
+            "a page with {} name exists: `{}`",
+            if file_name(other) == file_name(path) {
+                "that"
+            } else {
+                "a similar"
+            },
             rel_path(&page.file, other)
         ));
     }
@@ -106,18 +111,50 @@ fn same_name_page<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str
     if name.is_empty() || name.eq_ignore_ascii_case("README.md") {
         return None; // every folder has one: no useful guess
     }
-    site.pages
-        .iter()
-        .filter(|p| file_name(&p.file) == name && p.file != page.file)
-        .map(|p| {
-            (
-                p.book != page.book,
-                rel_path(&page.file, &p.file).len(),
-                p.file.as_str(),
-            )
-        })
-        .min()
-        .map(|(_, _, f)| f)
+    let stem = unnumbered(name.strip_suffix(".md").unwrap_or(name));
+    let nearest = |exact: bool| {
+        site.pages
+            .iter()
+            .filter(|p| p.file != page.file)
+            .filter(|p| {
+                if exact {
+                    file_name(&p.file) == name
+                } else {
+                    !stem.is_empty() && unnumbered(page_stem(&p.file)) == stem
+                }
+            })
+            .map(|p| {
+                (
+                    p.book != page.book,
+                    rel_path(&page.file, &p.file).len(),
+                    p.file.as_str(),
+                )
+            })
+            .min()
+            .map(|(_, _, f)| f)
+    };
+    nearest(true).or_else(|| nearest(false))
+}
+
+/// A page's name for matching: its file stem, or its folder's name for a README.
+fn page_stem(file: &str) -> &str {
+    let name = file_name(file);
+    if name.eq_ignore_ascii_case("README.md") {
+        file_name(crate::resolve::parent_dir(file))
+    } else {
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+}
+
+/// A page name without its section number (`3.1-user-centred-design` and
+/// `1.-user-centred-design` → `user-centred-design`): renumbered pages keep
+/// their name.
+fn unnumbered(stem: &str) -> &str {
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if rest.len() == stem.len() {
+        return stem;
+    }
+    rest.strip_prefix('-').unwrap_or(stem)
 }
 
 #[cfg(test)]
@@ -154,6 +191,27 @@ mod tests {
         assert_eq!(
             d.suggestion.as_deref(),
             Some("a page with that name exists: `guide.md`")
+        );
+    }
+
+    #[test]
+    fn section_numbers_are_ignored_when_matching_page_names() {
+        assert_eq!(unnumbered("3.1-user-centred-design"), "user-centred-design");
+        assert_eq!(unnumbered("1.-user-centred-design"), "user-centred-design");
+        assert_eq!(unnumbered("design"), "design");
+        assert_eq!(unnumbered("2024"), "2024");
+        assert_eq!(page_stem("a/3-setup/README.md"), "3-setup");
+        let site = site();
+        let link = link(INTRO, LinkKind::Link, "gone.md", Target::GitbookBroken);
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/9-guide.md",
+        );
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("a page with a similar name exists: `guide.md`")
         );
     }
 
