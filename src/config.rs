@@ -20,7 +20,8 @@ pub struct Config {
     pub site_url: Option<String>,
     /// Absolute URL prefixes that point back into this site.
     pub site_url_aliases: Vec<String>,
-    /// First URL segment under an alias → book id.
+    /// First URL segment under an alias → book id, optionally followed by a
+    /// folder inside the book (`security: specifications/security-requirements`).
     pub book_aliases: BTreeMap<String, String>,
     /// `themes/<name>/` overrides the embedded theme.
     pub theme: Option<String>,

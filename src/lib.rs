@@ -52,6 +52,9 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Links name `index.html` (also when the config says `offline: true`).
     pub offline: bool,
+    /// Skip building page HTML: what `check` sets, since it renders nothing.
+    /// Findings, links and anchors are the same either way.
+    pub skip_html: bool,
 }
 
 /// A build or check could not run at all (exit 2).
@@ -85,6 +88,7 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
         openapi: &openapi,
         offline,
         link_mode: site.config.glossary.link,
+        html: !opts.skip_html,
     };
     let docs: Vec<Doc> = (0..site.pages.len())
         .into_par_iter()
@@ -255,6 +259,7 @@ pub struct BuildResult {
 pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal> {
     let opts = Options {
         out: Some(out.to_path_buf()),
+        skip_html: false,
         ..opts.clone()
     };
     // Refuse the root or an ancestor before anything is read.

@@ -156,6 +156,7 @@ fn options(common: &Common) -> Options {
         config: common.config.clone(),
         out: None,
         offline: false,
+        skip_html: false,
     }
 }
 
@@ -200,7 +201,10 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             cache,
             files,
         } => {
-            let a = specsite::analyse(&options(&common))?;
+            let a = specsite::analyse(&Options {
+                skip_html: true,
+                ..options(&common)
+            })?;
             let mut diags = a.diagnostics.clone();
             if external {
                 let cache = cache.unwrap_or_else(|| common.root.join(".specsite"));

@@ -186,6 +186,7 @@ fn builds_the_govstack_corpus() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     // Every page a SUMMARY.md reaches is written at its DESIGN §3 path.
     let mut reached = 0;
+    let entry_re = regex::Regex::new(r"\]\(<?([^)>]+\.md)>?\)").unwrap();
     for summary in walkdir::WalkDir::new(&corpus)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -202,10 +203,7 @@ fn builds_the_govstack_corpus() {
         }
         let book = book_dir.file_name().unwrap().to_str().unwrap();
         let text = std::fs::read_to_string(summary.path()).unwrap();
-        for cap in regex::Regex::new(r"\]\(<?([^)>]+\.md)>?\)")
-            .unwrap()
-            .captures_iter(&text)
-        {
+        for cap in entry_re.captures_iter(&text) {
             let path = percent_encoding::percent_decode_str(&cap[1])
                 .decode_utf8_lossy()
                 .to_string();

@@ -24,6 +24,27 @@ pub fn check(
     target: &Doc,
     target_file: Option<&str>,
 ) -> Option<Diagnostic> {
+    check_at(&page.file, link, fragment, target, target_file)
+}
+
+/// [`check`] for a link in a file that is not a page (a SUMMARY.md entry).
+pub fn check_in(
+    file: &str,
+    link: &Link,
+    fragment: &str,
+    target: &Doc,
+    target_file: &str,
+) -> Option<Diagnostic> {
+    check_at(file, link, fragment, target, Some(target_file))
+}
+
+fn check_at(
+    file: &str,
+    link: &Link,
+    fragment: &str,
+    target: &Doc,
+    target_file: Option<&str>,
+) -> Option<Diagnostic> {
     if fragment.is_empty() || target.anchors.contains(fragment) {
         return None;
     }
@@ -37,7 +58,7 @@ pub fn check(
     };
     let d = Diagnostic::new(
         Rule::BrokenAnchor,
-        &page.file,
+        file,
         link.span.clone(),
         format!("`#{decoded}` matches no heading or id on {on}"),
     );

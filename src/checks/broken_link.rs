@@ -1,14 +1,19 @@
 //! `broken-link`: a link to a page or file that does not exist, or one that
 //! GitBook itself lost (see [`Rule::BrokenLink`] for the user documentation).
 
-use super::links::{file_name, rel_path};
+use super::links::{case_variant, file_name, rel_path, wrong_folder};
 use crate::content::{Page, Site};
 use crate::diag::{Diagnostic, Rule};
 use crate::markdown::Link;
+use crate::resolve::Resolver;
 
-/// A link whose resolved path names nothing in the site. Suggests a page
-/// with the same file name in the same book, when there is one.
-pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic {
+/// A link whose resolved path names nothing in the site. The suggestion, in
+/// order of preference: the same path read from the folder it was written
+/// for (a link that includes the repository's `spec/` folder), a file that
+/// differs only in case, a page with the same file name (same book first),
+/// a book of that name (links between repositories).
+pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Diagnostic {
+    let site = resolver.site();
     let message = if link.dest.trim_start_matches("./") == path || path.is_empty() {
         format!("link to `{}`, which does not exist", link.dest)
     } else {
@@ -18,12 +23,70 @@ pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic 
         )
     };
     let d = Diagnostic::new(Rule::BrokenLink, &page.file, link.span.clone(), message);
-    match same_name_page(site, page, path) {
-        Some(other) => d.with_suggestion(format!(
-            "a page with that name exists: `{}`",
+    if link.dest.contains("://") {
+        // A site URL: relative readings do not apply.
+        return d;
+    }
+    if let Some(s) = wrong_folder(resolver, page, &link.dest) {
+        return d.with_suggestion(s);
+    }
+    if let Some(f) = case_variant(site, path) {
+        return d.with_suggestion(format!(
+            "file names are case-sensitive once published: `{}` exists",
+            rel_path(&page.file, f)
+        ));
+    }
+    if let Some(other) = same_name_page(site, page, path) {
+        return d.with_suggestion(format!(
+            "a page with {} name exists: `{}`",
+            if file_name(other) == file_name(path) {
+                "that"
+            } else {
+                "a similar"
+            },
             rel_path(&page.file, other)
+        ));
+    }
+    let last = file_name(path);
+    if let Some(b) = site.books.iter().find(|b| b.id == last && b.latest) {
+        return d.with_suggestion(format!(
+            "`{}` is another book (`{}`); link to its published URL instead of a path outside this book",
+            b.id, b.page_root
+        ));
+    }
+    d
+}
+
+/// A site URL whose first segment names no book of the site.
+/// `file` is the root-relative file holding the link (a page or a SUMMARY.md).
+pub fn unknown_book(site: &Site, file: &str, link: &Link, segment: &str) -> Diagnostic {
+    let mut ids: Vec<&str> = site.books.iter().map(|b| b.id.as_str()).collect();
+    ids.dedup();
+    let d = Diagnostic::new(
+        Rule::BrokenLink,
+        file,
+        link.span.clone(),
+        format!(
+            "`{}` points into this site, but no book is called `{segment}`",
+            link.dest
+        ),
+    );
+    // A published name is often the folder name shortened at one end
+    // (`registries` for `digital-registries`).
+    let close = ids
+        .iter()
+        .filter(|id| {
+            segment.len() >= 4
+                && (id.starts_with(segment) || id.ends_with(segment) || segment.starts_with(**id))
+        })
+        .min_by_key(|id| id.len());
+    match close {
+        Some(id) => d.with_suggestion(format!(
+            "if `{segment}` is the published name of book `{id}`, add `book_aliases: {{{segment}: {id}}}` to specsite.yaml"
         )),
-        None => d,
+        None => d.with_suggestion(format!(
+            "map it to a book with `book_aliases: {{{segment}: <book id>}}` in specsite.yaml, or link to a book this site holds"
+        )),
     }
 }
 
@@ -48,18 +111,50 @@ fn same_name_page<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str
     if name.is_empty() || name.eq_ignore_ascii_case("README.md") {
         return None; // every folder has one: no useful guess
     }
-    site.pages
-        .iter()
-        .filter(|p| file_name(&p.file) == name && p.file != page.file)
-        .map(|p| {
-            (
-                p.book != page.book,
-                rel_path(&page.file, &p.file).len(),
-                p.file.as_str(),
-            )
-        })
-        .min()
-        .map(|(_, _, f)| f)
+    let stem = unnumbered(name.strip_suffix(".md").unwrap_or(name));
+    let nearest = |exact: bool| {
+        site.pages
+            .iter()
+            .filter(|p| p.file != page.file)
+            .filter(|p| {
+                if exact {
+                    file_name(&p.file) == name
+                } else {
+                    !stem.is_empty() && unnumbered(page_stem(&p.file)) == stem
+                }
+            })
+            .map(|p| {
+                (
+                    p.book != page.book,
+                    rel_path(&page.file, &p.file).len(),
+                    p.file.as_str(),
+                )
+            })
+            .min()
+            .map(|(_, _, f)| f)
+    };
+    nearest(true).or_else(|| nearest(false))
+}
+
+/// A page's name for matching: its file stem, or its folder's name for a README.
+fn page_stem(file: &str) -> &str {
+    let name = file_name(file);
+    if name.eq_ignore_ascii_case("README.md") {
+        file_name(crate::resolve::parent_dir(file))
+    } else {
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+}
+
+/// A page name without its section number (`3.1-user-centred-design` and
+/// `1.-user-centred-design` → `user-centred-design`): renumbered pages keep
+/// their name.
+fn unnumbered(stem: &str) -> &str {
+    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if rest.len() == stem.len() {
+        return stem;
+    }
+    rest.strip_prefix('-').unwrap_or(stem)
 }
 
 #[cfg(test)]
@@ -81,7 +176,12 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&site, &site.pages[1], &link, "consent/spec/old/guide.md");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/old/guide.md",
+        );
         assert_eq!(d.rule, Rule::BrokenLink);
         assert!(
             d.message.contains("`gone.md`") && d.message.contains("consent/spec/old/guide.md"),
@@ -91,6 +191,27 @@ mod tests {
         assert_eq!(
             d.suggestion.as_deref(),
             Some("a page with that name exists: `guide.md`")
+        );
+    }
+
+    #[test]
+    fn section_numbers_are_ignored_when_matching_page_names() {
+        assert_eq!(unnumbered("3.1-user-centred-design"), "user-centred-design");
+        assert_eq!(unnumbered("1.-user-centred-design"), "user-centred-design");
+        assert_eq!(unnumbered("design"), "design");
+        assert_eq!(unnumbered("2024"), "2024");
+        assert_eq!(page_stem("a/3-setup/README.md"), "3-setup");
+        let site = site();
+        let link = link(INTRO, LinkKind::Link, "gone.md", Target::GitbookBroken);
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/9-guide.md",
+        );
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some("a page with a similar name exists: `guide.md`")
         );
     }
 

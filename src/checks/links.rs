@@ -12,16 +12,72 @@ use super::{broken_anchor, broken_link, missing_asset, path_outside_root};
 use crate::content::{Page, Site};
 use crate::diag::Diagnostic;
 use crate::markdown::{Doc, Link, LinkKind};
-use crate::resolve::Target;
+use crate::resolve::{Resolver, Target};
 
 /// Checks every link of every page. `docs[i]` is the parsed form of
 /// `site.pages[i]`; findings come out in page and source order.
 pub fn check_links(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
+    let resolver = Resolver::new(site);
     let mut out = Vec::new();
     for (page, doc) in site.pages.iter().zip(docs) {
         for link in &doc.links {
-            if let Some(d) = check_link(site, docs, page, doc, link) {
+            if let Some(d) = check_link(&resolver, docs, page, doc, link) {
                 out.push(d);
+            }
+        }
+    }
+    out.extend(check_summary_site_links(&resolver, docs));
+    out
+}
+
+/// SUMMARY.md entries that are absolute URLs under `site_url` or a
+/// `site_url_aliases` prefix: they point back into the site, so they are
+/// checked like page links (relative entries are the loader's
+/// `summary-missing-file`).
+fn check_summary_site_links(resolver: &Resolver, docs: &[Doc]) -> Vec<Diagnostic> {
+    let site = resolver.site();
+    let mut out = Vec::new();
+    for (bi, book) in site.books.iter().enumerate() {
+        let Some(summary) = &book.summary else {
+            continue;
+        };
+        for item in summary.links() {
+            let crate::content::SummaryItem::Link {
+                dest: Some(dest),
+                span,
+                external: true,
+                ..
+            } = item
+            else {
+                continue;
+            };
+            let target = resolver.resolve(bi, &book.summary_file, dest);
+            let link = Link {
+                kind: LinkKind::Link,
+                dest: dest.clone(),
+                span: span.clone(),
+                target: target.clone(),
+            };
+            let file = book.summary_file.as_str();
+            match &target {
+                Target::UnknownBook { segment } => {
+                    out.push(broken_link::unknown_book(site, file, &link, segment));
+                }
+                Target::Missing { path, .. } => out.push(Diagnostic::new(
+                    crate::diag::Rule::BrokenLink,
+                    file,
+                    span.clone(),
+                    format!("SUMMARY.md entry `{dest}` points into this site, but `{path}` does not exist"),
+                )),
+                Target::Page {
+                    page,
+                    fragment: Some(fragment),
+                } => {
+                    if let (Some(tp), Some(td)) = (site.pages.get(*page), docs.get(*page)) {
+                        out.extend(broken_anchor::check_in(file, &link, fragment, td, &tp.file));
+                    }
+                }
+                _ => {}
             }
         }
     }
@@ -30,19 +86,28 @@ pub fn check_links(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
 
 /// The finding for one link, if it has one.
 fn check_link(
-    site: &Site,
+    resolver: &Resolver,
     docs: &[Doc],
     page: &Page,
     doc: &Doc,
     link: &Link,
 ) -> Option<Diagnostic> {
+    let site = resolver.site();
     match &link.target {
         Target::Missing { path, .. } => {
-            if link.kind == LinkKind::Link || is_page_path(path) {
-                Some(broken_link::missing(site, page, link, path))
+            let page_like = match link.kind {
+                LinkKind::Link => true,
+                LinkKind::BlockSrc => is_page_path(path),
+                LinkKind::Image => false,
+            };
+            if page_like {
+                Some(broken_link::missing(resolver, page, link, path))
             } else {
-                Some(missing_asset::missing(site, page, link, path))
+                Some(missing_asset::missing(resolver, page, link, path))
             }
+        }
+        Target::UnknownBook { segment } => {
+            Some(broken_link::unknown_book(site, &page.file, link, segment))
         }
         Target::GitbookBroken => Some(broken_link::gitbook_lost(page, link)),
         Target::OutsideRoot => Some(path_outside_root::outside(page, link)),
@@ -70,10 +135,11 @@ fn check_link(
     }
 }
 
-/// A `src` naming a markdown page (a `content-ref` block) is a page link, not an asset.
+/// A block reference naming a markdown page or a folder (a `content-ref`
+/// block) is a page link; one naming another file (a `file` block) is an asset.
 fn is_page_path(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.to_ascii_lowercase().ends_with(".md")
+    name.to_ascii_lowercase().ends_with(".md") || !name.contains('.')
 }
 
 /// `to` relative to the folder holding `from` (both root-relative files):
@@ -92,6 +158,66 @@ pub(crate) fn rel_path(from: &str, to: &str) -> String {
     parts.extend(&to_parts[common..]);
     parts.join("/")
 }
+
+/// The suggestion for a path written relative to the wrong folder: where
+/// the link points when read from the repository folder, the page root or
+/// a folder above the page, as a path relative to `page` (with the
+/// fragment as written). `None` when no other reading names anything.
+pub(crate) fn wrong_folder(resolver: &Resolver, page: &Page, dest: &str) -> Option<String> {
+    let site = resolver.site();
+    let target = resolver.resolve_elsewhere(page.book, &page.file, dest)?;
+    let file = match &target {
+        Target::Page { page, .. } => site.pages.get(*page)?.file.as_str(),
+        Target::Asset { file } => file.as_str(),
+        _ => return None,
+    };
+    let mut fixed =
+        percent_encoding::utf8_percent_encode(&rel_path(&page.file, file), DEST_SET).to_string();
+    if let Some((_, frag)) = dest.split_once('#') {
+        fixed.push('#');
+        fixed.push_str(frag);
+    }
+    let book = site.books.get(page.book)?;
+    // The page root's folder as the repository names it (`spec`).
+    let root_name = crate::resolve::rel_to(&book.page_root, &book.repo_dir);
+    let written = dest.trim_start_matches("./").trim_start_matches('/');
+    if !root_name.is_empty()
+        && book.page_root != book.repo_dir
+        && written.starts_with(&format!("{root_name}/"))
+    {
+        Some(format!(
+            "the path includes the repository's `{root_name}/` folder; from this page it is `{fixed}`"
+        ))
+    } else {
+        Some(format!(
+            "the path is relative to another folder; from this page it is `{fixed}`"
+        ))
+    }
+}
+
+/// A file of the site whose path equals `path` ignoring ASCII case (links
+/// that work on a case-insensitive disk but not once published).
+pub(crate) fn case_variant<'a>(site: &'a Site, path: &str) -> Option<&'a str> {
+    let lower = path.to_ascii_lowercase();
+    let readme = format!("{lower}/readme.md");
+    let md = format!("{lower}.md");
+    site.page_by_file
+        .keys()
+        .chain(site.assets.iter())
+        .map(String::as_str)
+        .find(|f| {
+            let f = f.to_ascii_lowercase();
+            f == lower || f == readme || f == md
+        })
+}
+
+/// Encodes what a markdown destination cannot hold unescaped.
+pub(crate) const DEST_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'(')
+    .add(b')')
+    .add(b'<')
+    .add(b'>');
 
 /// The file name of a root-relative path.
 pub(crate) fn file_name(path: &str) -> &str {

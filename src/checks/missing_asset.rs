@@ -6,13 +6,18 @@
 //! names an asset with the same file name in the same book, as a path
 //! relative to the page.
 
-use super::links::{file_name, rel_path};
+use super::links::{case_variant, file_name, rel_path, wrong_folder, DEST_SET};
 use crate::content::{Page, Site};
 use crate::diag::{Diagnostic, Rule};
 use crate::markdown::{Link, LinkKind};
+use crate::resolve::Resolver;
 
-/// A reference whose resolved path names no file.
-pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic {
+/// A reference whose resolved path names no file. The suggestion, in order
+/// of preference: the same path read from the folder it was written for, a
+/// file that differs only in case, an asset of the book with the same file
+/// name, and last a file of that name in another book (to copy over).
+pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Diagnostic {
+    let site = resolver.site();
     let what = if link.kind == LinkKind::Image {
         "image"
     } else {
@@ -27,18 +32,42 @@ pub fn missing(site: &Site, page: &Page, link: &Link, path: &str) -> Diagnostic 
         )
     };
     let d = Diagnostic::new(Rule::MissingAsset, &page.file, link.span.clone(), message);
-    match same_name_asset(site, page, path) {
-        Some(asset) => d.with_suggestion(format!(
-            "`{asset}` has the same name: use `{}`",
-            percent_encoding::utf8_percent_encode(&rel_path(&page.file, asset), SPACES)
-        )),
-        None => d,
+    if link.dest.contains("://") {
+        return d;
     }
+    if let Some(s) = wrong_folder(resolver, page, &link.dest) {
+        return d.with_suggestion(s);
+    }
+    if let Some(f) = case_variant(site, path) {
+        return d.with_suggestion(format!(
+            "file names are case-sensitive once published: use `{}`",
+            percent_encoding::utf8_percent_encode(&rel_path(&page.file, f), DEST_SET)
+        ));
+    }
+    if let Some(asset) = same_name_asset(site, page, path) {
+        return d.with_suggestion(format!(
+            "`{asset}` has the same name: use `{}`",
+            percent_encoding::utf8_percent_encode(&rel_path(&page.file, asset), DEST_SET)
+        ));
+    }
+    if let Some(other) = other_book_asset(site, page, path) {
+        return d.with_suggestion(format!(
+            "only another book has a file with that name (`{other}`): copy it into this book's `.gitbook/assets/`"
+        ));
+    }
+    d
 }
 
-/// Encodes what a markdown destination cannot hold unescaped.
-const SPACES: &percent_encoding::AsciiSet =
-    &percent_encoding::CONTROLS.add(b' ').add(b'(').add(b')');
+/// An asset outside `page`'s book with `path`'s file name (exact match).
+fn other_book_asset<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str> {
+    let name = percent_encoding::percent_decode_str(file_name(path)).decode_utf8_lossy();
+    let repo = site.books.get(page.book).map(|b| b.repo_dir.as_str())?;
+    site.assets
+        .iter()
+        .filter(|a| !crate::resolve::in_dir(a, repo) && file_name(a) == name)
+        .map(String::as_str)
+        .min()
+}
 
 /// An asset in `page`'s book with `path`'s file name (exactly, else ignoring
 /// ASCII case), the one with the shortest relative path first.
@@ -93,7 +122,12 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/img/logo.png",
+        );
         assert_eq!(d.rule, Rule::MissingAsset);
         assert!(
             d.message.starts_with("image `img/logo.png` does not exist"),
@@ -119,12 +153,17 @@ mod tests {
                 fragment: None,
             },
         );
-        let d = missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png");
+        let d = missing(
+            &crate::resolve::Resolver::new(&site),
+            &site.pages[1],
+            &link,
+            "consent/spec/img/logo.png",
+        );
         assert!(d.suggestion.unwrap().contains("Logo.PNG"));
     }
 
     #[test]
-    fn no_suggestion_when_only_another_book_has_it() {
+    fn another_books_asset_is_named_to_copy_not_linked() {
         let mut site = site();
         site.assets = vec!["other/.gitbook/assets/logo.png".into()];
         let link = link(
@@ -137,8 +176,8 @@ mod tests {
             },
         );
         assert_eq!(
-            missing(&site, &site.pages[1], &link, "consent/spec/img/logo.png").suggestion,
-            None
+            missing(&crate::resolve::Resolver::new(&site), &site.pages[1], &link, "consent/spec/img/logo.png").suggestion.as_deref(),
+            Some("only another book has a file with that name (`other/.gitbook/assets/logo.png`): copy it into this book's `.gitbook/assets/`")
         );
     }
 }

@@ -20,11 +20,11 @@ pub fn slugify(text: &str) -> String {
                 out.push(l);
             }
             last_dash = false;
-        } else if c.is_whitespace() || c == '/' || c == '-' || c == '\u{2013}' || c == '\u{2014}' {
-            if !last_dash {
-                out.push('-');
-                last_dash = true;
-            }
+        } else if (c.is_whitespace() || c == '/' || c == '-' || c == '\u{2013}' || c == '\u{2014}')
+            && !last_dash
+        {
+            out.push('-');
+            last_dash = true;
         }
         // Any other character (punctuation, symbols, zero-width) is dropped.
     }
@@ -34,13 +34,24 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// GitBook cuts a heading's slug to this many characters in its ids.
+const GITBOOK_MAX_SLUG: usize = 100;
+
 /// The ids a heading answers to: (id written on the element, alternative ids).
+/// A slug longer than GitBook's limit also answers to GitBook's cut form
+/// (100 characters, trailing `-` and `.` removed), which published links use.
 pub fn heading_ids(text: &str) -> (String, Vec<String>) {
     let slug = slugify(text);
+    let cut = (slug.chars().count() > GITBOOK_MAX_SLUG).then(|| {
+        let t: String = slug.chars().take(GITBOOK_MAX_SLUG).collect();
+        t.trim_end_matches(['-', '.']).to_string()
+    });
     if slug.starts_with(|c: char| c.is_ascii_digit()) {
-        (format!("id-{slug}"), vec![slug])
+        let mut alt = vec![slug.clone()];
+        alt.extend(cut.map(|c| format!("id-{c}")));
+        (format!("id-{slug}"), alt)
     } else {
-        (slug, Vec::new())
+        (slug, cut.into_iter().collect())
     }
 }
 
@@ -104,6 +115,17 @@ mod tests {
         assert_eq!(id, "id-4.15-bulk-payment-service");
         assert_eq!(alt, vec!["4.15-bulk-payment-service".to_string()]);
         assert_eq!(heading_ids("Scope").0, "scope");
+    }
+
+    #[test]
+    fn long_headings_also_answer_to_gitbooks_cut_id() {
+        let text = format!("7 {} end", "word ".repeat(30));
+        let (id, alt) = heading_ids(&text);
+        assert!(id.ends_with("-end"));
+        assert_eq!(alt.last(), Some(&format!("id-7-{}wor", "word-".repeat(19))));
+        // A cut that ends on punctuation drops it, as GitBook does.
+        let (_, alt) = heading_ids(&format!("{} 5.9", "x".repeat(97)));
+        assert_eq!(alt.last(), Some(&format!("{}-5", "x".repeat(97))));
     }
 
     #[test]

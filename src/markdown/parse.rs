@@ -25,6 +25,10 @@ pub struct ParseEnv<'a> {
     pub offline: bool,
     /// Which term mentions are linked.
     pub link_mode: LinkMode,
+    /// Build the body HTML. `false` (for `check`) skips syntax highlighting
+    /// and HTML output; links, anchors, term uses, sections and findings
+    /// are the same either way.
+    pub html: bool,
 }
 
 /// The markdown extensions specsite enables (CommonMark + GFM).
@@ -61,6 +65,11 @@ struct Pass<'a, 'e> {
     code: Option<(String, String)>,
     section: Section,
     heading_stack: Vec<(u8, String)>,
+    /// The preprocessed text and its offset map, to place destinations the
+    /// dialect copied into generated links.
+    pre: Option<(&'e str, &'e dialect::OffsetMap)>,
+    /// The current event's range in the preprocessed text.
+    pre_range: Range<usize>,
 }
 
 /// Parses and renders page `page_id` of the site.
@@ -74,7 +83,8 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         page,
         openapi: env.openapi,
     };
-    let pre = dialect::preprocess(body, page.body_start, &denv);
+    let mut pre = dialect::preprocess(body, page.body_start, &denv);
+    let pre_diagnostics = std::mem::take(&mut pre.diagnostics);
     let page_url = page.url(site);
     let linker = env.glossary.page_linker(
         &site.books[page.book].id,
@@ -92,7 +102,7 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         linker,
         ids: IdAllocator::default(),
         doc: Doc {
-            diagnostics: pre.diagnostics,
+            diagnostics: pre_diagnostics,
             ..Doc::default()
         },
         events: Vec::new(),
@@ -102,15 +112,24 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         code: None,
         section: Section::default(),
         heading_stack: Vec::new(),
+        pre: None,
+        pre_range: 0..0,
     };
+    // Ids of generated components (operation cards, tabs) are link targets too.
+    pass.doc.anchors.extend(pre.anchors.iter().cloned());
+    pass.pre = Some((&pre.text, &pre.map));
     for (ev, range) in Parser::new_ext(&pre.text, options()).into_offset_iter() {
+        pass.pre_range = range.clone();
         let start = pre.map.to_source(range.start);
         let end = pre.map.to_source(range.end).max(start);
         pass.event(ev, start..end);
     }
-    let mut html = String::with_capacity(pre.text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
-    dialect::finish(&mut html, &pre.fragments);
+    let mut html = String::new();
+    if env.html {
+        html.reserve(pre.text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
+        dialect::finish(&mut html, &pre.fragments);
+    }
     let Pass {
         mut doc,
         linker,
@@ -148,7 +167,7 @@ fn push_section(sections: &mut Vec<Section>, mut s: Section) {
 fn attr_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?i)\s(href|src|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        Regex::new(r#"(?i)\s(href|src|srcset|id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
             .expect("valid regex")
     })
 }
@@ -197,6 +216,10 @@ impl<'a, 'e> Pass<'a, 'e> {
                 self.code = Some((lang, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {
+                if !self.env.html {
+                    self.code = None;
+                    return;
+                }
                 if let Some((lang, code)) = self.code.take() {
                     let mut html = String::from("<pre class=\"hl-code\"><code");
                     if !lang.is_empty() {
@@ -340,7 +363,7 @@ impl<'a, 'e> Pass<'a, 'e> {
 
     /// Resolves and records a markdown link or image; returns the href to write.
     fn rewrite(&mut self, kind: LinkKind, dest: &CowStr<'e>, range: Range<usize>) -> CowStr<'e> {
-        let span = locate_dest(self.source, &range, dest);
+        let span = self.locate_dest(&range, dest);
         if let Some(slug) = dest.strip_prefix("term:") {
             let href = self.linker.term_ref(slug, span.clone());
             self.doc.links.push(Link {
@@ -353,10 +376,36 @@ impl<'a, 'e> Pass<'a, 'e> {
             });
             return href.map(CowStr::from).unwrap_or_else(|| dest.clone());
         }
+        let kind = if kind == LinkKind::Link && in_block_tag(self.source, span.start) {
+            LinkKind::BlockSrc
+        } else {
+            kind
+        };
         match self.record(kind, dest, span) {
             Some(href) => CowStr::from(href),
             None => dest.clone(),
         }
+    }
+
+    /// The span of a link's destination in the page file: found inside the
+    /// link's source range, else (a link the dialect generated around a
+    /// copied attribute value) found in the preprocessed text and mapped
+    /// back, else the whole range.
+    fn locate_dest(&self, range: &Range<usize>, dest: &str) -> Range<usize> {
+        let found = locate_dest(self.source, range, dest);
+        if found != *range || dest.is_empty() {
+            return found;
+        }
+        if let Some((text, map)) = self.pre {
+            if let Some(i) = text.get(self.pre_range.clone()).and_then(|t| t.rfind(dest)) {
+                let start = map.to_source(self.pre_range.start + i);
+                let span = start..start + dest.len();
+                if self.source.get(span.clone()) == Some(dest) {
+                    return span;
+                }
+            }
+        }
+        found
     }
 
     /// Resolves `dest`, records the link, and returns a rewritten href for
@@ -412,6 +461,25 @@ impl<'a, 'e> Pass<'a, 'e> {
                         self.doc.anchors.insert(id);
                     }
                 }
+                "srcset" => {
+                    // Each candidate is a URL and an optional `2x`/`640w`
+                    // descriptor. GitBook writes URLs with spaces, so only a
+                    // trailing descriptor is split off.
+                    for (at, url) in srcset_urls(value) {
+                        let start = val.start() + at;
+                        let span = if exact {
+                            range.start + start..range.start + start + url.len()
+                        } else {
+                            range.clone()
+                        };
+                        let dest = html_unescape(url);
+                        if let Some(new) = self.record(LinkKind::Image, &dest, span) {
+                            out.push_str(&h[last..start]);
+                            let _ = pulldown_cmark_escape::escape_href(&mut out, &new);
+                            last = start + url.len();
+                        }
+                    }
+                }
                 _ => {
                     let span = if exact {
                         range.start + val.start()..range.start + val.end()
@@ -448,6 +516,45 @@ fn locate_dest(source: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
         }
     }
     range.clone()
+}
+
+/// Whether the text just before `at` is the opening of a GitBook tag's
+/// attribute value (`{% file src="` …): the dialect copies `file`,
+/// `content-ref` and `embed` destinations from there, so the link is a
+/// block's reference rather than a link in prose.
+fn in_block_tag(source: &str, at: usize) -> bool {
+    let Some(before) = source.get(..at) else {
+        return false;
+    };
+    let Some(open) = before.rfind("{%") else {
+        return false;
+    };
+    let tag = &before[open..];
+    !tag.contains("%}") && tag.len() < 500 && (tag.ends_with('"') || tag.ends_with('\''))
+}
+
+/// The URLs of a `srcset` value with their byte offsets in it.
+fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for cand in value.split(',') {
+        let lead = cand.len() - cand.trim_start().len();
+        let mut url = cand.trim();
+        if let Some((u, d)) = url.rsplit_once(char::is_whitespace) {
+            let d = d.trim();
+            let is_descriptor = d.len() > 1
+                && (d.ends_with('x') || d.ends_with('w'))
+                && d[..d.len() - 1].parse::<f64>().is_ok();
+            if is_descriptor {
+                url = u.trim_end();
+            }
+        }
+        if !url.is_empty() {
+            out.push((offset + lead, url));
+        }
+        offset += cand.len() + 1;
+    }
+    out
 }
 
 /// Decodes the few entities that appear in attribute values.
@@ -516,6 +623,7 @@ mod tests {
             openapi: &o,
             offline: false,
             link_mode: LinkMode::First,
+            html: true,
         };
         parse_page(&env, p)
     }
@@ -605,6 +713,62 @@ mod tests {
         assert_eq!(d.sections[1].title, "One");
         assert_eq!(d.sections[1].text, "Body code here.");
         assert_eq!(d.sections[1].anchor.as_deref(), Some("one"));
+    }
+
+    #[test]
+    fn srcset_candidates_keep_spaces_and_drop_descriptors() {
+        assert_eq!(
+            srcset_urls("a b.png"),
+            vec![(0, "a b.png")],
+            "GitBook writes unescaped spaces"
+        );
+        assert_eq!(
+            srcset_urls("x.png 1x, y@2x.png 2x,z.png 640w"),
+            vec![(0, "x.png"), (10, "y@2x.png"), (22, "z.png")]
+        );
+    }
+
+    #[test]
+    fn srcset_and_block_sources_are_recorded_at_their_value() {
+        let text = "<picture><source srcset=\"d.png 2x\"><img src=\"p.png\"></picture>\n\n{% file src=\"f.pdf\" %}\nCaption\n{% endfile %}\n";
+        let s = site(&[("a.md", text)], &[]);
+        let d = parse(&s, 0);
+        let got: Vec<(LinkKind, &str)> = d
+            .links
+            .iter()
+            .map(|l| (l.kind, &text[l.span.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (LinkKind::Image, "d.png"),
+                (LinkKind::Image, "p.png"),
+                (LinkKind::BlockSrc, "f.pdf")
+            ]
+        );
+    }
+
+    #[test]
+    fn check_mode_skips_html_but_records_the_same() {
+        let text = "# T\n\n```rust\nfn main() {}\n```\n\n[x](gone.md)\n";
+        let s = site(&[("a.md", text)], &[]);
+        let full = parse(&s, 0);
+        let resolver = Resolver::new(&s);
+        let g = Glossary::default();
+        let o = OpenApiCache::default();
+        let env = ParseEnv {
+            resolver: &resolver,
+            glossary: &g,
+            openapi: &o,
+            offline: false,
+            link_mode: LinkMode::First,
+            html: false,
+        };
+        let lean = parse_page(&env, 0);
+        assert!(lean.html.is_empty() && !full.html.is_empty());
+        assert_eq!(lean.links, full.links);
+        assert_eq!(lean.anchors, full.anchors);
+        assert_eq!(lean.sections, full.sections);
     }
 
     #[test]

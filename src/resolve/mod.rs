@@ -36,6 +36,12 @@ pub enum Target {
     Special,
     /// A GitBook lost-link marker (`broken-reference`, `/broken/pages/<id>`).
     GitbookBroken,
+    /// A site URL (under `site_url` or a `site_url_aliases` prefix) whose
+    /// first segment names no book of the site, even through `book_aliases`.
+    UnknownBook {
+        /// The first URL segment, as written.
+        segment: String,
+    },
     /// A relative or site-alias path that names nothing in the site.
     Missing {
         /// Root-relative path that was looked for.
@@ -104,10 +110,7 @@ impl<'a> Resolver<'a> {
                 slug: slug.trim_start_matches('/').to_string(),
             };
         }
-        if dest.contains("broken-reference")
-            || dest.starts_with("/broken/")
-            || dest.contains("/broken/pages/")
-        {
+        if is_gitbook_lost(dest) {
             return Target::GitbookBroken;
         }
         let lower = dest.to_ascii_lowercase();
@@ -176,6 +179,13 @@ impl<'a> Resolver<'a> {
                 return Target::Page { page, fragment };
             }
         }
+        // `folder.md` for a folder whose page is its README (GitBook writes
+        // such links when a page gains sub-pages).
+        if let Some(stem) = path.strip_suffix(".md") {
+            if let Some(&page) = site.page_by_file.get(join2(stem, "README.md").as_str()) {
+                return Target::Page { page, fragment };
+            }
+        }
         // A book's page root itself (e.g. a link to `spec/`).
         for b in &site.books {
             if b.page_root == path || (path.is_empty() && b.page_root.is_empty()) {
@@ -196,24 +206,31 @@ impl<'a> Resolver<'a> {
     }
 
     /// Maps the part of a site URL after its base (`consent/2-description#x`) to a target.
+    ///
+    /// The first segment is a book id, or a key of `book_aliases`. An alias
+    /// value may carry a folder after the book id (`security:
+    /// specifications/security-requirements`): the rest of the URL is then
+    /// taken inside that folder of the book.
     fn resolve_site_url(&self, rest: &str) -> Target {
         let (path, fragment) = split_fragment(rest);
         let path = path.split('?').next().unwrap_or("");
         let path = decode(path);
         let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         if segs.is_empty() {
+            // The site's own landing page.
             return Target::External {
                 url: rest.to_string(),
             };
         }
         let first = segs.remove(0);
-        let book_id = self
-            .site
-            .config
-            .book_aliases
-            .get(first)
-            .map(String::as_str)
-            .unwrap_or(first);
+        let aliased = self.site.config.book_aliases.get(first).map(String::as_str);
+        let (book_id, folder) = match aliased {
+            Some(v) => match v.trim_matches('/').split_once('/') {
+                Some((b, f)) => (b, Some(f)),
+                None => (v.trim_matches('/'), None),
+            },
+            None => (first, None),
+        };
         // A version label right after the book id selects that version.
         let mut candidates: Vec<&Book> =
             self.site.books.iter().filter(|b| b.id == book_id).collect();
@@ -233,26 +250,84 @@ impl<'a> Resolver<'a> {
             .or(candidates.first())
             .copied()
         else {
-            return Target::Missing {
-                path: path.to_string(),
-                fragment,
+            return Target::UnknownBook {
+                segment: first.to_string(),
             };
         };
-        let slug = if segs.is_empty() {
+        let mut parts: Vec<&str> = folder
+            .map(|f| f.split('/').filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default();
+        parts.extend(segs);
+        let slug = if parts.is_empty() {
             String::new()
         } else {
-            format!("{}/", segs.join("/"))
+            format!("{}/", parts.join("/"))
         };
         for &p in &book.pages {
             if self.site.pages[p].slug == slug {
                 return Target::Page { page: p, fragment };
             }
         }
-        Target::Missing {
-            path: join2(&book.page_root, &segs.join("/")),
-            fragment,
+        // GitBook serves a page's path with or without a trailing `.md`-less
+        // segment; a folder path falls back to the ordinary file lookup.
+        match self.lookup(&join2(&book.page_root, &parts.join("/")), fragment) {
+            t @ (Target::Page { .. } | Target::Asset { .. }) => t,
+            Target::Missing { fragment, .. } => Target::Missing {
+                path: join2(&book.page_root, &parts.join("/")),
+                fragment,
+            },
+            other => other,
         }
     }
+
+    /// Where `dest` (a relative link written in `from_file`) would point if
+    /// it had been written relative to another folder: the book's
+    /// repository folder (links that include the repository's `spec/`
+    /// folder), its page root, or a folder between the page and the
+    /// repository. Returns the first such folder whose join names a page or
+    /// asset, with the target. Used for suggestions only.
+    pub fn resolve_elsewhere(&self, book: usize, from_file: &str, dest: &str) -> Option<Target> {
+        let (path, fragment) = split_fragment(dest.trim());
+        let path = decode(path);
+        let path = path.trim_start_matches('/');
+        if path.is_empty() {
+            return None;
+        }
+        let b = self.site.books.get(book)?;
+        let mut bases: Vec<String> = vec![b.repo_dir.clone(), b.page_root.clone()];
+        let mut dir = parent_dir(from_file);
+        while in_dir(dir, &b.repo_dir) && dir != b.repo_dir {
+            dir = parent_dir(dir);
+            bases.push(dir.to_string());
+        }
+        let stripped: &str = path.trim_start_matches("./");
+        let stripped = stripped.trim_start_matches("../");
+        let own = normalize_join(parent_dir(from_file), path);
+        for base in &bases {
+            for rel in [path, stripped] {
+                let Some(joined) = normalize_join(base, rel) else {
+                    continue;
+                };
+                if Some(&joined) == own.as_ref() {
+                    continue;
+                }
+                if let t @ (Target::Page { .. } | Target::Asset { .. }) =
+                    self.lookup(&joined, fragment.clone())
+                {
+                    return Some(t);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Whether `dest` is one of GitBook's lost-link markers: a `broken-reference`
+/// path segment (GitBook writes it where a link's target page was deleted,
+/// also inside GitHub URLs it generated) or `/broken/pages/<id>`.
+pub fn is_gitbook_lost(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    path.split('/').any(|s| s == "broken-reference") || path.contains("/broken/pages/")
 }
 
 /// The output URL (root-relative) of an asset file, for the book that holds it.
@@ -262,7 +337,7 @@ pub fn asset_url(site: &Site, file: &str) -> Option<String> {
     let mut best: Option<&Book> = None;
     for b in &site.books {
         if in_dir(file, &b.repo_dir)
-            && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len())
+            && best.map_or(true, |x| b.repo_dir.len() > x.repo_dir.len())
             && b.latest
         {
             best = Some(b);
@@ -390,6 +465,160 @@ mod tests {
             ("a.md", Some("x y".to_string()))
         );
         assert_eq!(split_fragment("a.md?raw=1"), ("a.md", None));
+    }
+
+    /// Books `bb` (repository `bb`, pages under `bb/spec`) and `dr`
+    /// (repository and page root `dr`); config with a site alias.
+    fn site() -> Site {
+        use crate::content::Page;
+        use std::sync::Arc;
+        let mut s = Site::default();
+        s.config.site_url_aliases = vec!["https://specs.example.org".into()];
+        s.config
+            .book_aliases
+            .insert("registries".into(), "dr".into());
+        s.config
+            .book_aliases
+            .insert("sec".into(), "bb/guide/".into());
+        for (id, repo, root) in [("bb", "bb", "bb/spec"), ("dr", "dr", "dr")] {
+            s.books.push(Book {
+                id: id.into(),
+                latest: true,
+                url_prefixes: vec![id.into()],
+                repo_dir: repo.into(),
+                page_root: root.into(),
+                readme: "README.md".into(),
+                ..Book::default()
+            });
+        }
+        let pages = [
+            (0, "bb/spec/README.md", ""),
+            (0, "bb/spec/terms.md", "terms/"),
+            (0, "bb/spec/guide/README.md", "guide/"),
+            (0, "bb/spec/use/flows.md", "use/flows/"),
+            (1, "dr/README.md", ""),
+            (1, "dr/2-description.md", "2-description/"),
+        ];
+        for (i, (book, file, slug)) in pages.iter().enumerate() {
+            s.page_by_file.insert(file.to_string(), i);
+            s.books[*book].pages.push(i);
+            s.pages.push(Page {
+                book: *book,
+                file: file.to_string(),
+                path: String::new(),
+                slug: slug.to_string(),
+                source: Arc::from(""),
+                front: Default::default(),
+                body_start: 0,
+                summary_title: None,
+                in_summary: true,
+                terminology: false,
+                common_terminology: false,
+            });
+        }
+        s.assets = vec!["bb/spec/.gitbook/assets/d.png".into()];
+        s
+    }
+
+    #[test]
+    fn folder_links_and_folder_md_links_reach_the_readme() {
+        let s = site();
+        let r = Resolver::new(&s);
+        let guide = Target::Page {
+            page: 2,
+            fragment: None,
+        };
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide/"), guide);
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide.md"), guide);
+        assert_eq!(r.resolve(0, "bb/spec/README.md", "guide"), guide);
+        assert!(matches!(
+            r.resolve(0, "bb/spec/README.md", "Terms.md"),
+            Target::Missing { .. }
+        ));
+    }
+
+    #[test]
+    fn site_urls_go_through_book_aliases_with_an_optional_folder() {
+        let s = site();
+        let r = Resolver::new(&s);
+        assert_eq!(
+            r.resolve(
+                0,
+                "bb/spec/README.md",
+                "https://specs.example.org/registries/2-description#x"
+            ),
+            Target::Page {
+                page: 5,
+                fragment: Some("x".into())
+            }
+        );
+        assert_eq!(
+            r.resolve(0, "bb/spec/README.md", "https://SPECS.example.org/dr"),
+            Target::Page {
+                page: 4,
+                fragment: None
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/sec"),
+            Target::Page {
+                page: 2,
+                fragment: None
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/gis/x"),
+            Target::UnknownBook {
+                segment: "gis".into()
+            }
+        );
+        assert_eq!(
+            r.resolve(1, "dr/README.md", "https://specs.example.org/dr/gone"),
+            Target::Missing {
+                path: "dr/gone".into(),
+                fragment: None
+            }
+        );
+        assert!(matches!(
+            r.resolve(1, "dr/README.md", "https://other.example.org/dr"),
+            Target::External { .. }
+        ));
+    }
+
+    #[test]
+    fn gitbook_markers_are_whole_segments() {
+        assert!(is_gitbook_lost("broken-reference"));
+        assert!(is_gitbook_lost("../broken-reference#x"));
+        assert!(is_gitbook_lost("/broken/pages/AbC"));
+        assert!(is_gitbook_lost(
+            "https://github.com/o/r/blob/main/broken-reference/README.md"
+        ));
+        assert!(!is_gitbook_lost("broken-references.md"));
+        assert!(!is_gitbook_lost("notes/broken.md"));
+    }
+
+    #[test]
+    fn wrong_folder_readings_find_repository_relative_paths() {
+        let s = site();
+        let r = Resolver::new(&s);
+        // `spec/terms.md` written from the page root means the repository's spec/.
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/use/flows.md", "spec/terms.md#t"),
+            Some(Target::Page {
+                page: 1,
+                fragment: Some("t".into())
+            })
+        );
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/README.md", "../.gitbook/assets/d.png"),
+            Some(Target::Asset {
+                file: "bb/spec/.gitbook/assets/d.png".into()
+            })
+        );
+        assert_eq!(
+            r.resolve_elsewhere(0, "bb/spec/README.md", "nothing.md"),
+            None
+        );
     }
 
     #[test]
