@@ -124,7 +124,7 @@ pub(crate) fn walk_root(
         if e.depth() == 0 || !e.file_type().is_dir() {
             return true;
         }
-        rel_path(root, e.path()).map_or(true, |rel| !skip.skips_dir(e.path(), &rel))
+        rel_path(root, e.path()).is_none_or(|rel| !skip.skips_dir(e.path(), &rel))
     });
     for entry in entries.filter_map(Result::ok) {
         let ft = entry.file_type();

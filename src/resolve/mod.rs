@@ -337,7 +337,7 @@ pub fn asset_url(site: &Site, file: &str) -> Option<String> {
     let mut best: Option<&Book> = None;
     for b in &site.books {
         if in_dir(file, &b.repo_dir)
-            && best.map_or(true, |x| b.repo_dir.len() > x.repo_dir.len())
+            && best.is_none_or(|x| b.repo_dir.len() > x.repo_dir.len())
             && b.latest
         {
             best = Some(b);

@@ -592,7 +592,7 @@ impl<'a> Ctx<'a> {
         }
         if let Some(n) = name {
             // Named schemas read better by name, except plain aliases of primitives.
-            if s.get("type").as_str().map_or(true, |t| t == "object")
+            if s.get("type").as_str().is_none_or(|t| t == "object")
                 || !s.get("properties").is_null()
             {
                 label = n.to_string();
