@@ -231,5 +231,29 @@ fn builds_the_govstack_corpus() {
         "--out",
         b.to_str().unwrap(),
     ]);
-    assert!(tree(&a) == tree(&b), "two corpus builds differ");
+    let built = tree(&a);
+    assert!(built == tree(&b), "two corpus builds differ");
+    // No GitBook tag survives outside code: every block became a component.
+    let code = regex::Regex::new(r"(?s)<pre.*?</pre>|<code.*?</code>").unwrap();
+    let mut leaks = Vec::new();
+    for (path, bytes) in &built {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let outside = code.replace_all(&html, "");
+        if outside.contains("{%") {
+            leaks.push(path.clone());
+        }
+    }
+    assert!(leaks.is_empty(), "literal {{% outside code in {leaks:?}");
+    // Entities such as &#x20; never leak into titles or navigation.
+    for (path, bytes) in &built {
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes);
+            assert!(!html.contains("&amp;#x20;"), "escaped entity leaked in {path}");
+            let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
+            assert!(!title.contains("#x20"), "entity in title of {path}: {title}");
+        }
+    }
 }

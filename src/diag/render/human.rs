@@ -115,7 +115,8 @@ fn write_plain(w: &mut dyn WriteColor, d: &Diagnostic, config: &term::Config, co
     }
     let _ = writeln!(w);
     if !d.file.is_empty() {
-        let _ = writeln!(w, "  --> {}", d.file);
+        // No text to show (unreadable or non-UTF-8 file): point at its start.
+        let _ = writeln!(w, "  --> {}:1:1", d.file);
     }
     if let Some(s) = &d.suggestion {
         let _ = writeln!(w, "  = help: {s}");
