@@ -117,8 +117,12 @@ pub struct Live {
     theme: Theme,
     generated: Vec<Generated>,
     books_with_glossary: BTreeSet<String>,
+    /// `last_updated` dates, read from git once per full load.
+    last_updated: BTreeMap<String, String>,
     /// The dependency graph.
     pub deps: Deps,
+    /// The current update reloaded the glossary.
+    glossary_reloaded: bool,
     store: Arc<Store>,
 }
 
@@ -146,8 +150,11 @@ impl Live {
             theme,
             generated: Vec::new(),
             books_with_glossary: BTreeSet::new(),
+            last_updated: BTreeMap::new(),
+            glossary_reloaded: false,
             store,
         };
+        live.last_updated = live.read_last_updated();
         live.refresh_generated();
         live.render_all()?;
         Ok(live)
@@ -215,6 +222,7 @@ impl Live {
         if glossary_dirty {
             reparse.extend(self.reload_glossary());
         }
+        self.glossary_reloaded = glossary_dirty;
         if plan.theme {
             what.push("theme".into());
         }
@@ -235,6 +243,7 @@ impl Live {
         self.glossary_diags = glossary_diags;
         self.link_diags = link_diags;
         self.theme = theme;
+        self.last_updated = self.read_last_updated();
         self.refresh_generated();
         let rendered = self.render_all()?;
         Ok(Outcome {
@@ -358,13 +367,25 @@ impl Live {
         old_titles: &BTreeMap<PageId, String>,
         theme_changed: bool,
     ) -> Result<Outcome, Fatal> {
+        let tr = std::time::Instant::now();
+        let trace = |what: &str| {
+            if std::env::var_os("SPECSITE_TRACE_SERVE").is_some() {
+                eprintln!(
+                    "  trace {what}: {:.1} ms",
+                    tr.elapsed().as_secs_f64() * 1000.0
+                );
+            }
+        };
         let pages: Vec<PageId> = reparse.iter().copied().collect();
         let site = &self.analysis.site;
         let offline = self.offline();
         let docs = crate::parse_docs(site, &self.analysis.glossary, offline, &pages);
+        trace("parse");
         let mut recheck: BTreeSet<PageId> = reparse.clone();
         let mut rerender: BTreeSet<PageId> = reparse.clone();
         let mut books: BTreeSet<usize> = BTreeSet::new();
+        // Glossary pages list where each term is used, under the pages' titles.
+        let mut glossary_pages_dirty = self.glossary_reloaded;
         for (&p, doc) in pages.iter().zip(docs) {
             let old = std::mem::replace(&mut self.analysis.docs[p], doc);
             self.deps.remove(p, &old);
@@ -378,11 +399,13 @@ impl Live {
                 // The book's title may come from its readme's heading.
                 return self.rebuild(format!("{} (book title)", page.file));
             }
+            glossary_pages_dirty |= term_counts(&old) != term_counts(new);
             if old.anchors != new.anchors {
                 recheck.extend(self.deps.linked_by[p].iter().copied());
             }
             let title = render_site::title_of_page(site, &self.analysis.docs, p);
             if old_titles.get(&p).is_some_and(|t| *t != title) {
+                glossary_pages_dirty |= !new.term_uses.is_empty();
                 let order: Vec<PageId> = book
                     .pages
                     .iter()
@@ -400,8 +423,13 @@ impl Live {
             self.link_diags[q] =
                 crate::checks::links::check_page_links(&self.analysis.site, &self.analysis.docs, q);
         }
+        trace("links");
         let stale_urls: Vec<String> = self.generated.iter().map(|g| g.url.clone()).collect();
-        let old_generated = self.refresh_generated_changed();
+        let old_generated = if glossary_pages_dirty {
+            self.refresh_generated_changed()
+        } else {
+            Some(Vec::new())
+        };
         let urls_changed = stale_urls.len() != self.generated.len()
             || stale_urls
                 .iter()
@@ -416,7 +444,9 @@ impl Live {
             let site = &self.analysis.site;
             self.theme = Theme::load(&site.root, site.config.theme.as_deref())?;
         }
+        trace("generated");
         self.analysis.diagnostics = self.diagnostics();
+        trace("diagnostics");
         if theme_changed || old_generated.is_none() {
             let rendered = self.render_all()?;
             return Ok(Outcome {
@@ -432,7 +462,9 @@ impl Live {
         let rerender: Vec<PageId> = rerender.into_iter().collect();
         render_site::render_pages(&env, &rerender, &sink)?;
         let books: Vec<usize> = books.into_iter().collect();
+        trace("render pages");
         render_site::render_print(&env, &books, &sink)?;
+        trace("render print");
         render_site::render_generated_pages(&env, &changed_generated, &sink)?;
         if urls_changed {
             self.render_sitemap(&sink)?;
@@ -440,7 +472,9 @@ impl Live {
         // llms.txt lists every page with its title and lead.
         render_site::render_llms(&env, &sink)?;
         let rendered = rerender.len() + books.len() + changed_generated.len() + 1;
+        trace("render rest");
         let mut changed = self.store.merge(sink.into_files());
+        trace("merge");
         changed.extend(self.store.remove(&gone));
         Ok(Outcome {
             parsed: pages.len(),
@@ -524,11 +558,16 @@ impl Live {
             search_manifest: String::new(),
             body_end_html: self.body_end_html.clone(),
             books_with_glossary: self.books_with_glossary.clone(),
-            last_updated: if site.config.last_updated {
-                crate::gitinfo::last_updated(&site.root)
-            } else {
-                Default::default()
-            },
+            last_updated: self.last_updated.clone(),
+        }
+    }
+
+    fn read_last_updated(&self) -> BTreeMap<String, String> {
+        let site = &self.analysis.site;
+        if site.config.last_updated {
+            crate::gitinfo::last_updated(&site.root)
+        } else {
+            BTreeMap::new()
         }
     }
 
@@ -600,6 +639,15 @@ fn analyse_all(opts: &Options) -> Result<(Analysis, Vec<Diagnostic>, Vec<Vec<Dia
         glossary_diags,
         link_diags,
     ))
+}
+
+/// How often a doc uses each term.
+fn term_counts(doc: &Doc) -> BTreeMap<usize, usize> {
+    let mut out = BTreeMap::new();
+    for u in &doc.term_uses {
+        *out.entry(u.term).or_insert(0) += 1;
+    }
+    out
 }
 
 fn books_with_glossary(site: &Site, generated: &[Generated]) -> BTreeSet<String> {
