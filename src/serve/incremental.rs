@@ -617,7 +617,10 @@ impl Live {
 
 /// `analyse`, keeping the glossary and per-page link findings apart so an
 /// edit can recompute its share.
-fn analyse_all(opts: &Options) -> Result<(Analysis, Vec<Diagnostic>, Vec<Vec<Diagnostic>>), Fatal> {
+/// An analysis with the glossary's loading findings and each page's link findings.
+type Parts = (Analysis, Vec<Diagnostic>, Vec<Vec<Diagnostic>>);
+
+fn analyse_all(opts: &Options) -> Result<Parts, Fatal> {
     let mut site = crate::load(opts)?;
     local_config(&mut site);
     let offline = opts.offline || site.config.offline;
@@ -709,7 +712,7 @@ fn pages_mentioning(site: &Site, spellings: &BTreeSet<String>) -> BTreeSet<PageI
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
 
     fn copy_dir(from: &Path, to: &Path) {
@@ -744,8 +747,8 @@ mod tests {
         (live, store)
     }
 
-    fn snapshot(store: &Store, live: &Live) -> HashMap<String, Vec<u8>> {
-        let mut out = HashMap::new();
+    fn snapshot(store: &Store, live: &Live) -> BTreeMap<String, Vec<u8>> {
+        let mut out = BTreeMap::new();
         for path in live.store_paths() {
             out.insert(
                 path.clone(),

@@ -3,7 +3,7 @@
 
 use crate::output::Sink;
 use anyhow::Result;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -30,7 +30,7 @@ impl Entry {
 /// (writer) and the HTTP threads (readers).
 #[derive(Debug, Default)]
 pub struct Store {
-    files: RwLock<HashMap<String, Entry>>,
+    files: RwLock<BTreeMap<String, Entry>>,
 }
 
 impl Store {
@@ -45,7 +45,7 @@ impl Store {
     }
 
     /// Replaces the whole site (after a full rebuild).
-    pub fn replace_all(&self, files: HashMap<String, Entry>) {
+    pub fn replace_all(&self, files: BTreeMap<String, Entry>) {
         if let Ok(mut f) = self.files.write() {
             *f = files;
         }
@@ -53,7 +53,7 @@ impl Store {
 
     /// Writes some files over the current site; returns the paths whose
     /// content actually changed, sorted.
-    pub fn merge(&self, files: HashMap<String, Entry>) -> Vec<String> {
+    pub fn merge(&self, files: BTreeMap<String, Entry>) -> Vec<String> {
         let mut changed = Vec::new();
         if let Ok(mut f) = self.files.write() {
             for (path, entry) in files {
@@ -104,12 +104,12 @@ impl Store {
 /// A [`Sink`] collecting output files into a map, for [`Store`].
 #[derive(Debug, Default)]
 pub struct MapSink {
-    files: Mutex<HashMap<String, Entry>>,
+    files: Mutex<BTreeMap<String, Entry>>,
 }
 
 impl MapSink {
     /// The files written.
-    pub fn into_files(self) -> HashMap<String, Entry> {
+    pub fn into_files(self) -> BTreeMap<String, Entry> {
         self.files.into_inner().unwrap_or_default()
     }
 }

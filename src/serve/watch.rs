@@ -103,7 +103,7 @@ pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
         if rel == "specsite.yaml" {
             plan.full("config specsite.yaml".into());
         } else if name == ".gitbook.yaml" {
-            plan.full(format!("{rel}"));
+            plan.full(rel.to_string());
         } else if site.books.iter().any(|b| b.summary_file == rel) {
             plan.full(format!("table of contents {rel}"));
         } else if rel.starts_with("themes/") {
