@@ -318,3 +318,82 @@ fn traversal_attempts_never_leave_the_site() {
     // The fixture's own sources are not served either: only output files are.
     assert_eq!(server.get("/specsite.yaml").0, 404);
 }
+
+/// The corpus, if this checkout has it (`../shared/corpus/govstack` or
+/// `/work/shared/corpus/govstack`).
+fn corpus() -> Option<PathBuf> {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = [
+        here.join("../shared/corpus/govstack"),
+        PathBuf::from("/work/shared/corpus/govstack"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir());
+    if found.is_none() {
+        eprintln!("corpus not found; skipping");
+    }
+    found
+}
+
+/// Incremental updates on the real corpus give byte-for-byte the site and
+/// the findings that a full load of the edited sources gives.
+#[test]
+fn corpus_incremental_updates_equal_a_full_build() {
+    use specsite::serve::incremental::Live;
+    use specsite::serve::store::Store;
+    use std::sync::Arc;
+    let Some(corpus) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("govstack");
+    copy_dir(&corpus, &root);
+    let build = |root: &Path| {
+        let store = Arc::new(Store::default());
+        let opts = specsite::Options {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        let live = Live::build(opts, "<script></script>".into(), store.clone()).unwrap();
+        (live, store)
+    };
+    let (mut inc, inc_store) = build(&root);
+    let edit = |rel: &str, f: &dyn Fn(&str) -> String| {
+        let p = root.join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, f(&text)).unwrap();
+        root.canonicalize().unwrap().join(rel)
+    };
+    let steps: Vec<Vec<PathBuf>> = vec![
+        // A page: new title, a heading renamed (anchors other pages link to).
+        vec![edit("consent/spec/2-description.md", &|t| {
+            format!("---\ntitle: Described anew\n---\n{}\n\n## A brand new section\n\nMentions a Consent Record.\n", t.replacen("## ", "## Renamed ", 1))
+        })],
+        // A terminology page: a definition changes and a term is added.
+        vec![edit("consent/spec/3-terminology.md", &|t| {
+            t.replacen(
+                "is created when an individual signs",
+                "comes into being when an individual signs",
+                1,
+            )
+            .replacen(
+                "| **Delegate**",
+                "| **Zebra Crossing Term** | a term added while serving. |\n| **Delegate**",
+                1,
+            )
+        })],
+    ];
+    for paths in steps {
+        let plan = specsite::serve::watch::classify(&inc.analysis.site, None, &paths);
+        assert!(plan.full.is_none(), "{plan:?}");
+        let out = inc.apply(&plan).unwrap();
+        assert!(out.parsed < inc.analysis.site.pages.len(), "{out:?}");
+    }
+    let (full, full_store) = build(&root);
+    let paths = inc_store.paths();
+    assert_eq!(paths, full_store.paths());
+    for p in &paths {
+        let a = inc_store.get(p).unwrap().bytes().unwrap();
+        let b = full_store.get(p).unwrap().bytes().unwrap();
+        assert!(a == b, "{p} differs from a full build");
+    }
+    assert_eq!(inc.analysis.diagnostics, full.analysis.diagnostics);
+}
