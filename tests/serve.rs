@@ -385,6 +385,7 @@ fn corpus_incremental_updates_equal_a_full_build() {
         let plan = specsite::serve::watch::classify(&inc.analysis.site, None, &paths);
         assert!(plan.full.is_none(), "{plan:?}");
         let out = inc.apply(&plan).unwrap();
+        inc.finish().unwrap();
         assert!(out.parsed < inc.analysis.site.pages.len(), "{out:?}");
     }
     let (full, full_store) = build(&root);

@@ -106,6 +106,15 @@ pub struct Outcome {
     pub full: bool,
 }
 
+/// The second half of an edit, done after the edited pages are announced.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Books whose print view needs rendering.
+    books: BTreeSet<usize>,
+    /// The glossary pages' input may have changed.
+    glossary_pages: bool,
+}
+
 /// The site being served, with everything needed to update it.
 pub struct Live {
     opts: Options,
@@ -123,6 +132,8 @@ pub struct Live {
     pub deps: Deps,
     /// The current update reloaded the glossary.
     glossary_reloaded: bool,
+    /// Work left for [`Live::finish`].
+    pending: Option<Pending>,
     store: Arc<Store>,
 }
 
@@ -152,6 +163,7 @@ impl Live {
             books_with_glossary: BTreeSet::new(),
             last_updated: BTreeMap::new(),
             glossary_reloaded: false,
+            pending: None,
             store,
         };
         live.last_updated = live.read_last_updated();
@@ -164,11 +176,16 @@ impl Live {
         self.opts.offline || self.analysis.site.config.offline
     }
 
-    /// Applies one batch of changes. An `Err` leaves the previous site served.
+    /// Applies one batch of changes: re-parses and re-renders the edited
+    /// pages (and what must change with them) and serves them; the rest of
+    /// the work waits for [`Live::finish`]. An `Err` leaves the previous
+    /// site served.
     pub fn apply(&mut self, plan: &Plan) -> Result<Outcome, Fatal> {
         if let Some(why) = &plan.full {
             return self.rebuild(why.clone());
         }
+        // A batch never starts on top of an unfinished one.
+        let earlier = self.finish()?;
         let mut what = Vec::new();
         let mut reparse: BTreeSet<PageId> = BTreeSet::new();
         let mut glossary_dirty = !plan.glossary_files.is_empty();
@@ -227,10 +244,11 @@ impl Live {
             what.push("theme".into());
         }
         if what.is_empty() {
-            return Ok(Outcome::default());
+            return Ok(earlier);
         }
         let mut outcome = self.update(&reparse, &old_titles, plan.theme)?;
         outcome.what = what.join(", ");
+        outcome.changed.extend(earlier.changed);
         Ok(outcome)
     }
 
@@ -239,6 +257,7 @@ impl Live {
         let (analysis, glossary_diags, link_diags) = analyse_all(&self.opts)?;
         let theme = Theme::load(&analysis.site.root, analysis.site.config.theme.as_deref())?;
         self.deps = Deps::of(&analysis.docs);
+        self.pending = None;
         self.analysis = analysis;
         self.glossary_diags = glossary_diags;
         self.link_diags = link_diags;
@@ -424,8 +443,51 @@ impl Live {
                 crate::checks::links::check_page_links(&self.analysis.site, &self.analysis.docs, q);
         }
         trace("links");
+        if theme_changed {
+            let site = &self.analysis.site;
+            self.theme = Theme::load(&site.root, site.config.theme.as_deref())?;
+        }
+        let pending = Pending {
+            books,
+            glossary_pages: glossary_pages_dirty,
+        };
+        let rerender: Vec<PageId> = rerender.into_iter().collect();
+        if theme_changed || self.glossary_reloaded {
+            // Rare and wide: do it all at once.
+            let mut out = self.finish_pending(pending, &rerender, theme_changed)?;
+            out.parsed = pages.len();
+            return Ok(out);
+        }
+        let sink = MapSink::default();
+        render_site::render_pages(&self.render_env(), &rerender, &sink)?;
+        trace("render pages");
+        self.pending = Some(pending);
+        Ok(Outcome {
+            parsed: pages.len(),
+            rendered: rerender.len(),
+            changed: self.store.merge(sink.into_files()),
+            ..Outcome::default()
+        })
+    }
+
+    /// The second half of an edit, after the edited pages are served and
+    /// announced: findings, glossary pages, the book's print view,
+    /// `sitemap.xml` and `llms.txt`. Does nothing when nothing is pending.
+    pub fn finish(&mut self) -> Result<Outcome, Fatal> {
+        match self.pending.take() {
+            Some(p) => self.finish_pending(p, &[], false),
+            None => Ok(Outcome::default()),
+        }
+    }
+
+    fn finish_pending(
+        &mut self,
+        pending: Pending,
+        pages: &[PageId],
+        theme_changed: bool,
+    ) -> Result<Outcome, Fatal> {
         let stale_urls: Vec<String> = self.generated.iter().map(|g| g.url.clone()).collect();
-        let old_generated = if glossary_pages_dirty {
+        let old_generated = if pending.glossary_pages {
             self.refresh_generated_changed()
         } else {
             Some(Vec::new())
@@ -440,44 +502,30 @@ impl Live {
             .filter(|u| !self.generated.iter().any(|g| g.url == *u))
             .map(|u| format!("{u}index.html"))
             .collect();
-        if theme_changed {
-            let site = &self.analysis.site;
-            self.theme = Theme::load(&site.root, site.config.theme.as_deref())?;
-        }
-        trace("generated");
         self.analysis.diagnostics = self.diagnostics();
-        trace("diagnostics");
-        if theme_changed || old_generated.is_none() {
+        let Some(changed_generated) = old_generated.filter(|_| !theme_changed) else {
             let rendered = self.render_all()?;
             return Ok(Outcome {
-                parsed: pages.len(),
                 rendered,
                 changed: vec!["*".into()],
                 ..Outcome::default()
             });
-        }
-        let changed_generated: Vec<Generated> = old_generated.unwrap_or_default();
+        };
         let env = self.render_env();
         let sink = MapSink::default();
-        let rerender: Vec<PageId> = rerender.into_iter().collect();
-        render_site::render_pages(&env, &rerender, &sink)?;
-        let books: Vec<usize> = books.into_iter().collect();
-        trace("render pages");
+        render_site::render_pages(&env, pages, &sink)?;
+        let books: Vec<usize> = pending.books.into_iter().collect();
         render_site::render_print(&env, &books, &sink)?;
-        trace("render print");
         render_site::render_generated_pages(&env, &changed_generated, &sink)?;
         if urls_changed {
             self.render_sitemap(&sink)?;
         }
         // llms.txt lists every page with its title and lead.
         render_site::render_llms(&env, &sink)?;
-        let rendered = rerender.len() + books.len() + changed_generated.len() + 1;
-        trace("render rest");
+        let rendered = pages.len() + books.len() + changed_generated.len() + 1;
         let mut changed = self.store.merge(sink.into_files());
-        trace("merge");
         changed.extend(self.store.remove(&gone));
         Ok(Outcome {
-            parsed: pages.len(),
             rendered,
             changed,
             ..Outcome::default()
@@ -769,7 +817,10 @@ mod tests {
         let paths: Vec<PathBuf> = edits.iter().map(|(r, _)| inc.root().join(r)).collect();
         let plan = super::super::watch::classify(&inc.analysis.site, None, &paths);
         assert!(plan.full.is_none(), "{plan:?}");
-        let outcome = inc.apply(&plan).unwrap();
+        let mut outcome = inc.apply(&plan).unwrap();
+        let rest = inc.finish().unwrap();
+        outcome.changed.extend(rest.changed);
+        assert!(inc.finish().unwrap().changed.is_empty(), "nothing left");
         let (full, full_store) = live(root);
         let a = snapshot(&inc_store, &inc);
         let b = snapshot(&full_store, &full);

@@ -122,24 +122,35 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
             continue;
         }
         let t = Instant::now();
-        let result = live.apply(&plan);
-        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        // The edited pages first: served and announced as soon as they are
+        // rendered; then the rest (findings, print view, glossary pages).
+        let result = live.apply(&plan).and_then(|first| {
+            let reload_ms = ms_since(t);
+            if !first.changed.is_empty() {
+                announce(&hub, &first.changed);
+            }
+            let rest = live.finish()?;
+            if !rest.changed.is_empty() {
+                announce(&hub, &rest.changed);
+            }
+            Ok((first, rest, reload_ms))
+        });
         match result {
-            Ok(out) if out.what.is_empty() => {}
-            Ok(out) => {
-                let changed = if out.full {
+            Ok((first, _, _)) if first.what.is_empty() => {}
+            Ok((first, rest, reload_ms)) => {
+                let changed = if first.full || rest.changed.iter().any(|c| c == "*") {
                     "all".to_string()
                 } else {
-                    out.changed.len().to_string()
+                    (first.changed.len() + rest.changed.len()).to_string()
                 };
                 eprintln!(
-                    "[serve] {}: {} parsed, {} re-rendered, {} changed, {:.1} ms",
-                    out.what, out.parsed, out.rendered, changed, ms
-                );
-                let urls: Vec<&String> = out.changed.iter().take(50).collect();
-                hub.broadcast(
-                    "reload",
-                    &serde_json::json!({ "changed": urls }).to_string(),
+                    "[serve] {}: {} parsed, {} re-rendered, {} changed; reload sent at {:.1} ms, done in {:.1} ms",
+                    first.what,
+                    first.parsed,
+                    first.rendered + rest.rendered,
+                    changed,
+                    reload_ms,
+                    ms_since(t)
                 );
                 overlay.fatal = None;
                 let problems = live.problems_in(&plan.files);
@@ -162,7 +173,7 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
                 let text = fatal_report(&e);
                 eprintln!(
                     "[serve] build failed ({:.1} ms); still serving the last good site",
-                    ms
+                    ms_since(t)
                 );
                 eprint!("{text}");
                 overlay.fatal = Some(text);
@@ -171,6 +182,25 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         }
     }
     Ok(0)
+}
+
+fn ms_since(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Tells every tab which output files changed (`*`: all); a tab reloads
+/// when its own page is among them.
+fn announce(hub: &http::Hub, changed: &[String]) {
+    let all = changed.len() > 200 || changed.iter().any(|c| c == "*");
+    let list: Vec<&str> = if all {
+        vec!["*"]
+    } else {
+        changed.iter().map(String::as_str).collect()
+    };
+    hub.broadcast(
+        "reload",
+        &serde_json::json!({ "changed": list }).to_string(),
+    );
 }
 
 /// What the browser overlay shows: problems per changed file, or a fatal error.
