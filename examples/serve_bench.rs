@@ -71,12 +71,15 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// Waits for the next `event: reload` on the stream.
-fn next_reload(rx: &Receiver<String>, pending: &mut String) -> Option<Instant> {
+/// Waits for an `event: reload` whose data names `expect`; skips others.
+fn next_reload(rx: &Receiver<String>, pending: &mut String, expect: &str) -> Option<Instant> {
     loop {
-        if let Some(i) = pending.find("event: reload\n") {
-            if let Some(end) = pending[i..].find("\n\n") {
-                pending.drain(..i + end + 2);
+        while let Some(i) = pending.find("event: reload\n") {
+            let Some(end) = pending[i..].find("\n\n") else {
+                break;
+            };
+            let event: String = pending.drain(..i + end + 2).collect();
+            if event.contains(expect) || event.contains("\"*\"") {
                 return Some(Instant::now());
             }
         }
@@ -169,6 +172,14 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
     let original = std::fs::read_to_string(root.join(&page)).expect("the page exists");
     let mut pending = String::new();
+    // The reload that names the edited page (a second one follows for the
+    // print view and the other pages the edit touched).
+    let stem = Path::new(&page)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string();
+    let expect = format!("{stem}/index.html");
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
     let mut totals = Vec::new();
@@ -178,7 +189,7 @@ fn main() {
         let text = format!("{original}\n\nBenchmark edit number {i}.\n");
         let t = Instant::now();
         std::fs::write(root.join(&page), text).expect("write page");
-        let Some(at) = next_reload(&events, &mut pending) else {
+        let Some(at) = next_reload(&events, &mut pending, &expect) else {
             panic!("no reload event after edit {i}");
         };
         let ms = at.duration_since(t).as_secs_f64() * 1000.0;
@@ -196,11 +207,17 @@ fn main() {
         };
         if i < edits {
             latencies.push(ms);
+            if std::env::var_os("SERVE_BENCH_VERBOSE").is_some() {
+                println!("  edit {i}: {ms:.1} ms; {status}");
+            }
             rebuilds.extend(figure("reload sent at "));
             totals.extend(figure("done in "));
         }
         if i == 0 {
             rss_first = rss_kib(pid);
+        }
+        if (i + 1) % 50 == 0 {
+            println!("  RSS after edit {}: {} MiB", i + 1, rss_kib(pid) / 1024);
         }
         // Editors do not save 100 times a second; leave the debouncer idle.
         std::thread::sleep(Duration::from_millis(60));

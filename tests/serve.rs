@@ -98,6 +98,16 @@ impl Server {
         None
     }
 
+    /// Asserts that no rebuild happens for `d` (stderr shows no status line).
+    fn assert_quiet(&self, d: Duration) {
+        let end = Instant::now() + d;
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            if let Ok(l) = self.stderr.recv_timeout(left) {
+                assert!(!l.starts_with("[serve]"), "unexpected rebuild: {l}");
+            }
+        }
+    }
+
     /// Sends a raw request target (not normalised) and returns (status, body).
     fn get(&self, target: &str) -> (u16, String) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
@@ -265,6 +275,30 @@ fn edit_is_served_and_announced() {
     assert!(server
         .wait_line(|l| l.contains("[serve] content/guide/usage.md") && l.contains(" ms"))
         .is_some());
+    // Reading files (the server's own re-read, an image served from disk)
+    // is no change: nothing rebuilds by itself.
+    let (_, setup) = server.get("/guide/setup/");
+    let src = setup
+        .split("src=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.ends_with("pic.svg"))
+        .expect("the page shows the picture");
+    // Resolve the relative URL as a browser does.
+    let mut parts: Vec<&str> = vec!["guide", "setup"];
+    for seg in src.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    let url = format!("/{}", parts.join("/"));
+    assert_eq!(server.get(&url).0, 200, "{url}");
+    assert!(server.head(&url).contains("content-type: image/svg+xml"));
+    server.assert_quiet(Duration::from_millis(600));
 }
 
 #[test]

@@ -105,6 +105,8 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
     let (_watcher, rx) = watch::watch(live.root(), config.as_deref())
         .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
     let mut overlay = Overlay::default();
+    let mut stamps = watch::Stamps::default();
+    stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
     while let Ok(batch) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut push = |batch: notify_debouncer_mini::DebounceEventResult| match batch {
@@ -117,6 +119,7 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         }
         paths.sort();
         paths.dedup();
+        let paths = stamps.changed(paths);
         let plan = watch::classify(&live.analysis.site, config.as_deref(), &paths);
         if plan.is_empty() {
             continue;
@@ -135,6 +138,9 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
             }
             Ok((first, rest, reload_ms))
         });
+        if result.as_ref().is_ok_and(|(first, _, _)| first.full) {
+            stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
+        }
         match result {
             Ok((first, _, _)) if first.what.is_empty() => {}
             Ok((first, rest, reload_ms)) => {

@@ -81,6 +81,78 @@ pub fn watch(
     Ok((debouncer, rx))
 }
 
+/// Size and modification time of a file (`None`: gone, or a folder).
+type Stamp = Option<(std::time::SystemTime, u64)>;
+
+fn stat(path: &Path) -> Stamp {
+    let m = std::fs::metadata(path).ok().filter(|m| m.is_file())?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+/// The last seen size and modification time of every file, so that events
+/// which change nothing are dropped. The watcher also reports files being
+/// opened: without this, the server's own reads (a page re-read, an image
+/// served, the loader during a full rebuild) would trigger rebuilds forever.
+#[derive(Debug, Default)]
+pub struct Stamps(std::collections::HashMap<PathBuf, Stamp>);
+
+impl Stamps {
+    /// Keeps the paths whose size or modification time differs from the last
+    /// seen (or that were never seen), and remembers what they are now. Call
+    /// it before reading the files, so a write during the rebuild is not lost.
+    pub fn changed(&mut self, paths: Vec<PathBuf>) -> Vec<PathBuf> {
+        paths
+            .into_iter()
+            .filter(|p| {
+                let now = stat(p);
+                self.0.insert(p.clone(), now) != Some(now)
+            })
+            .collect()
+    }
+
+    /// Remembers files not seen yet (after a load reads them).
+    pub fn record_new(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        for p in paths {
+            if !self.0.contains_key(&p) {
+                let now = stat(&p);
+                self.0.insert(p, now);
+            }
+        }
+    }
+}
+
+/// Every file a load reads or the server serves from disk (absolute):
+/// pages, assets, glossary files, SUMMARY and `.gitbook.yaml` files, the
+/// config, the theme's files.
+pub fn known_files(site: &Site, config: Option<&Path>) -> Vec<PathBuf> {
+    let root = &site.root;
+    let mut out: Vec<PathBuf> = site
+        .pages
+        .iter()
+        .map(|p| root.join(&p.file))
+        .chain(site.assets.iter().map(|a| root.join(a)))
+        .chain(site.glossary_files.iter().map(|g| root.join(g)))
+        .chain(site.books.iter().map(|b| root.join(&b.summary_file)))
+        .chain(
+            site.books
+                .iter()
+                .map(|b| root.join(&b.repo_dir).join(".gitbook.yaml")),
+        )
+        .collect();
+    out.push(config.map_or_else(|| root.join("specsite.yaml"), Path::to_path_buf));
+    if let Some(theme) = &site.config.theme {
+        let dir = root.join("themes").join(theme);
+        out.extend(
+            walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.into_path()),
+        );
+    }
+    out
+}
+
 /// Sorts changed paths (absolute, as the watcher reports them) into a [`Plan`].
 /// `config` is the config file in use (absolute), if any.
 pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
@@ -279,6 +351,24 @@ mod tests {
             plan.assets,
             BTreeSet::from(["content/a/pic.png".to_string()])
         );
+    }
+
+    #[test]
+    fn stamps_drop_events_that_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("page.md");
+        std::fs::write(&f, "one").unwrap();
+        let mut stamps = Stamps::default();
+        stamps.record_new([f.clone()]);
+        assert!(
+            stamps.changed(vec![f.clone()]).is_empty(),
+            "opened, not changed"
+        );
+        std::fs::write(&f, "longer").unwrap();
+        assert_eq!(stamps.changed(vec![f.clone()]), vec![f.clone()]);
+        assert!(stamps.changed(vec![f.clone()]).is_empty());
+        std::fs::remove_file(&f).unwrap();
+        assert_eq!(stamps.changed(vec![f.clone()]), vec![f]);
     }
 
     #[test]
