@@ -386,20 +386,10 @@ impl Live {
         old_titles: &BTreeMap<PageId, String>,
         theme_changed: bool,
     ) -> Result<Outcome, Fatal> {
-        let tr = std::time::Instant::now();
-        let trace = |what: &str| {
-            if std::env::var_os("SPECSITE_TRACE_SERVE").is_some() {
-                eprintln!(
-                    "  trace {what}: {:.1} ms",
-                    tr.elapsed().as_secs_f64() * 1000.0
-                );
-            }
-        };
         let pages: Vec<PageId> = reparse.iter().copied().collect();
         let site = &self.analysis.site;
         let offline = self.offline();
         let docs = crate::parse_docs(site, &self.analysis.glossary, offline, &pages);
-        trace("parse");
         let mut recheck: BTreeSet<PageId> = reparse.clone();
         let mut rerender: BTreeSet<PageId> = reparse.clone();
         let mut books: BTreeSet<usize> = BTreeSet::new();
@@ -442,7 +432,6 @@ impl Live {
             self.link_diags[q] =
                 crate::checks::links::check_page_links(&self.analysis.site, &self.analysis.docs, q);
         }
-        trace("links");
         if theme_changed {
             let site = &self.analysis.site;
             self.theme = Theme::load(&site.root, site.config.theme.as_deref())?;
@@ -460,7 +449,6 @@ impl Live {
         }
         let sink = MapSink::default();
         render_site::render_pages(&self.render_env(), &rerender, &sink)?;
-        trace("render pages");
         self.pending = Some(pending);
         Ok(Outcome {
             parsed: pages.len(),

@@ -113,9 +113,9 @@ impl Stamps {
     /// Remembers files not seen yet (after a load reads them).
     pub fn record_new(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
         for p in paths {
-            if !self.0.contains_key(&p) {
-                let now = stat(&p);
-                self.0.insert(p, now);
+            if let std::collections::hash_map::Entry::Vacant(e) = self.0.entry(p) {
+                let now = stat(e.key());
+                e.insert(now);
             }
         }
     }
