@@ -19,6 +19,7 @@ pub mod output;
 pub mod render;
 pub mod resolve;
 pub mod search;
+pub mod serve;
 pub mod urls;
 pub mod yaml;
 
@@ -73,51 +74,88 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let site = content::load_site(&LoadOptions {
-        root: opts.root.clone(),
-        config: opts.config.clone(),
-        out: opts.out.clone(),
-    })?;
+    let site = load(opts)?;
     let offline = opts.offline || site.config.offline;
     let (glossary, glossary_diags) = glossary::load_glossary(&site);
-    let resolver = resolve::Resolver::new(&site);
-    let openapi = markdown::dialect::OpenApiCache::default();
-    let env = markdown::ParseEnv {
-        resolver: &resolver,
-        glossary: &glossary,
-        openapi: &openapi,
-        offline,
-        link_mode: site.config.glossary.link,
-        html: !opts.skip_html,
-    };
-    let docs: Vec<Doc> = (0..site.pages.len())
-        .into_par_iter()
-        .map(|p| markdown::parse_page(&env, p))
-        .collect();
-    let mut diagnostics = site.diagnostics.clone();
-    for (p, d) in docs.iter().enumerate() {
-        for diag in &d.diagnostics {
-            let mut diag = diag.clone();
-            if diag.file.is_empty() {
-                diag.file = site.pages[p].file.clone();
-            }
-            diagnostics.push(diag);
-        }
-    }
-    diagnostics.extend(glossary_diags);
-    diagnostics.extend(checks::check_links(&site, &docs));
-    diagnostics.extend(glossary::check_glossary(
-        &glossary,
-        &site,
-        &term_uses(&docs),
-    ));
-    checks::apply_config(&mut diagnostics, &site.config, &site.sources);
-    diag::sort_diagnostics(&mut diagnostics);
+    let all: Vec<content::PageId> = (0..site.pages.len()).collect();
+    let docs = parse_docs(&site, &glossary, offline, !opts.skip_html, &all);
+    let diagnostics = collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
     Ok(Analysis {
         site,
         glossary,
         docs,
         diagnostics,
+    })
+}
+
+/// The load stage of [`analyse`]: config, books, pages, assets.
+pub fn load(opts: &Options) -> Result<Site, Fatal> {
+    Ok(content::load_site(&LoadOptions {
+        root: opts.root.clone(),
+        config: opts.config.clone(),
+        out: opts.out.clone(),
+    })?)
+}
+
+/// The parse stage of [`analyse`] for some pages: `result[i]` is `pages[i]`
+/// parsed (in parallel). `offline` makes links name `index.html`; without
+/// `html` only the facts checks need are recorded (faster `check`).
+pub fn parse_docs(
+    site: &Site,
+    glossary: &glossary::Glossary,
+    offline: bool,
+    html: bool,
+    pages: &[content::PageId],
+) -> Vec<Doc> {
+    let resolver = resolve::Resolver::new(site);
+    let openapi = markdown::dialect::OpenApiCache::default();
+    let env = markdown::ParseEnv {
+        resolver: &resolver,
+        glossary,
+        openapi: &openapi,
+        offline,
+        link_mode: site.config.glossary.link,
+        html,
+    };
+    pages
+        .par_iter()
+        .map(|&p| markdown::parse_page(&env, p))
+        .collect()
+}
+
+/// The check stage of [`analyse`]: loading findings, each doc's own findings,
+/// `glossary_diags` (from [`glossary::load_glossary`]), link and glossary
+/// checks; config severities applied, sorted.
+pub fn collect_diagnostics(
+    site: &Site,
+    glossary: &glossary::Glossary,
+    glossary_diags: &[Diagnostic],
+    docs: &[Doc],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = site.diagnostics.clone();
+    for (p, d) in docs.iter().enumerate() {
+        diagnostics.extend(doc_diagnostics(site, p, d));
+    }
+    diagnostics.extend(glossary_diags.iter().cloned());
+    diagnostics.extend(checks::check_links(site, docs));
+    diagnostics.extend(glossary::check_glossary(glossary, site, &term_uses(docs)));
+    checks::apply_config(&mut diagnostics, &site.config, &site.sources);
+    diag::sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// A doc's own findings, with the page's file filled in where a finding has none.
+pub fn doc_diagnostics<'a>(
+    site: &'a Site,
+    p: content::PageId,
+    doc: &'a Doc,
+) -> impl Iterator<Item = Diagnostic> + 'a {
+    doc.diagnostics.iter().map(move |diag| {
+        let mut diag = diag.clone();
+        if diag.file.is_empty() {
+            diag.file = site.pages[p].file.clone();
+        }
+        diag
     })
 }
 

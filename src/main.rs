@@ -108,6 +108,18 @@ enum Command {
         #[arg(long, hide = true)]
         config: Option<PathBuf>,
     },
+    /// Serve the site on 127.0.0.1 from memory, rebuilding and reloading the
+    /// browser as sources change.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port (0 picks a free one, printed at start).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Address to listen on instead of 127.0.0.1 (prints a warning).
+        #[arg(long, value_name = "ADDR")]
+        bind: Option<String>,
+    },
     /// Write a small working site to start from.
     Init {
         /// Folder to create (must be empty or absent).
@@ -298,6 +310,14 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 specsite::glossary::import_terms(&text, &page.to_string_lossy())
             );
             Ok(0)
+        }
+        Command::Serve { common, port, bind } => {
+            specsite::serve::run(specsite::serve::ServeOptions {
+                root: common.root,
+                config: common.config,
+                port,
+                bind,
+            })
         }
         Command::Init { dir } => {
             specsite::init::init_site(&dir)?;

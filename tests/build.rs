@@ -251,9 +251,19 @@ fn builds_the_govstack_corpus() {
     for (path, bytes) in &built {
         if path.ends_with(".html") {
             let html = String::from_utf8_lossy(bytes);
-            assert!(!html.contains("&amp;#x20;"), "escaped entity leaked in {path}");
-            let title = html.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
-            assert!(!title.contains("#x20"), "entity in title of {path}: {title}");
+            assert!(
+                !html.contains("&amp;#x20;"),
+                "escaped entity leaked in {path}"
+            );
+            let title = html
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split("</title>").next())
+                .unwrap_or("");
+            assert!(
+                !title.contains("#x20"),
+                "entity in title of {path}: {title}"
+            );
         }
     }
 }

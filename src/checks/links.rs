@@ -84,6 +84,17 @@ fn check_summary_site_links(resolver: &Resolver, docs: &[Doc]) -> Vec<Diagnostic
     out
 }
 
+/// The findings of one page's links: what [`check_links`] reports for page
+/// `p` (used by `serve` to re-check only the pages an edit touched).
+pub fn check_page_links(site: &Site, docs: &[Doc], p: crate::content::PageId) -> Vec<Diagnostic> {
+    let resolver = Resolver::new(site);
+    let (page, doc) = (&site.pages[p], &docs[p]);
+    doc.links
+        .iter()
+        .filter_map(|link| check_link(&resolver, docs, page, doc, link))
+        .collect()
+}
+
 /// The finding for one link, if it has one.
 fn check_link(
     resolver: &Resolver,

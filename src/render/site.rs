@@ -421,36 +421,15 @@ pub fn render_site(
         "assets/highlight.css",
         crate::markdown::highlight::highlight_css().as_bytes(),
     )?;
-    let navs: Vec<Vec<NavNode>> = site
-        .books
-        .iter()
-        .map(|b| {
-            b.summary
-                .as_ref()
-                .map(|s| nav_nodes(site, &s.items))
-                .unwrap_or_default()
-        })
-        .collect();
-    (0..site.pages.len())
-        .into_par_iter()
-        .try_for_each(|p| -> Result<()> {
-            let page = &site.pages[p];
-            let html = env.render_page(p, &navs[page.book])?;
-            let url = page.url(site);
-            sink.write(&format!("{url}index.html"), html.as_bytes())?;
-            sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
-            Ok(())
-        })?;
+    let all: Vec<PageId> = (0..site.pages.len()).collect();
+    render_pages(env, &all, sink)?;
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
         if let Some(u) = asset_url(site, a) {
             sink.copy(&u, &site.root.join(a))?;
         }
         Ok(())
     })?;
-    generated.par_iter().try_for_each(|g| -> Result<()> {
-        let html = env.render_generated(g)?;
-        sink.write(&format!("{}index.html", g.url), html.as_bytes())
-    })?;
+    render_generated_pages(env, generated, sink)?;
     // Landing page and 404.
     let ctx = env.base_context("", "landing", None);
     sink.write(
@@ -511,9 +490,71 @@ pub fn render_site(
         }
     }
     // One-page print view per book.
-    let title_of = |p: PageId| page_title(site, env.docs, p);
     let mut urls: Vec<String> = site.pages.iter().map(|p| p.url(site)).collect();
-    for (bi, b) in site.books.iter().enumerate() {
+    let books: Vec<BookId> = (0..site.books.len()).collect();
+    urls.extend(render_print(env, &books, sink)?);
+    urls.extend(generated.iter().map(|g| g.url.clone()));
+    urls.push(String::new());
+    urls.sort();
+    urls.dedup();
+    sink.write(
+        "sitemap.xml",
+        super::extras::sitemap(site, &urls).as_bytes(),
+    )?;
+    render_llms(env, sink)?;
+    Ok(urls)
+}
+
+/// Every book's navigation tree, by [`BookId`].
+fn book_navs(site: &Site) -> Vec<Vec<NavNode>> {
+    site.books
+        .iter()
+        .map(|b| {
+            b.summary
+                .as_ref()
+                .map(|s| nav_nodes(site, &s.items))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Renders and writes some markdown pages (`index.html` and `index.md` each),
+/// in parallel. [`render_site`] calls it with every page; `serve` with the
+/// pages an edit touched.
+pub fn render_pages(env: &RenderEnv, pages: &[PageId], sink: &dyn Sink) -> Result<()> {
+    let site = env.site;
+    let navs = book_navs(site);
+    pages.par_iter().try_for_each(|&p| -> Result<()> {
+        let page = &site.pages[p];
+        let html = env.render_page(p, &navs[page.book])?;
+        let url = page.url(site);
+        sink.write(&format!("{url}index.html"), html.as_bytes())?;
+        sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
+        Ok(())
+    })
+}
+
+/// Renders and writes generated pages (glossary…), in parallel.
+pub fn render_generated_pages(
+    env: &RenderEnv,
+    generated: &[Generated],
+    sink: &dyn Sink,
+) -> Result<()> {
+    generated.par_iter().try_for_each(|g| -> Result<()> {
+        let html = env.render_generated(g)?;
+        sink.write(&format!("{}index.html", g.url), html.as_bytes())
+    })
+}
+
+/// Renders and writes the one-page print view of some books; returns their
+/// root-relative URLs in the order given.
+pub fn render_print(env: &RenderEnv, books: &[BookId], sink: &dyn Sink) -> Result<Vec<String>> {
+    let site = env.site;
+    let navs = book_navs(site);
+    let title_of = |p: PageId| page_title(site, env.docs, p);
+    let mut urls = Vec::with_capacity(books.len());
+    for &bi in books {
+        let b = &site.books[bi];
         let url = crate::urls::join_url(b.prefix(), "print/");
         let depths = summary_depths(b);
         let pages: Vec<PrintPageCtx> =
@@ -547,17 +588,19 @@ pub fn render_site(
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
         urls.push(url);
     }
-    urls.extend(generated.iter().map(|g| g.url.clone()));
-    urls.push(String::new());
-    urls.sort();
-    urls.dedup();
-    sink.write(
-        "sitemap.xml",
-        super::extras::sitemap(site, &urls).as_bytes(),
-    )?;
+    Ok(urls)
+}
+
+/// Writes `llms.txt` (page titles and URLs).
+pub fn render_llms(env: &RenderEnv, sink: &dyn Sink) -> Result<()> {
+    let site = env.site;
     sink.write(
         "llms.txt",
-        super::extras::llms_txt(site, env.docs, title_of).as_bytes(),
-    )?;
-    Ok(urls)
+        super::extras::llms_txt(site, env.docs, |p| page_title(site, env.docs, p)).as_bytes(),
+    )
+}
+
+/// The title a page is shown under: front matter, SUMMARY entry, first H1, file stem.
+pub fn title_of_page(site: &Site, docs: &[Doc], p: PageId) -> String {
+    page_title(site, docs, p)
 }
