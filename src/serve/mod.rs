@@ -66,6 +66,17 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         s.errors,
         s.warnings,
     );
+    // Watch (and stamp the known files) before announcing the address, so an
+    // edit made as soon as the server answers is never missed.
+    let config = so
+        .config
+        .as_ref()
+        .map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.clone()));
+    let (_watcher, rx) = watch::watch(live.root(), config.as_deref())
+        .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
+    let mut overlay = Overlay::default();
+    let mut stamps = watch::Stamps::default();
+    stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
     let bind = so.bind.clone().unwrap_or_else(|| "127.0.0.1".to_string());
     let server = tiny_http::Server::http((bind.as_str(), so.port)).map_err(|e| {
         Fatal::Other(anyhow::anyhow!(
@@ -99,15 +110,6 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
             .spawn(move || http::serve(server, store, hub))
             .map_err(|e| Fatal::Other(e.into()))?;
     }
-    let config = so
-        .config
-        .as_ref()
-        .map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.clone()));
-    let (_watcher, rx) = watch::watch(live.root(), config.as_deref())
-        .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
-    let mut overlay = Overlay::default();
-    let mut stamps = watch::Stamps::default();
-    stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
     while let Ok(batch) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut push = |batch: notify_debouncer_mini::DebounceEventResult| match batch {
