@@ -42,8 +42,11 @@ impl DiskSink {
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
-        std::fs::write(temp.join(MARKER), "Written by specsite; the next build replaces this folder.\n")
-            .with_context(|| format!("writing to {}", temp.display()))?;
+        std::fs::write(
+            temp.join(MARKER),
+            "Written by specsite; the next build replaces this folder.\n",
+        )
+        .with_context(|| format!("writing to {}", temp.display()))?;
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
@@ -232,7 +235,10 @@ mod tests {
         std::fs::create_dir_all(&target).unwrap();
         std::fs::write(target.join("stale.html"), "old").unwrap();
         let root = d.path().join("site");
-        assert!(check_out_dir(&root, &target, []).is_err(), "foreign folder refused");
+        assert!(
+            check_out_dir(&root, &target, []).is_err(),
+            "foreign folder refused"
+        );
         std::fs::write(target.join(MARKER), "").unwrap();
         assert!(check_out_dir(&root, &target, []).is_ok());
         let sink = DiskSink::new(&target).unwrap();

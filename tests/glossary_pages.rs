@@ -108,10 +108,7 @@ fn generates_indexes_term_pages_and_matrix() {
     );
     let index = page(&pages, "glossary/");
     assert_eq!(index.data["letters"][0]["letter"], "C");
-    assert_eq!(
-        index.data["letters"][0]["terms"][0]["href"],
-        "credential/"
-    );
+    assert_eq!(index.data["letters"][0]["terms"][0]["href"], "credential/");
     assert_eq!(
         index.data["letters"][0]["terms"][0]["redefined_in"][0]["href"],
         "../wallet/glossary/credential/"
