@@ -485,10 +485,12 @@ impl RenderEnv<'_> {
             };
             rebase_html(&doc.html, &prep.urls[p], &from, self.offline, None, &map)
         };
+        let (heading, content) = split_heading(content);
         let pctx = PageCtx {
             title: prep.titles[p].clone(),
             description: page.front.description.clone().unwrap_or_default(),
             content,
+            heading,
             toc: doc
                 .headings
                 .iter()
@@ -550,6 +552,23 @@ impl RenderEnv<'_> {
         self.theme
             .render(&g.template, &ctx)
             .with_context(|| format!("rendering {}", g.url))
+    }
+}
+
+/// Splits a leading `<h1 …>…</h1>` (after white space) off body HTML.
+fn split_heading(mut html: String) -> (String, String) {
+    let start = html.len() - html.trim_start().len();
+    if !html[start..].starts_with("<h1") {
+        return (String::new(), html);
+    }
+    match html[start..].find("</h1>") {
+        Some(end) => {
+            let end = start + end + "</h1>".len();
+            let rest = html[end..].trim_start().to_string();
+            html.truncate(end);
+            (html[start..].to_string(), rest)
+        }
+        None => (String::new(), html),
     }
 }
 
