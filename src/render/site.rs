@@ -101,6 +101,8 @@ struct Prepared {
     /// Title of each page.
     titles: Vec<String>,
     books: Vec<BookData>,
+    /// Rendered navigation HTML of generated pages, by book and hrefs.
+    nav_cache: std::sync::Mutex<HashMap<(BookId, String), String>>,
 }
 
 /// Where a page is being rendered: its book's canonical prefix, or the label
@@ -240,6 +242,7 @@ impl Prepared {
             urls,
             titles,
             books,
+            nav_cache: Default::default(),
         }
     }
 
@@ -537,7 +540,28 @@ impl RenderEnv<'_> {
                     canonical: true,
                 };
                 let items = self.nav_items(prep, &prep.books[bi].nav, &g.url, None, place);
-                ctx.insert("nav", &items);
+                // With no current page the HTML depends only on the hrefs:
+                // the many glossary pages of one book share one rendering.
+                let mut key = String::new();
+                nav_key(&items, &mut key);
+                let cached = prep
+                    .nav_cache
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&(bi, key.clone())).cloned());
+                let html = match cached {
+                    Some(h) => h,
+                    None => {
+                        let mut nctx = tera::Context::new();
+                        nctx.insert("nav", &items);
+                        let h = self.theme.render("nav.html", &nctx)?;
+                        if let Ok(mut c) = prep.nav_cache.lock() {
+                            c.insert((bi, key), h.clone());
+                        }
+                        h
+                    }
+                };
+                ctx.insert("nav_html", &html);
             }
         }
         ctx.insert("data", &g.data);
@@ -552,6 +576,19 @@ impl RenderEnv<'_> {
         self.theme
             .render(&g.template, &ctx)
             .with_context(|| format!("rendering {}", g.url))
+    }
+}
+
+/// Appends every href of a navigation tree to `key`.
+fn nav_key(items: &[NavItem], key: &mut String) {
+    for i in items {
+        key.push_str(i.href.as_deref().unwrap_or("-"));
+        key.push('\n');
+        if !i.children.is_empty() {
+            key.push('[');
+            nav_key(&i.children, key);
+            key.push(']');
+        }
     }
 }
 
