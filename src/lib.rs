@@ -335,7 +335,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         body_end_html: String::new(),
         books_with_glossary: generated
             .iter()
-            .filter_map(|g| g.book.map(|b| site.books[b].id.clone()))
+            .filter_map(|g| g.book.map(|b| site.books[b].prefix().to_string()))
             .collect(),
         last_updated: if site.config.last_updated {
             gitinfo::last_updated(&site.root)

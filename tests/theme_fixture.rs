@@ -329,6 +329,7 @@ fn page_ctx(from: &str, title: &str, description: &str, content: String) -> Page
         canonical: Some(format!("https://specs.example.org/{from}")),
         source_href: Some("index.md".into()),
         url: from.into(),
+        ..PageCtx::default()
     }
 }
 

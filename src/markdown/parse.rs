@@ -87,7 +87,7 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
     let pre_diagnostics = std::mem::take(&mut pre.diagnostics);
     let page_url = page.url(site);
     let linker = env.glossary.page_linker(
-        &site.books[page.book].id,
+        site.books[page.book].prefix(),
         &page_url,
         env.offline,
         env.link_mode,

@@ -135,6 +135,10 @@ pub struct PageCtx {
     pub description: String,
     /// Body HTML (trusted: rendered by specsite).
     pub content: String,
+    /// The page's own leading `<h1>` element (trusted HTML), split off the
+    /// start of `content` so the header can show it above the lead; empty
+    /// when the body does not start with one.
+    pub heading: String,
     /// On-page TOC.
     pub toc: Vec<TocItem>,
     /// From the book home to the parent of this page.

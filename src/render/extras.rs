@@ -3,8 +3,6 @@
 
 use crate::content::{Book, Site};
 use crate::markdown::Doc;
-use crate::resolve::{asset_url, Target};
-use crate::urls::href;
 use regex::Regex;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -95,15 +93,11 @@ fn first_sentence(text: &str) -> String {
     }
 }
 
-fn attr_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\s(href|src|id)="([^"]*)""#).expect("valid regex"))
-}
-
 /// The print view of `book`: every SUMMARY page in order, each in a
-/// `<section>`, with ids prefixed per page and links between pages of the
-/// book turned into in-page anchors. Returns each page with its rewritten
-/// body HTML; page `order[i]` has the section id `p{i}`.
+/// `<section>`, with ids prefixed per page (`p{i}-`), links between pages of
+/// the book turned into in-page anchors, and every other relative link and
+/// image made relative to the print view's URL. Returns each page with its
+/// rewritten body HTML; page `order[i]` has the section id `p{i}`.
 pub fn print_body(
     site: &Site,
     docs: &[Doc],
@@ -117,61 +111,236 @@ pub fn print_body(
         .copied()
         .filter(|&p| site.pages[p].in_summary)
         .collect();
-    let index: HashMap<usize, usize> = order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
-    let anchor = |i: usize, frag: Option<&str>| match frag {
-        Some(f) => format!("#p{i}-{f}"),
-        None => format!("#p{i}"),
+    let index: HashMap<String, usize> = order
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| (site.pages[p].url(site), i))
+        .collect();
+    let map = |target: &str, fragment: Option<&str>| {
+        index.get(target).map(|&j| match fragment {
+            Some(f) if !f.is_empty() => format!("#p{j}-{f}"),
+            _ => format!("#p{j}"),
+        })
     };
-    let mut out = Vec::new();
-    for (i, &p) in order.iter().enumerate() {
-        let page_url = site.pages[p].url(site);
-        // What each emitted href/src was, and what it becomes here.
-        let mut map: HashMap<String, String> = HashMap::new();
-        for l in &docs[p].links {
-            let (old, new) = match &l.target {
-                Target::Page { page, fragment } => {
-                    let to = site.pages[*page].url(site);
-                    let old = href(&page_url, &to, fragment.as_deref(), offline);
-                    let new = match index.get(page) {
-                        Some(&j) => anchor(j, fragment.as_deref()),
-                        None => href(print_url, &to, fragment.as_deref(), offline),
-                    };
-                    (old, new)
-                }
-                Target::SamePage { fragment } => {
-                    (format!("#{fragment}"), anchor(i, Some(fragment)))
-                }
-                Target::Asset { file } => match asset_url(site, file) {
-                    Some(u) => (
-                        href(&page_url, &u, None, false),
-                        href(print_url, &u, None, false),
-                    ),
-                    None => continue,
-                },
-                _ => continue,
-            };
-            map.insert(old, new);
+    order
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            let page_url = site.pages[p].url(site);
+            let prefix = format!("p{i}-");
+            let body = rebase_html(
+                &docs[p].html,
+                &page_url,
+                print_url,
+                offline,
+                Some(&prefix),
+                &map,
+            );
+            (p, body)
+        })
+        .collect()
+}
+
+fn url_attr_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"\s(href|src|id|for|aria-describedby|aria-labelledby|aria-controls)="([^"]*)""#,
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Whether an href/src value is relative to the page (not a scheme, not
+/// root- or protocol-relative, not empty).
+fn is_relative(v: &str) -> bool {
+    if v.is_empty() || v.starts_with('/') {
+        return false;
+    }
+    // A scheme is letters/digits/`+.-` before the first `:`, with no `/`, `?`, `#` earlier.
+    match v.find([':', '/', '?', '#']) {
+        Some(i) => v.as_bytes()[i] != b':',
+        None => true,
+    }
+}
+
+/// Resolves relative path `rel` (no query or fragment) against the folder of
+/// root-relative page URL `base`; `None` when it climbs above the root.
+pub fn resolve_url(base: &str, rel: &str) -> Option<String> {
+    let mut segs: Vec<&str> = base.split('/').collect();
+    segs.pop(); // the file name part (empty for folder URLs)
+    segs.retain(|s| !s.is_empty());
+    let parts: Vec<&str> = rel.split('/').collect();
+    let folder = rel.is_empty() || matches!(parts[parts.len() - 1], "" | "." | "..");
+    for p in parts {
+        match p {
+            ".." => {
+                segs.pop()?;
+            }
+            "." | "" => {}
+            s => segs.push(s),
         }
-        let html = &docs[p].html;
-        let mut body = String::with_capacity(html.len());
-        let mut last = 0;
-        for cap in attr_regex().captures_iter(html) {
-            let (Some(name), Some(val)) = (cap.get(1), cap.get(2)) else {
-                continue;
-            };
-            let replacement = if name.as_str() == "id" {
-                Some(format!("p{i}-{}", val.as_str()))
-            } else {
-                map.get(val.as_str()).cloned()
-            };
-            if let Some(r) = replacement {
-                body.push_str(&html[last..val.start()]);
-                body.push_str(&r);
-                last = val.end();
+    }
+    let mut out = segs.join("/");
+    if folder && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// Rewrites the page-relative URLs (`href`, `src`) of `html`, written for a
+/// page at root-relative URL `old_from`, so that they work at `new_from`.
+/// `map` sees each target (root-relative; folder URLs end in `/`, also in
+/// offline output) and its fragment, and may return the href to use
+/// instead; otherwise the target is linked relative to `new_from`. With
+/// `id_prefix`, every `id` and id reference (`for`, `aria-*`) gets the
+/// prefix, and so do same-page fragments (`#x` → `#<prefix>x`) unless `map`
+/// answers them.
+pub fn rebase_html(
+    html: &str,
+    old_from: &str,
+    new_from: &str,
+    offline: bool,
+    id_prefix: Option<&str>,
+    map: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut last = 0;
+    for cap in url_attr_regex().captures_iter(html) {
+        let (Some(name), Some(val)) = (cap.get(1), cap.get(2)) else {
+            continue;
+        };
+        let v = val.as_str();
+        let new = match name.as_str() {
+            "href" | "src" => rebase_url(v, old_from, new_from, offline, id_prefix, map),
+            _ => id_prefix.map(|pre| {
+                v.split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("{pre}{s}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }),
+        };
+        if let Some(r) = new {
+            out.push_str(&html[last..val.start()]);
+            out.push_str(&r);
+            last = val.end();
+        }
+    }
+    out.push_str(&html[last..]);
+    out
+}
+
+fn rebase_url(
+    v: &str,
+    old_from: &str,
+    new_from: &str,
+    offline: bool,
+    id_prefix: Option<&str>,
+    map: &dyn Fn(&str, Option<&str>) -> Option<String>,
+) -> Option<String> {
+    let v = unescape_attr(v);
+    let out = if let Some(frag) = v.strip_prefix('#') {
+        match map(&folder_of(old_from), Some(frag)) {
+            Some(m) => m,
+            None => format!("#{}{frag}", id_prefix?),
+        }
+    } else {
+        if !is_relative(&v) {
+            return None;
+        }
+        let cut = v.find(['?', '#']).unwrap_or(v.len());
+        let (path, rest) = v.split_at(cut);
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let mut target = resolve_url(old_from, &path)?;
+        if offline {
+            if let Some(dir) = target.strip_suffix("index.html") {
+                if dir.is_empty() || dir.ends_with('/') {
+                    target = dir.to_string();
+                }
             }
         }
-        body.push_str(&html[last..]);
-        out.push((p, body));
+        let fragment = rest.strip_prefix('#');
+        match map(&target, fragment).filter(|_| !rest.starts_with('?')) {
+            Some(m) => m,
+            None => {
+                let mut h = crate::urls::href(new_from, &target, fragment, offline);
+                if rest.starts_with('?') {
+                    h.push_str(rest);
+                }
+                h
+            }
+        }
+    };
+    let mut escaped = String::with_capacity(out.len());
+    let _ = pulldown_cmark_escape::escape_href(&mut escaped, &out);
+    Some(escaped)
+}
+
+/// Undoes the entity escaping of an attribute value (`&amp;` and friends).
+fn unescape_attr(v: &str) -> std::borrow::Cow<'_, str> {
+    if !v.contains('&') {
+        return v.into();
     }
-    out
+    v.replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .into()
+}
+
+/// The folder URL a page URL names (`a/` for `a/` and for `a/index.html`).
+fn folder_of(url: &str) -> String {
+    match url.rfind('/') {
+        Some(i) => url[..=i].to_string(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_paths_against_the_page_folder() {
+        assert_eq!(resolve_url("a/b/", "../c/").as_deref(), Some("a/c/"));
+        assert_eq!(resolve_url("a/b/", "x.png").as_deref(), Some("a/b/x.png"));
+        assert_eq!(resolve_url("a/b/", "./").as_deref(), Some("a/b/"));
+        assert_eq!(resolve_url("a/", "..").as_deref(), Some(""));
+        assert_eq!(resolve_url("a/", "../../x/"), None);
+        assert_eq!(resolve_url("404.html", "g/").as_deref(), Some("g/"));
+    }
+
+    #[test]
+    fn rebases_links_for_a_deeper_page_and_keeps_absolute_ones() {
+        let html = concat!(
+            r##"<a href="../glossary/x/">t</a><img src="img/a%20b.png">"##,
+            r##"<a href="https://e.org/">e</a><a href="#top">s</a>"##
+        );
+        let none = |_: &str, _: Option<&str>| None;
+        let out = rebase_html(html, "book/", "book/print/", false, None, &none);
+        let want = concat!(
+            r##"<a href="../../glossary/x/">t</a><img src="../img/a%20b.png">"##,
+            r##"<a href="https://e.org/">e</a><a href="#top">s</a>"##
+        );
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn prefixes_ids_and_maps_targets() {
+        let html = concat!(
+            r##"<h2 id="x">X</h2><a href="#x">here</a>"##,
+            r##"<a href="../b/index.html#y">b</a><label for="x">l</label>"##
+        );
+        let map =
+            |t: &str, f: Option<&str>| (t == "book/b/").then(|| format!("#B-{}", f.unwrap_or("")));
+        let out = rebase_html(html, "book/a/", "book/print/", true, Some("p1-"), &map);
+        let want = concat!(
+            r##"<h2 id="p1-x">X</h2><a href="#p1-x">here</a>"##,
+            r##"<a href="#B-y">b</a><label for="p1-x">l</label>"##
+        );
+        assert_eq!(out, want);
+    }
 }

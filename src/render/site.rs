@@ -1,15 +1,27 @@
 //! Rendering every output file of a site into a [`Sink`].
+//!
+//! Everything that does not depend on the page being rendered (page URLs and
+//! titles, each book's navigation tree, reading order and breadcrumbs) is
+//! computed once per build in [`Prepared`]; rendering a page then only makes
+//! those URLs relative to it.
+//!
+//! Versions: each version of a book is rendered under its own prefix
+//! (`guide/1.0/…`); the latest is rendered at the book root (`guide/…`, its
+//! canonical URL) and again, as real pages, under its label (`guide/2.0/…`)
+//! with navigation and links between its pages kept inside that copy.
 
 use super::context::*;
+use super::extras::rebase_html;
 use super::theme::Theme;
 use crate::content::{Book, BookId, PageId, Site, SummaryItem};
 use crate::markdown::Doc;
 use crate::output::Sink;
 use crate::resolve::asset_url;
-use crate::urls::{href, rel_root};
+use crate::urls::{href, join_url, rel_root};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Everything the renderer reads.
 pub struct RenderEnv<'a> {
@@ -25,7 +37,9 @@ pub struct RenderEnv<'a> {
     pub search_manifest: String,
     /// Trusted HTML injected before `</body>` (live reload).
     pub body_end_html: String,
-    /// Book ids that have their own glossary pages.
+    /// Output prefixes of the books (or book versions) that have their own
+    /// glossary pages (`consent`, `consent/1.0`); plain book ids also match
+    /// every version of that book.
     pub books_with_glossary: std::collections::BTreeSet<String>,
     /// Root-relative file → last-updated date (empty unless `last_updated: true`).
     pub last_updated: std::collections::BTreeMap<String, String>,
@@ -48,13 +62,57 @@ pub struct Generated {
 
 /// A navigation entry before it is made relative to one page.
 #[derive(Debug, Clone)]
-pub(crate) struct NavNode {
+struct NavNode {
     kind: &'static str,
     title: String,
-    url: Option<String>,
-    external: bool,
+    /// External URL (for external links only; pages are found through `page`).
+    external_url: Option<String>,
     page: Option<PageId>,
     children: Vec<NavNode>,
+    /// Pages in this node's subtree (itself excluded), sorted: makes "is the
+    /// current page below?" a binary search instead of a walk.
+    below: Vec<PageId>,
+}
+
+/// Per-book data that does not depend on the page being rendered.
+struct BookData {
+    nav: Vec<NavNode>,
+    /// SUMMARY pages in reading order.
+    order: Vec<PageId>,
+    /// Page → its index in `order`.
+    pos: HashMap<PageId, usize>,
+    /// Page → the titled, linked entries above it in SUMMARY (outermost first).
+    crumbs: HashMap<PageId, Vec<Crumb>>,
+    /// Canonical URL of each page of the book → the page.
+    by_url: HashMap<String, PageId>,
+}
+
+#[derive(Clone)]
+struct Crumb {
+    title: String,
+    page: Option<PageId>,
+    external_url: Option<String>,
+}
+
+/// Site-wide data computed once per build.
+struct Prepared {
+    /// Canonical URL of each page.
+    urls: Vec<String>,
+    /// Title of each page.
+    titles: Vec<String>,
+    books: Vec<BookData>,
+    /// Rendered navigation HTML of generated pages, by book and hrefs.
+    nav_cache: std::sync::Mutex<HashMap<(BookId, String), String>>,
+}
+
+/// Where a page is being rendered: its book's canonical prefix, or the label
+/// prefix of the latest version's copy.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    /// Output prefix the book's pages are linked under.
+    prefix: &'a str,
+    /// Whether `prefix` is the book's canonical one.
+    canonical: bool,
 }
 
 fn page_title(site: &Site, docs: &[Doc], p: PageId) -> String {
@@ -70,25 +128,25 @@ fn page_title(site: &Site, docs: &[Doc], p: PageId) -> String {
         })
 }
 
-fn nav_nodes(site: &Site, items: &[SummaryItem]) -> Vec<NavNode> {
+fn nav_nodes(items: &[SummaryItem]) -> Vec<NavNode> {
     items
         .iter()
         .map(|it| match it {
             SummaryItem::Part { title, .. } => NavNode {
                 kind: "part",
                 title: title.clone(),
-                url: None,
-                external: false,
+                external_url: None,
                 page: None,
                 children: Vec::new(),
+                below: Vec::new(),
             },
             SummaryItem::Separator => NavNode {
                 kind: "separator",
                 title: String::new(),
-                url: None,
-                external: false,
+                external_url: None,
                 page: None,
                 children: Vec::new(),
+                below: Vec::new(),
             },
             SummaryItem::Link {
                 title,
@@ -97,82 +155,105 @@ fn nav_nodes(site: &Site, items: &[SummaryItem]) -> Vec<NavNode> {
                 external,
                 children,
                 ..
-            } => NavNode {
-                kind: "link",
-                title: title.clone(),
-                url: match (page, external) {
-                    (Some(p), _) => Some(site.pages[*p].url(site)),
-                    (None, true) => dest.clone(),
-                    _ => None,
-                },
-                external: *external,
-                page: *page,
-                children: nav_nodes(site, children),
-            },
+            } => {
+                let children = nav_nodes(children);
+                let mut below: Vec<PageId> = children
+                    .iter()
+                    .flat_map(|c| c.page.into_iter().chain(c.below.iter().copied()))
+                    .collect();
+                below.sort_unstable();
+                below.dedup();
+                NavNode {
+                    kind: "link",
+                    title: title.clone(),
+                    external_url: match (page, external) {
+                        (None, true) => dest.clone(),
+                        _ => None,
+                    },
+                    page: *page,
+                    children,
+                    below,
+                }
+            }
         })
         .collect()
 }
 
-/// Makes nav nodes relative to `from`, marking the current page; returns
-/// whether the current page is in this subtree.
-fn nav_items(
+/// Records, for each page, the linked entries above its first occurrence.
+fn collect_crumbs(
     nodes: &[NavNode],
-    from: &str,
-    current: Option<PageId>,
-    offline: bool,
-) -> (Vec<NavItem>, bool) {
-    let mut any = false;
-    let items = nodes
-        .iter()
-        .map(|n| {
-            let (children, below) = nav_items(&n.children, from, current, offline);
-            let is_current = current.is_some() && n.page == current;
-            any |= is_current || below;
-            NavItem {
-                kind: n.kind,
-                title: n.title.clone(),
-                href: n.url.as_ref().map(|u| {
-                    if n.external {
-                        u.clone()
-                    } else {
-                        href(from, u, None, offline)
-                    }
-                }),
-                external: n.external,
-                current: is_current,
-                active: is_current || below,
-                children,
-            }
-        })
-        .collect();
-    (items, any)
-}
-
-fn breadcrumbs(
-    nodes: &[NavNode],
-    current: PageId,
-    from: &str,
-    offline: bool,
-    trail: &mut Vec<LinkCtx>,
-) -> bool {
+    trail: &mut Vec<Crumb>,
+    out: &mut HashMap<PageId, Vec<Crumb>>,
+) {
     for n in nodes {
-        if n.page == Some(current) {
-            return true;
+        if let Some(p) = n.page {
+            out.entry(p).or_insert_with(|| trail.clone());
         }
-        if let Some(u) = &n.url {
-            trail.push(LinkCtx {
+        let linked = n.page.is_some() || n.external_url.is_some();
+        if linked {
+            trail.push(Crumb {
                 title: n.title.clone(),
-                href: href(from, u, None, offline),
+                page: n.page,
+                external_url: n.external_url.clone(),
             });
         }
-        if breadcrumbs(&n.children, current, from, offline, trail) {
-            return true;
-        }
-        if n.url.is_some() {
+        collect_crumbs(&n.children, trail, out);
+        if linked {
             trail.pop();
         }
     }
-    false
+}
+
+impl Prepared {
+    fn new(site: &Site, docs: &[Doc]) -> Prepared {
+        let urls: Vec<String> = site.pages.iter().map(|p| p.url(site)).collect();
+        let titles = (0..site.pages.len())
+            .map(|p| page_title(site, docs, p))
+            .collect();
+        let books = site
+            .books
+            .iter()
+            .map(|b| {
+                let nav = b
+                    .summary
+                    .as_ref()
+                    .map(|s| nav_nodes(&s.items))
+                    .unwrap_or_default();
+                let order: Vec<PageId> = b
+                    .pages
+                    .iter()
+                    .copied()
+                    .filter(|&q| site.pages[q].in_summary)
+                    .collect();
+                let pos = order.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+                let mut crumbs = HashMap::new();
+                collect_crumbs(&nav, &mut Vec::new(), &mut crumbs);
+                let by_url = b.pages.iter().map(|&p| (urls[p].clone(), p)).collect();
+                BookData {
+                    nav,
+                    order,
+                    pos,
+                    crumbs,
+                    by_url,
+                }
+            })
+            .collect();
+        Prepared {
+            urls,
+            titles,
+            books,
+            nav_cache: Default::default(),
+        }
+    }
+
+    /// URL of page `p` when its book is placed at `place`.
+    fn url_at(&self, site: &Site, p: PageId, place: Place) -> String {
+        if place.canonical {
+            self.urls[p].clone()
+        } else {
+            join_url(place.prefix, &site.pages[p].slug)
+        }
+    }
 }
 
 impl RenderEnv<'_> {
@@ -216,12 +297,22 @@ impl RenderEnv<'_> {
 
     /// Root-relative URL of a book's home page.
     fn book_home(&self, b: &Book) -> String {
+        self.book_home_at(b, b.prefix())
+    }
+
+    /// A book's home page when the book is placed under `prefix`.
+    fn book_home_at(&self, b: &Book, prefix: &str) -> String {
         b.pages
             .iter()
             .find(|&&p| self.site.pages[p].slug.is_empty())
             .or_else(|| b.pages.first())
-            .map(|&p| self.site.pages[p].url(self.site))
-            .unwrap_or_else(|| crate::urls::join_url(b.prefix(), ""))
+            .map(|&p| join_url(prefix, &self.site.pages[p].slug))
+            .unwrap_or_else(|| join_url(prefix, ""))
+    }
+
+    fn has_glossary(&self, b: &Book) -> bool {
+        self.books_with_glossary.contains(b.prefix())
+            || (b.version.is_none() && self.books_with_glossary.contains(&b.id))
     }
 
     fn base_context(&self, from: &str, kind: &str, book: Option<&Book>) -> tera::Context {
@@ -230,50 +321,57 @@ impl RenderEnv<'_> {
         ctx.insert("page_kind", kind);
         ctx.insert("search_manifest", &self.search_manifest);
         if let Some(b) = book {
-            ctx.insert("book", &self.book_ctx(b, from, None));
+            ctx.insert("book", &self.book_ctx(b, from, None, b.prefix()));
         }
         ctx
     }
 
-    fn book_ctx(&self, b: &Book, from: &str, page: Option<PageId>) -> BookCtx {
-        let site = self.site;
-        let siblings: Vec<&Book> = site
+    /// The other versions of `b` (all entries with its id), in config order.
+    fn versions_of<'s>(&'s self, b: &Book) -> Vec<&'s Book> {
+        self.site
             .books
             .iter()
             .filter(|o| o.id == b.id && o.version.is_some())
-            .collect();
-        let same_page_in = |o: &Book| -> String {
-            let slug = page.map(|p| site.pages[p].slug.as_str());
+            .collect()
+    }
+
+    /// Root-relative URL of the page with slug `slug` in version `o`, if any.
+    fn same_page_in(&self, o: &Book, slug: &str) -> Option<String> {
+        o.pages
+            .iter()
+            .find(|&&q| self.site.pages[q].slug == slug)
+            .map(|&q| self.site.pages[q].url(self.site))
+    }
+
+    fn book_ctx(&self, b: &Book, from: &str, page: Option<PageId>, prefix: &str) -> BookCtx {
+        let site = self.site;
+        let siblings = self.versions_of(b);
+        let slug = page.map(|p| site.pages[p].slug.as_str());
+        let link_to = |o: &Book| -> String {
             let target = slug
-                .and_then(|s| o.pages.iter().find(|&&q| site.pages[q].slug == s))
-                .map(|&q| site.pages[q].url(site))
+                .and_then(|s| self.same_page_in(o, s))
                 .unwrap_or_else(|| self.book_home(o));
             href(from, &target, None, self.offline)
         };
         BookCtx {
             id: b.id.clone(),
             title: b.title.clone(),
-            href: href(from, &self.book_home(b), None, self.offline),
-            glossary_href: self.books_with_glossary.contains(&b.id).then(|| {
-                href(
-                    from,
-                    &crate::urls::join_url(b.prefix(), "glossary/"),
-                    None,
-                    self.offline,
-                )
-            }),
-            print_href: href(
-                from,
-                &crate::urls::join_url(b.prefix(), "print/"),
-                None,
-                self.offline,
-            ),
+            href: href(from, &self.book_home_at(b, prefix), None, self.offline),
+            glossary_href: self
+                .has_glossary(b)
+                .then(|| href(from, &join_url(b.prefix(), "glossary/"), None, self.offline)),
+            print_href: href(from, &join_url(b.prefix(), "print/"), None, self.offline),
             version: b.version.clone(),
             versions: siblings
                 .iter()
                 .map(|o| VersionLink {
                     label: o.version.clone().unwrap_or_default(),
-                    href: same_page_in(o),
+                    // The version being read links to this very page.
+                    href: if o.version == b.version {
+                        href(from, from, None, self.offline)
+                    } else {
+                        link_to(o)
+                    },
                     current: o.version == b.version,
                     latest: o.latest,
                 })
@@ -281,44 +379,121 @@ impl RenderEnv<'_> {
             latest_href: if b.latest {
                 None
             } else {
-                siblings.iter().find(|o| o.latest).map(|o| same_page_in(o))
+                siblings.iter().find(|o| o.latest).map(|o| link_to(o))
             },
         }
     }
 
-    /// Renders one markdown page.
-    fn render_page(&self, p: PageId, nav: &[NavNode]) -> Result<String> {
+    /// Makes nav nodes relative to `from`, marking the current page.
+    fn nav_items(
+        &self,
+        prep: &Prepared,
+        nodes: &[NavNode],
+        from: &str,
+        current: Option<PageId>,
+        place: Place,
+    ) -> Vec<NavItem> {
+        nodes
+            .iter()
+            .map(|n| {
+                let is_current = current.is_some() && n.page == current;
+                let below = current.is_some_and(|c| n.below.binary_search(&c).is_ok());
+                NavItem {
+                    kind: n.kind,
+                    title: n.title.clone(),
+                    href: match (n.page, &n.external_url) {
+                        (Some(p), _) => Some(href(
+                            from,
+                            &prep.url_at(self.site, p, place),
+                            None,
+                            self.offline,
+                        )),
+                        (None, Some(u)) => Some(u.clone()),
+                        _ => None,
+                    },
+                    external: n.external_url.is_some(),
+                    current: is_current,
+                    active: is_current || below,
+                    children: self.nav_items(prep, &n.children, from, current, place),
+                }
+            })
+            .collect()
+    }
+
+    /// Canonical URL of page `p` for search engines: the latest version's
+    /// page with the same path when there is one, else the page itself.
+    fn canonical_url(&self, prep: &Prepared, p: PageId) -> Option<String> {
+        let base = self.site.config.site_url.as_ref()?;
+        let site = self.site;
+        let book = &site.books[site.pages[p].book];
+        let url = if book.latest {
+            prep.urls[p].clone()
+        } else {
+            self.versions_of(book)
+                .into_iter()
+                .find(|o| o.latest)
+                .and_then(|o| self.same_page_in(o, &site.pages[p].slug))
+                .unwrap_or_else(|| prep.urls[p].clone())
+        };
+        Some(format!("{}/{}", base.trim_end_matches('/'), url))
+    }
+
+    /// Renders one markdown page at `place`.
+    fn render_page(&self, prep: &Prepared, p: PageId, place: Place) -> Result<String> {
         let site = self.site;
         let page = &site.pages[p];
         let doc = &self.docs[p];
         let book = &site.books[page.book];
-        let from = page.url(site);
+        let data = &prep.books[page.book];
+        let from = prep.url_at(site, p, place);
         let mut ctx = self.base_context(&from, "page", None);
-        ctx.insert("book", &self.book_ctx(book, &from, Some(p)));
-        let (nav_items, _) = nav_items(nav, &from, Some(p), self.offline);
-        ctx.insert("nav", &nav_items);
-        let order: Vec<PageId> = book
-            .pages
-            .iter()
-            .copied()
-            .filter(|&q| site.pages[q].in_summary)
-            .collect();
-        let pos = order.iter().position(|&q| q == p);
+        ctx.insert("book", &self.book_ctx(book, &from, Some(p), place.prefix));
+        ctx.insert(
+            "nav",
+            &self.nav_items(prep, &data.nav, &from, Some(p), place),
+        );
+        let pos = data.pos.get(&p).copied();
         let link_to = |q: PageId| LinkCtx {
-            title: page_title(site, self.docs, q),
-            href: href(&from, &site.pages[q].url(site), None, self.offline),
+            title: prep.titles[q].clone(),
+            href: href(&from, &prep.url_at(site, q, place), None, self.offline),
         };
-        let mut crumbs = Vec::new();
-        if let Some(sum) = &book.summary {
-            let nodes = nav_nodes(site, &sum.items);
-            if !breadcrumbs(&nodes, p, &from, self.offline, &mut crumbs) {
-                crumbs.clear();
-            }
-        }
+        let crumbs = data
+            .crumbs
+            .get(&p)
+            .map(|trail| {
+                trail
+                    .iter()
+                    .map(|c| LinkCtx {
+                        title: c.title.clone(),
+                        href: match (c.page, &c.external_url) {
+                            (Some(q), _) => {
+                                href(&from, &prep.url_at(site, q, place), None, self.offline)
+                            }
+                            (None, Some(u)) => u.clone(),
+                            _ => String::new(),
+                        },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let content = if place.canonical {
+            doc.html.clone()
+        } else {
+            // The copy under the label: links between the book's pages stay
+            // in the copy; everything else is linked where it is.
+            let map = |target: &str, fragment: Option<&str>| {
+                data.by_url
+                    .get(target)
+                    .map(|&q| href(&from, &prep.url_at(site, q, place), fragment, self.offline))
+            };
+            rebase_html(&doc.html, &prep.urls[p], &from, self.offline, None, &map)
+        };
+        let (heading, content) = split_heading(content);
         let pctx = PageCtx {
-            title: page_title(site, self.docs, p),
+            title: prep.titles[p].clone(),
             description: page.front.description.clone().unwrap_or_default(),
-            content: doc.html.clone(),
+            content,
+            heading,
             toc: doc
                 .headings
                 .iter()
@@ -332,18 +507,14 @@ impl RenderEnv<'_> {
             breadcrumbs: crumbs,
             prev: pos
                 .and_then(|i| i.checked_sub(1))
-                .map(|i| link_to(order[i])),
-            next: pos.and_then(|i| order.get(i + 1)).map(|&q| link_to(q)),
+                .map(|i| link_to(data.order[i])),
+            next: pos.and_then(|i| data.order.get(i + 1)).map(|&q| link_to(q)),
             edit_url: book
                 .edit_url
                 .as_ref()
                 .map(|t| t.replace("{path}", &page.path)),
             last_updated: self.last_updated.get(&page.file).cloned(),
-            canonical: site
-                .config
-                .site_url
-                .as_ref()
-                .map(|u| format!("{}/{}", u.trim_end_matches('/'), from)),
+            canonical: self.canonical_url(prep, p),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
         };
@@ -355,17 +526,42 @@ impl RenderEnv<'_> {
 
     /// Renders a generated page.
     pub fn render_generated(&self, g: &Generated) -> Result<String> {
+        let prep = Prepared::new(self.site, self.docs);
+        self.render_generated_with(&prep, g)
+    }
+
+    fn render_generated_with(&self, prep: &Prepared, g: &Generated) -> Result<String> {
         let book = g.book.map(|b| &self.site.books[b]);
         let mut ctx = self.base_context(&g.url, g.template.trim_end_matches(".html"), book);
-        if let Some(b) = book {
-            if let Some(sum) = &b.summary {
-                let (items, _) = nav_items(
-                    &nav_nodes(self.site, &sum.items),
-                    &g.url,
-                    None,
-                    self.offline,
-                );
-                ctx.insert("nav", &items);
+        if let (Some(b), Some(bi)) = (book, g.book) {
+            if b.summary.is_some() {
+                let place = Place {
+                    prefix: b.prefix(),
+                    canonical: true,
+                };
+                let items = self.nav_items(prep, &prep.books[bi].nav, &g.url, None, place);
+                // With no current page the HTML depends only on the hrefs:
+                // the many glossary pages of one book share one rendering.
+                let mut key = String::new();
+                nav_key(&items, &mut key);
+                let cached = prep
+                    .nav_cache
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&(bi, key.clone())).cloned());
+                let html = match cached {
+                    Some(h) => h,
+                    None => {
+                        let mut nctx = tera::Context::new();
+                        nctx.insert("nav", &items);
+                        let h = self.theme.render("nav.html", &nctx)?;
+                        if let Ok(mut c) = prep.nav_cache.lock() {
+                            c.insert((bi, key), h.clone());
+                        }
+                        h
+                    }
+                };
+                ctx.insert("nav_html", &html);
             }
         }
         ctx.insert("data", &g.data);
@@ -383,13 +579,39 @@ impl RenderEnv<'_> {
     }
 }
 
+/// Appends every href of a navigation tree to `key`.
+fn nav_key(items: &[NavItem], key: &mut String) {
+    for i in items {
+        key.push_str(i.href.as_deref().unwrap_or("-"));
+        key.push('\n');
+        if !i.children.is_empty() {
+            key.push('[');
+            nav_key(&i.children, key);
+            key.push(']');
+        }
+    }
+}
+
+/// Splits a leading `<h1 …>…</h1>` (after white space) off body HTML.
+fn split_heading(mut html: String) -> (String, String) {
+    let start = html.len() - html.trim_start().len();
+    if !html[start..].starts_with("<h1") {
+        return (String::new(), html);
+    }
+    match html[start..].find("</h1>") {
+        Some(end) => {
+            let end = start + end + "</h1>".len();
+            let rest = html[end..].trim_start().to_string();
+            html.truncate(end);
+            (html[start..].to_string(), rest)
+        }
+        None => (String::new(), html),
+    }
+}
+
 /// Each SUMMARY page's nesting depth (0 = top level).
-fn summary_depths(b: &Book) -> std::collections::HashMap<PageId, usize> {
-    fn walk(
-        items: &[SummaryItem],
-        depth: usize,
-        out: &mut std::collections::HashMap<PageId, usize>,
-    ) {
+fn summary_depths(b: &Book) -> HashMap<PageId, usize> {
+    fn walk(items: &[SummaryItem], depth: usize, out: &mut HashMap<PageId, usize>) {
         for it in items {
             if let SummaryItem::Link { page, children, .. } = it {
                 if let Some(p) = page {
@@ -399,7 +621,7 @@ fn summary_depths(b: &Book) -> std::collections::HashMap<PageId, usize> {
             }
         }
     }
-    let mut out = std::collections::HashMap::new();
+    let mut out = HashMap::new();
     if let Some(s) = &b.summary {
         walk(&s.items, 0, &mut out);
     }
@@ -407,13 +629,15 @@ fn summary_depths(b: &Book) -> std::collections::HashMap<PageId, usize> {
 }
 
 /// Renders and writes every file of the site; returns the root-relative URLs
-/// of the HTML pages written (for the sitemap), sorted.
+/// of the HTML pages written (for the sitemap), sorted. Copies of the latest
+/// version under its label and redirect pages are written but not returned.
 pub fn render_site(
     env: &RenderEnv,
     generated: &[Generated],
     sink: &dyn Sink,
 ) -> Result<Vec<String>> {
     let site = env.site;
+    let prep = Prepared::new(site, env.docs);
     for (path, bytes) in env.theme.static_files() {
         sink.write(&path, &bytes)?;
     }
@@ -422,29 +646,21 @@ pub fn render_site(
         crate::markdown::highlight::highlight_css().as_bytes(),
     )?;
     let all: Vec<PageId> = (0..site.pages.len()).collect();
-    render_pages(env, &all, sink)?;
+    render_pages_with(env, &prep, &all, sink)?;
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
         if let Some(u) = asset_url(site, a) {
             sink.copy(&u, &site.root.join(a))?;
         }
         Ok(())
     })?;
-    render_generated_pages(env, generated, sink)?;
+    render_generated_with(env, &prep, generated, sink)?;
     // Landing page and 404.
     let ctx = env.base_context("", "landing", None);
     sink.write(
         "index.html",
         env.theme.render("landing.html", &ctx)?.as_bytes(),
     )?;
-    let mut ctx = env.base_context("", "404", None);
-    ctx.insert(
-        "page",
-        &PageCtx {
-            title: "Page not found".into(),
-            ..PageCtx::default()
-        },
-    );
-    sink.write("404.html", env.theme.render("404.html", &ctx)?.as_bytes())?;
+    sink.write("404.html", render_not_found(env)?.as_bytes())?;
     // `.gitbook.yaml` redirects: old paths lead to their new pages.
     for b in &site.books {
         for (from, to) in &b.redirects {
@@ -454,14 +670,14 @@ pub fn render_site(
                 .copied();
             let Some(target) = target else { continue };
             let from_path = from.trim_matches('/').trim_end_matches(".md");
-            let url = crate::urls::join_url(b.prefix(), &format!("{from_path}/"));
-            if site.pages.iter().any(|p| p.url(site) == url) {
+            let url = join_url(b.prefix(), &format!("{from_path}/"));
+            if prep.urls.contains(&url) {
                 continue; // a real page wins over a redirect
             }
             let mut ctx = tera::Context::new();
             ctx.insert(
                 "target_href",
-                &href(&url, &site.pages[target].url(site), None, env.offline),
+                &href(&url, &prep.urls[target], None, env.offline),
             );
             ctx.insert("site", &env.site_ctx(&url, Some(&b.id)));
             sink.write(
@@ -470,29 +686,9 @@ pub fn render_site(
             )?;
         }
     }
-    // The latest version is also reachable under its label: redirect there.
-    for b in &site.books {
-        for alias in b.url_prefixes.iter().skip(1) {
-            for &p in &b.pages {
-                let page = &site.pages[p];
-                let from = crate::urls::join_url(alias, &page.slug);
-                let mut ctx = tera::Context::new();
-                ctx.insert(
-                    "target_href",
-                    &href(&from, &page.url(site), None, env.offline),
-                );
-                ctx.insert("site", &env.site_ctx(&from, Some(&b.id)));
-                sink.write(
-                    &format!("{from}index.html"),
-                    env.theme.render("redirect.html", &ctx)?.as_bytes(),
-                )?;
-            }
-        }
-    }
-    // One-page print view per book.
-    let mut urls: Vec<String> = site.pages.iter().map(|p| p.url(site)).collect();
+    let mut urls: Vec<String> = prep.urls.clone();
     let books: Vec<BookId> = (0..site.books.len()).collect();
-    urls.extend(render_print(env, &books, sink)?);
+    urls.extend(render_print_with(env, &prep, &books, sink)?);
     urls.extend(generated.iter().map(|g| g.url.clone()));
     urls.push(String::new());
     urls.sort();
@@ -501,77 +697,117 @@ pub fn render_site(
         "sitemap.xml",
         super::extras::sitemap(site, &urls).as_bytes(),
     )?;
-    render_llms(env, sink)?;
+    render_llms_with(env, &prep, sink)?;
     Ok(urls)
 }
 
-/// Every book's navigation tree, by [`BookId`].
-fn book_navs(site: &Site) -> Vec<Vec<NavNode>> {
-    site.books
-        .iter()
-        .map(|b| {
-            b.summary
-                .as_ref()
-                .map(|s| nav_nodes(site, &s.items))
-                .unwrap_or_default()
-        })
-        .collect()
+/// Renders `pages` (at their canonical place, and again under the latest
+/// version's label) with their markdown sources beside them.
+pub fn render_pages(env: &RenderEnv, pages: &[PageId], sink: &dyn Sink) -> Result<()> {
+    render_pages_with(env, &Prepared::new(env.site, env.docs), pages, sink)
 }
 
-/// Renders and writes some markdown pages (`index.html` and `index.md` each),
-/// in parallel. [`render_site`] calls it with every page; `serve` with the
-/// pages an edit touched.
-pub fn render_pages(env: &RenderEnv, pages: &[PageId], sink: &dyn Sink) -> Result<()> {
+fn render_pages_with(
+    env: &RenderEnv,
+    prep: &Prepared,
+    pages: &[PageId],
+    sink: &dyn Sink,
+) -> Result<()> {
     let site = env.site;
-    let navs = book_navs(site);
-    pages.par_iter().try_for_each(|&p| -> Result<()> {
+    let mut jobs: Vec<(PageId, Place)> = Vec::with_capacity(pages.len());
+    for &p in pages {
+        let b = &site.books[site.pages[p].book];
+        jobs.push((
+            p,
+            Place {
+                prefix: b.prefix(),
+                canonical: true,
+            },
+        ));
+        for alias in b.url_prefixes.iter().skip(1) {
+            jobs.push((
+                p,
+                Place {
+                    prefix: alias.as_str(),
+                    canonical: false,
+                },
+            ));
+        }
+    }
+    jobs.par_iter().try_for_each(|&(p, place)| -> Result<()> {
         let page = &site.pages[p];
-        let html = env.render_page(p, &navs[page.book])?;
-        let url = page.url(site);
+        let html = env.render_page(prep, p, place)?;
+        let url = prep.url_at(site, p, place);
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
         sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
         Ok(())
     })
 }
 
-/// Renders and writes generated pages (glossary…), in parallel.
+/// Renders generated pages (glossary pages).
 pub fn render_generated_pages(
     env: &RenderEnv,
     generated: &[Generated],
     sink: &dyn Sink,
 ) -> Result<()> {
+    render_generated_with(env, &Prepared::new(env.site, env.docs), generated, sink)
+}
+
+fn render_generated_with(
+    env: &RenderEnv,
+    prep: &Prepared,
+    generated: &[Generated],
+    sink: &dyn Sink,
+) -> Result<()> {
     generated.par_iter().try_for_each(|g| -> Result<()> {
-        let html = env.render_generated(g)?;
+        let html = env.render_generated_with(prep, g)?;
         sink.write(&format!("{}index.html", g.url), html.as_bytes())
     })
 }
 
-/// Renders and writes the one-page print view of some books; returns their
-/// root-relative URLs in the order given.
+/// Renders the print views of `books`; returns their URLs.
 pub fn render_print(env: &RenderEnv, books: &[BookId], sink: &dyn Sink) -> Result<Vec<String>> {
+    render_print_with(env, &Prepared::new(env.site, env.docs), books, sink)
+}
+
+fn render_print_with(
+    env: &RenderEnv,
+    prep: &Prepared,
+    books: &[BookId],
+    sink: &dyn Sink,
+) -> Result<Vec<String>> {
     let site = env.site;
-    let navs = book_navs(site);
-    let title_of = |p: PageId| page_title(site, env.docs, p);
-    let mut urls = Vec::with_capacity(books.len());
+    let mut urls = Vec::new();
     for &bi in books {
         let b = &site.books[bi];
-        let url = crate::urls::join_url(b.prefix(), "print/");
+        let url = join_url(b.prefix(), "print/");
         let depths = summary_depths(b);
         let pages: Vec<PrintPageCtx> =
             super::extras::print_body(site, env.docs, b, &url, env.offline)
                 .into_iter()
                 .enumerate()
                 .map(|(i, (p, content))| PrintPageCtx {
-                    title: title_of(p),
+                    title: prep.titles[p].clone(),
                     anchor: format!("p{i}"),
                     depth: depths.get(&p).copied().unwrap_or(0),
                     description: site.pages[p].front.description.clone().unwrap_or_default(),
-                    content,
+                    // Trimmed so the template can test for a leading <h1>.
+                    content: match content.trim_start() {
+                        t if t.len() == content.len() => content,
+                        t => t.to_string(),
+                    },
                 })
                 .collect();
         let mut ctx = env.base_context(&url, "print", None);
-        ctx.insert("book", &env.book_ctx(b, &url, None));
-        ctx.insert("nav", &nav_items(&navs[bi], &url, None, env.offline).0);
+        ctx.insert("book", &env.book_ctx(b, &url, None, b.prefix()));
+        let place = Place {
+            prefix: b.prefix(),
+            canonical: true,
+        };
+        ctx.insert(
+            "nav",
+            &env.nav_items(prep, &prep.books[bi].nav, &url, None, place),
+        );
         ctx.insert("print_pages", &pages);
         ctx.insert(
             "page",
@@ -591,16 +827,56 @@ pub fn render_print(env: &RenderEnv, books: &[BookId], sink: &dyn Sink) -> Resul
     Ok(urls)
 }
 
-/// Writes `llms.txt` (page titles and URLs).
+/// Writes `llms.txt`.
 pub fn render_llms(env: &RenderEnv, sink: &dyn Sink) -> Result<()> {
-    let site = env.site;
+    render_llms_with(env, &Prepared::new(env.site, env.docs), sink)
+}
+
+fn render_llms_with(env: &RenderEnv, prep: &Prepared, sink: &dyn Sink) -> Result<()> {
     sink.write(
         "llms.txt",
-        super::extras::llms_txt(site, env.docs, |p| page_title(site, env.docs, p)).as_bytes(),
+        super::extras::llms_txt(env.site, env.docs, |p| prep.titles[p].clone()).as_bytes(),
     )
 }
 
-/// The title a page is shown under: front matter, SUMMARY entry, first H1, file stem.
+/// The title shown for page `p`: front matter, SUMMARY entry, first heading, or file name.
 pub fn title_of_page(site: &Site, docs: &[Doc], p: PageId) -> String {
     page_title(site, docs, p)
+}
+
+/// `404.html`: served for any missing path at any depth, so its links may
+/// not be relative to where it lies. With `site_url` the template sets
+/// `<base href>`; without, links start at the server root (`/`).
+fn render_not_found(env: &RenderEnv) -> Result<String> {
+    let mut ctx = tera::Context::new();
+    let mut sctx = env.site_ctx("", None);
+    if sctx.site_url.is_none() {
+        let abs = |h: &str| {
+            if h == "./" {
+                "/".to_string()
+            } else {
+                format!("/{h}")
+            }
+        };
+        sctx.rel_root = "/".to_string();
+        sctx.home_href = abs(&sctx.home_href);
+        sctx.glossary_href = abs(&sctx.glossary_href);
+        for b in &mut sctx.books {
+            b.href = abs(&b.href);
+        }
+        for c in &mut sctx.css {
+            *c = abs(c);
+        }
+    }
+    ctx.insert("site", &sctx);
+    ctx.insert("page_kind", "404");
+    ctx.insert("search_manifest", &env.search_manifest);
+    ctx.insert(
+        "page",
+        &PageCtx {
+            title: "Page not found".into(),
+            ..PageCtx::default()
+        },
+    );
+    env.theme.render("404.html", &ctx)
 }

@@ -137,6 +137,10 @@ pub struct Live {
     store: Arc<Store>,
 }
 
+/// Serve keeps the search manifest at one name, so pages need not change
+/// when the index does (the server sends no-store headers).
+const SEARCH_MANIFEST: &str = "search/manifest.js";
+
 /// Serve renders with no `site_url`, so the pages and their assets load from
 /// this server; the URL still resolves absolute links back into the site.
 fn local_config(site: &mut Site) {
@@ -510,14 +514,44 @@ impl Live {
         }
         // llms.txt lists every page with its title and lead.
         render_site::render_llms(&env, &sink)?;
+        // The browser search index follows every edit; old shards go.
+        let written = self.write_search(&sink)?;
+        let stale_search: Vec<String> = self
+            .store
+            .paths()
+            .into_iter()
+            .filter(|p| p.starts_with("search/") && !written.contains(p))
+            .collect();
         let rendered = pages.len() + books.len() + changed_generated.len() + 1;
         let mut changed = self.store.merge(sink.into_files());
         changed.extend(self.store.remove(&gone));
+        changed.extend(self.store.remove(&stale_search));
         Ok(Outcome {
             rendered,
             changed,
             ..Outcome::default()
         })
+    }
+
+    /// Writes the browser search index, its manifest also at the fixed
+    /// [`SEARCH_MANIFEST`] name; returns the paths written.
+    fn write_search(&self, sink: &MapSink) -> Result<BTreeSet<String>, Fatal> {
+        use crate::output::Sink as _;
+        let mut files = Vec::new();
+        let info = crate::search::write_browser_index(
+            &crate::search_docs(&self.analysis),
+            &mut |p: &str, b: Vec<u8>| files.push((p.to_string(), b)),
+        );
+        let mut written = BTreeSet::new();
+        for (p, b) in &files {
+            sink.write(p, b)?;
+            if *p == info.manifest {
+                sink.write(SEARCH_MANIFEST, b)?;
+            }
+            written.insert(p.clone());
+        }
+        written.insert(SEARCH_MANIFEST.to_string());
+        Ok(written)
     }
 
     /// Every finding, as `analyse` computes them, from the cached parts.
@@ -591,7 +625,7 @@ impl Live {
             docs: &self.analysis.docs,
             theme: &self.theme,
             offline: self.offline(),
-            search_manifest: String::new(),
+            search_manifest: SEARCH_MANIFEST.to_string(),
             body_end_html: self.body_end_html.clone(),
             books_with_glossary: self.books_with_glossary.clone(),
             last_updated: self.last_updated.clone(),
@@ -611,6 +645,7 @@ impl Live {
     /// the number of files.
     fn render_all(&self) -> Result<usize, Fatal> {
         let sink = MapSink::default();
+        self.write_search(&sink)?;
         render_site::render_site(&self.render_env(), &self.generated, &sink)?;
         let files = sink.into_files();
         let n = files.len();
@@ -692,7 +727,7 @@ fn term_counts(doc: &Doc) -> BTreeMap<usize, usize> {
 fn books_with_glossary(site: &Site, generated: &[Generated]) -> BTreeSet<String> {
     generated
         .iter()
-        .filter_map(|g| g.book.map(|b| site.books[b].id.clone()))
+        .filter_map(|g| g.book.map(|b| site.books[b].prefix().to_string()))
         .collect()
 }
 

@@ -28,7 +28,7 @@ after(async () => {
 });
 
 for (const theme of ["light", "dark"]) {
-  for (const which of ["landing", "page", "term", "print"]) {
+  for (const which of ["landing", "page", "glossary", "term", "matrix", "print"]) {
     test(`no serious axe violations: ${which}, ${theme}`, { skip: !root }, async (t) => {
       const url = pages[which];
       if (!url) {

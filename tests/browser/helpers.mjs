@@ -158,6 +158,8 @@ export async function discover(page, base) {
   await page.goto(glossaryHref);
   const termHrefs = await page.locator("main a[href]").evaluateAll((as) => as.map((a) => a.href));
   const glossaryUrl = page.url();
-  const termHref = termHrefs.find((h) => h.startsWith(glossaryUrl) && h !== glossaryUrl) || null;
-  return { landing: base, page: bookPage, glossary: glossaryHref, term: termHref, print: printHref };
+  const inGlossary = termHrefs.filter((h) => h.startsWith(glossaryUrl) && h !== glossaryUrl && !h.includes("#"));
+  const termHref = inGlossary.find((h) => !/\/matrix\/(index\.html)?$/.test(h)) || null;
+  const matrixHref = inGlossary.find((h) => /\/matrix\/(index\.html)?$/.test(h)) || null;
+  return { landing: base, page: bookPage, glossary: glossaryHref, term: termHref, print: printHref, matrix: matrixHref };
 }

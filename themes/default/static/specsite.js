@@ -212,6 +212,15 @@
   /* ---- term tooltips: hover/focus via CSS; on touch the first tap shows the
      tip and the second follows the link; Escape dismisses ---- */
   function initTerms() {
+    // A tip inside its link would become part of the link's accessible name:
+    // move it after the link and tie the two with aria-describedby.
+    $all("a.term > .term-tip").forEach(function (tip) {
+      tip.parentElement.after(tip);
+    });
+    $all("a.term + .term-tip").forEach(function (tip, i) {
+      if (!tip.id) tip.id = "term-tip-" + (i + 1);
+      tip.previousElementSibling.setAttribute("aria-describedby", tip.id);
+    });
     // A tip given as the link's next sibling gets a positioned wrapper.
     $all("a.term + .term-tip").forEach(function (tip) {
       var a = tip.previousElementSibling;
@@ -268,6 +277,17 @@
     doc.addEventListener("mouseout", function (e) {
       var t = e.target.closest && e.target.closest("a.term");
       if (t) t.classList.remove("tip-dismissed");
+    });
+  }
+
+  /* ---- task-list checkboxes (GFM `- [x]`) are named by their item's text ---- */
+  function initTaskLists() {
+    $all("li > input[type=checkbox]").forEach(function (box) {
+      if (box.id || box.hasAttribute("aria-label") || box.closest("label")) return;
+      var item = box.parentElement.cloneNode(true);
+      $all(".term-tip, ul, ol", item).forEach(function (n) { n.remove(); });
+      var text = item.textContent.replace(/\s+/g, " ").trim();
+      box.setAttribute("aria-label", text || "Task");
     });
   }
 
@@ -346,6 +366,7 @@
     initHeadingLinks();
     initToc();
     initTerms();
+    initTaskLists();
     initScrollables();
     initKeys();
   }
