@@ -1,6 +1,9 @@
 // Browser search, in headless Chromium, from file:// and over http.
 //
-// Site under test: $SPECSITE_SITE, default <crate>/target/search-fixture (written
+// Real builds: $SPECSITE_SITE and $SPECSITE_OFFLINE_SITE (the demo, as .ci/run
+// builds it with the real pipeline) get the tests at the end of this file.
+//
+// Fixture site: $SPECSITE_SEARCH_SITE, default <crate>/target/search-fixture (written
 // by `cargo test --test search_browser_fixture`, built here when missing). It must
 // hold the fixture content: terms "Consent Agreement" (alias CA) and "Registry", a
 // page titled `<img src=x onerror=alert(1)>` containing "xssprobe".
@@ -19,7 +22,9 @@ import { chromium } from "playwright-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const crate = path.resolve(here, "../..");
-const SITE = process.env.SPECSITE_SITE || path.join(crate, "target/search-fixture");
+const SITE = process.env.SPECSITE_SEARCH_SITE || path.join(crate, "target/search-fixture");
+const DEMO_SITE = process.env.SPECSITE_SITE;
+const DEMO_OFFLINE = process.env.SPECSITE_OFFLINE_SITE;
 const OFFLINE_SITE = path.join(crate, "target/search-fixture-offline");
 const CORPUS_SITE = process.env.SPECSITE_CORPUS_SITE || path.join(crate, "target/search-corpus-site");
 const BUDGET = 60_000;
@@ -45,7 +50,7 @@ function serve(dir) {
 }
 
 before(async () => {
-  if (!process.env.SPECSITE_SITE && (!existsSync(SITE) || !existsSync(OFFLINE_SITE))) {
+  if (!process.env.SPECSITE_SEARCH_SITE && (!existsSync(SITE) || !existsSync(OFFLINE_SITE))) {
     execFileSync("cargo", ["test", "--test", "search_browser_fixture"], { cwd: crate, stdio: "inherit" });
   }
   browser = await chromium.launch({
@@ -200,5 +205,30 @@ test("the open results pass axe's accessibility rules", async () => {
   const result = await page.evaluate(() => window.axe.run("form[role=search]"));
   const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   assert.deepEqual(violations, []);
+  await page.close();
+});
+
+// The demo site built by the real pipeline: the glossary's "Building Block"
+// (abbreviation BB) answers with its definition card, from disk and over http.
+test("real build from file://: an abbreviation shows the common term's card", { skip: !DEMO_OFFLINE && "SPECSITE_OFFLINE_SITE is not set" }, async () => {
+  const { page, events } = await openPage(pathToFileURL(path.join(DEMO_OFFLINE, "index.html")).href);
+  const results = await query(page, "BB");
+  assert.equal(results[0]?.card, true, JSON.stringify(results));
+  assert.equal(results[0].title, "Building Block");
+  assert.deepEqual(events.errors, []);
+  // Result links name index.html so they open from disk.
+  const links = await query(page, "registry");
+  assert.ok(links.some((r) => !r.card && r.href && r.href.includes("index.html")), JSON.stringify(links));
+  await page.close();
+});
+
+test("real build over http: a section result opens its page", { skip: !DEMO_SITE && "SPECSITE_SITE is not set" }, async () => {
+  const { base } = await serve(DEMO_SITE);
+  const { page } = await openPage(`${base}/`);
+  const results = await query(page, "service registry");
+  const hit = results.find((r) => !r.card && r.href);
+  assert.ok(hit, JSON.stringify(results));
+  await Promise.all([page.waitForNavigation(), page.click(`#search-results [href="${hit.href}"]`)]);
+  assert.notEqual(new URL(page.url()).pathname, "/");
   await page.close();
 });
