@@ -21,8 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
-/// How long the watcher waits for a burst of writes to settle.
-pub const DEBOUNCE: Duration = Duration::from_millis(50);
+/// How long the watcher waits for a burst of writes to settle. Editors write
+/// a save in a few milliseconds; 25 ms absorbs that burst while keeping
+/// write → reload under 50 ms.
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// What a batch of changed paths asks for.
 #[derive(Debug, Default, PartialEq, Eq)]
