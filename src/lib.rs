@@ -20,6 +20,7 @@ pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+pub mod timing;
 pub mod urls;
 pub mod yaml;
 
@@ -74,12 +75,17 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
+    let mut t = timing::Stages::start();
     let site = load(opts)?;
+    t.mark("load");
     let offline = opts.offline || site.config.offline;
     let (glossary, glossary_diags) = glossary::load_glossary(&site);
+    t.mark("terms");
     let all: Vec<content::PageId> = (0..site.pages.len()).collect();
     let docs = parse_docs(&site, &glossary, offline, !opts.skip_html, &all);
+    t.mark("parse");
     let diagnostics = collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
+    t.mark("check");
     Ok(Analysis {
         site,
         glossary,
@@ -302,7 +308,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
+    let mut t = timing::Stages::start();
     let analysis = analyse(&opts)?;
+    t.mark("analyse");
     let site = &analysis.site;
     output::check_out_dir(
         &site.root,
@@ -313,6 +321,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
     let generated = glossary_generated(&analysis, opts.offline || site.config.offline);
     let sink = output::DiskSink::new(out)?;
+    t.mark("glossary");
     let mut index_files = Vec::new();
     let info = search::write_browser_index(
         &search_docs(&analysis),
@@ -320,12 +329,16 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             index_files.push((path.to_string(), bytes));
         },
     );
-    for (path, bytes) in &index_files {
-        if let Err(e) = sink.write(path, bytes) {
-            sink.abort();
-            return Err(Fatal::Other(e));
-        }
+    t.mark("index");
+    // Many small shard files: write them in parallel.
+    if let Err(e) = index_files
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.write(path, bytes))
+    {
+        sink.abort();
+        return Err(Fatal::Other(e));
     }
+    t.mark("search");
     let env = render::site::RenderEnv {
         site,
         docs: &analysis.docs,
@@ -345,7 +358,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     match render::site::render_site(&env, &generated, &sink) {
         Ok(urls) => {
+            t.mark("render");
             sink.commit()?;
+            t.mark("commit");
             Ok(BuildResult {
                 pages_written: urls.len(),
                 analysis,

@@ -217,15 +217,24 @@ pub fn write_browser_index(
         }
     }
 
+    use rayon::prelude::*;
     let avg_len = {
-        let sections: Vec<usize> = order.iter().map(|d| tokenize(&d.text).len()).collect();
+        let sections: Vec<usize> = order.par_iter().map(|d| tokenize(&d.text).len()).collect();
         sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
     };
+    // Tokenising and weighting is per document: do it in parallel, then merge
+    // in document order so the output stays byte-identical.
+    let all_weights: Vec<Vec<(String, f32)>> = order
+        .par_iter()
+        .map(|d| {
+            let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
+            weights.sort_by(|a, b| a.0.cmp(&b.0));
+            weights
+        })
+        .collect();
     let mut keys: BTreeMap<String, (usize, KeyData)> = BTreeMap::new();
-    for (id, d) in order.iter().enumerate() {
+    for (id, (d, weights)) in order.iter().zip(all_weights).enumerate() {
         let id = id as u32;
-        let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
-        weights.sort_by(|a, b| a.0.cmp(&b.0));
         for (k, w) in weights {
             let q = ((w * 3.0).round() as u32).clamp(1, 250);
             keys.entry(k).or_default().1.postings.push((id, q));
