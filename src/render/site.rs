@@ -258,6 +258,13 @@ impl Prepared {
 
 impl RenderEnv<'_> {
     fn site_ctx(&self, from: &str, current_book: Option<&str>) -> SiteCtx {
+        self.site_ctx_with(from, current_book, true)
+    }
+
+    /// `list_books`: fill `site.books` (the landing page and pages outside any
+    /// book list them). Book pages never do, and computing the list for every
+    /// page of a large site would cost books × pages.
+    fn site_ctx_with(&self, from: &str, current_book: Option<&str>, list_books: bool) -> SiteCtx {
         let site = self.site;
         let rr = rel_root(from);
         SiteCtx {
@@ -274,7 +281,7 @@ impl RenderEnv<'_> {
             books: site
                 .books
                 .iter()
-                .filter(|b| b.latest)
+                .filter(|b| list_books && b.latest)
                 .map(|b| BookLink {
                     id: b.id.clone(),
                     title: b.title.clone(),
@@ -317,7 +324,10 @@ impl RenderEnv<'_> {
 
     fn base_context(&self, from: &str, kind: &str, book: Option<&Book>) -> tera::Context {
         let mut ctx = tera::Context::new();
-        ctx.insert("site", &self.site_ctx(from, book.map(|b| b.id.as_str())));
+        ctx.insert(
+            "site",
+            &self.site_ctx_with(from, book.map(|b| b.id.as_str()), book.is_none()),
+        );
         ctx.insert("page_kind", kind);
         ctx.insert("search_manifest", &self.search_manifest);
         if let Some(b) = book {
@@ -446,7 +456,7 @@ impl RenderEnv<'_> {
         let book = &site.books[page.book];
         let data = &prep.books[page.book];
         let from = prep.url_at(site, p, place);
-        let mut ctx = self.base_context(&from, "page", None);
+        let mut ctx = self.base_context(&from, "page", Some(book));
         ctx.insert("book", &self.book_ctx(book, &from, Some(p), place.prefix));
         ctx.insert(
             "nav",
@@ -798,7 +808,7 @@ fn render_print_with(
                     },
                 })
                 .collect();
-        let mut ctx = env.base_context(&url, "print", None);
+        let mut ctx = env.base_context(&url, "print", Some(b));
         ctx.insert("book", &env.book_ctx(b, &url, None, b.prefix()));
         let place = Place {
             prefix: b.prefix(),
