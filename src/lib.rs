@@ -208,33 +208,56 @@ pub fn glossary_generated(a: &Analysis, offline: bool) -> Vec<render::site::Gene
 /// Every search document of an analysed site: one per page section (latest
 /// versions only) and one per glossary term.
 pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
-    let site = &a.site;
-    let mut docs = glossary::search_docs(&a.glossary, site);
+    let mut docs = glossary::search_docs(&a.glossary, &a.site);
     for (p, d) in a.docs.iter().enumerate() {
-        let page = &site.pages[p];
-        let book = &site.books[page.book];
-        if !book.latest {
-            continue;
-        }
-        let url = page.url(site);
-        for sec in &d.sections {
-            docs.push(search::SearchDoc {
-                kind: search::DocKind::Section,
-                book: book.id.clone(),
-                book_title: book.title.clone(),
-                version: book.version.clone(),
-                title: sec.title.clone(),
-                heading_path: sec.heading_path.clone(),
-                url: match &sec.anchor {
-                    Some(a) => format!("{url}#{a}"),
-                    None => url.clone(),
-                },
-                text: sec.text.clone(),
-                aliases: Vec::new(),
-            });
-        }
+        section_docs(&a.site, p, d.sections.iter().cloned(), &mut docs);
     }
     docs
+}
+
+/// [`search_docs`] for a build: moves the section texts out of the docs
+/// instead of copying them (a large site holds its whole prose there), keeping
+/// each page's first section for `llms.txt`.
+fn take_search_docs(a: &mut Analysis) -> Vec<search::SearchDoc> {
+    let mut docs = glossary::search_docs(&a.glossary, &a.site);
+    for (p, d) in a.docs.iter_mut().enumerate() {
+        let sections = std::mem::take(&mut d.sections);
+        if let Some(first) = sections.first() {
+            d.sections.push(first.clone());
+        }
+        section_docs(&a.site, p, sections.into_iter(), &mut docs);
+    }
+    docs
+}
+
+fn section_docs(
+    site: &Site,
+    p: content::PageId,
+    sections: impl Iterator<Item = markdown::Section>,
+    out: &mut Vec<search::SearchDoc>,
+) {
+    let page = &site.pages[p];
+    let book = &site.books[page.book];
+    if !book.latest {
+        return;
+    }
+    let url = page.url(site);
+    for sec in sections {
+        out.push(search::SearchDoc {
+            kind: search::DocKind::Section,
+            book: book.id.clone(),
+            book_title: book.title.clone(),
+            version: book.version.clone(),
+            title: sec.title,
+            heading_path: sec.heading_path,
+            url: match &sec.anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url.clone(),
+            },
+            text: sec.text,
+            aliases: Vec::new(),
+        });
+    }
 }
 
 /// A cheap fingerprint of every source the search index depends on (paths,
@@ -309,8 +332,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let analysis = analyse(&opts)?;
+    let mut analysis = analyse(&opts)?;
     t.mark("analyse");
+    let search_docs = take_search_docs(&mut analysis);
     let site = &analysis.site;
     output::check_out_dir(
         &site.root,
@@ -322,19 +346,17 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let generated = glossary_generated(&analysis, opts.offline || site.config.offline);
     let sink = output::DiskSink::new(out)?;
     t.mark("glossary");
-    let mut index_files = Vec::new();
-    let info = search::write_browser_index(
-        &search_docs(&analysis),
-        &mut |path: &str, bytes: Vec<u8>| {
-            index_files.push((path.to_string(), bytes));
-        },
-    );
-    t.mark("index");
-    // Many small shard files: write them in parallel.
-    if let Err(e) = index_files
-        .par_iter()
-        .try_for_each(|(path, bytes)| sink.write(path, bytes))
-    {
+    // The index is written as it is produced, so its files never all sit in memory.
+    let mut write_error = None;
+    let info = search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
+        if write_error.is_none() {
+            if let Err(e) = sink.write(path, &bytes) {
+                write_error = Some(e);
+            }
+        }
+    });
+    drop(search_docs);
+    if let Some(e) = write_error {
         sink.abort();
         return Err(Fatal::Other(e));
     }
