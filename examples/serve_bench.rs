@@ -187,6 +187,12 @@ fn main() {
     let total = edits.max(rss_edits);
     for i in 0..total {
         let text = format!("{original}\n\nBenchmark edit number {i}.\n");
+        // Let the previous update finish (its second phase also names the
+        // page), then forget every event so far: only this edit's reload counts.
+        std::thread::sleep(Duration::from_millis(250));
+        while events.try_recv().is_ok() {}
+        while lines.try_recv().is_ok() {}
+        pending.clear();
         let t = Instant::now();
         std::fs::write(root.join(&page), text).expect("write page");
         let Some(at) = next_reload(&events, &mut pending, &expect) else {
@@ -219,8 +225,6 @@ fn main() {
         if (i + 1) % 50 == 0 {
             println!("  RSS after edit {}: {} MiB", i + 1, rss_kib(pid) / 1024);
         }
-        // Editors do not save 100 times a second; leave the debouncer idle.
-        std::thread::sleep(Duration::from_millis(60));
     }
     let rss_last = rss_kib(pid);
     let (min, max) = (
@@ -230,7 +234,7 @@ fn main() {
     println!(
         "write → reload event over {edits} edits of {page}: median {:.1} ms (min {min:.1}, max {max:.1}); includes the {} ms debounce",
         median(&mut latencies),
-        50
+        specsite::serve::watch::DEBOUNCE.as_millis()
     );
     if !rebuilds.is_empty() && !totals.is_empty() {
         println!(
