@@ -102,7 +102,7 @@
     return 0;
   }
   function scan(q, names) {
-    var hits = {}, exact = false;
+    var hits = {}, exact = false, fixed = null;
     names.forEach(function (n) {
       var s = n && shards[n];
       if (!s) return;
@@ -110,6 +110,7 @@
         var f = factor(q, k);
         if (!f) continue;
         if (f === 1) exact = true;
+        if (f === 0.5 && fixed === null) fixed = k;
         var p = s.p[k], doc = 0;
         for (var i = 0; i < p.length; i += 2) {
           doc += p[i];
@@ -118,7 +119,7 @@
         }
       }
     });
-    return { hits: hits, exact: exact };
+    return { hits: hits, exact: exact, fixed: fixed };
   }
 
   function search(query) {
@@ -148,6 +149,11 @@
         });
         var cardShard = nk && shards[shardFor(nk.split(" ")[0])];
         var cards = (cardShard && cardShard.n[nk]) || [];
+        // One mistyped word that names a term: show that term's card.
+        if (!cards.length && per.length === 1 && !per[0].exact && per[0].fixed) {
+          var fixShard = shards[shardFor(per[0].fixed)];
+          cards = (fixShard && fixShard.n && fixShard.n[per[0].fixed]) || [];
+        }
         var ids = Object.keys(score).map(Number).filter(function (d) { return cards.indexOf(d) < 0; });
         ids.sort(function (a, b) { return (count[b] - count[a]) || (score[b] - score[a]) || (a - b); });
         cards = cards.slice(0, 2);
