@@ -124,6 +124,9 @@ enum Command {
     Init {
         /// Folder to create (must be empty or absent).
         dir: PathBuf,
+        /// Accepted like every command's; the starter's own config is written to DIR.
+        #[arg(long, hide = true)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -319,7 +322,7 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 bind,
             })
         }
-        Command::Init { dir } => {
+        Command::Init { dir, config: _ } => {
             specsite::init::init_site(&dir)?;
             println!(
                 "created a starter site in {}; build it with: specsite build --root {}",
