@@ -150,21 +150,9 @@ pub fn check_out_dir(
     out: &Path,
     sources: impl IntoIterator<Item = PathBuf>,
 ) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        normalize(&p)
-    };
-    let root = abs(root);
-    let root = root.canonicalize().unwrap_or(root);
-    let out_abs = abs(out);
-    let out_abs = match out_abs.canonicalize() {
-        Ok(c) => c,
-        Err(_) => out_abs,
-    };
+    // Absolute, normalised, canonical where the path exists (the loader's helper).
+    let root = crate::content::discover::absolute(root);
+    let out_abs = crate::content::discover::absolute(out);
     if out_abs == root {
         return Err(format!(
             "--out {} is the site root; the build would replace your sources",
@@ -196,20 +184,6 @@ pub fn check_out_dir(
         }
     }
     Ok(())
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
