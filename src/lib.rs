@@ -167,11 +167,7 @@ pub fn doc_diagnostics<'a>(
 
 /// Loads the site and its glossary only (no page parsing): what `define` needs.
 pub fn load_glossary_only(opts: &Options) -> Result<(Site, glossary::Glossary), Fatal> {
-    let site = content::load_site(&LoadOptions {
-        root: opts.root.clone(),
-        config: opts.config.clone(),
-        out: opts.out.clone(),
-    })?;
+    let site = load(opts)?;
     let (g, _) = glossary::load_glossary(&site);
     Ok((site, g))
 }
@@ -290,11 +286,7 @@ pub fn open_search_index(
     opts: &Options,
     cache: Option<&std::path::Path>,
 ) -> Result<search::SearchIndex, Fatal> {
-    let site = content::load_site(&LoadOptions {
-        root: opts.root.clone(),
-        config: opts.config.clone(),
-        out: opts.out.clone(),
-    })?;
+    let site = load(opts)?;
     let cache = cache
         .map(|c| c.to_path_buf())
         .unwrap_or_else(|| site.root.join(".specsite"));

@@ -322,6 +322,8 @@ impl RenderEnv<'_> {
             || (b.version.is_none() && self.books_with_glossary.contains(&b.id))
     }
 
+    /// `site`, `page_kind` and `search_manifest`. Pages of a book insert
+    /// their own `book` context (it depends on the page and its place).
     fn base_context(&self, from: &str, kind: &str, book: Option<&Book>) -> tera::Context {
         let mut ctx = tera::Context::new();
         ctx.insert(
@@ -330,9 +332,6 @@ impl RenderEnv<'_> {
         );
         ctx.insert("page_kind", kind);
         ctx.insert("search_manifest", &self.search_manifest);
-        if let Some(b) = book {
-            ctx.insert("book", &self.book_ctx(b, from, None, b.prefix()));
-        }
         ctx
     }
 
@@ -543,6 +542,9 @@ impl RenderEnv<'_> {
     fn render_generated_with(&self, prep: &Prepared, g: &Generated) -> Result<String> {
         let book = g.book.map(|b| &self.site.books[b]);
         let mut ctx = self.base_context(&g.url, g.template.trim_end_matches(".html"), book);
+        if let Some(b) = book {
+            ctx.insert("book", &self.book_ctx(b, &g.url, None, b.prefix()));
+        }
         if let (Some(b), Some(bi)) = (book, g.book) {
             if b.summary.is_some() {
                 let place = Place {
