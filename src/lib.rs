@@ -312,6 +312,9 @@ pub struct BuildResult {
     pub analysis: Analysis,
     /// Number of HTML pages written.
     pub pages_written: usize,
+    /// Removes the replaced output folder in the background; dropping it
+    /// waits for that to finish.
+    pub cleanup: output::Cleanup,
 }
 
 /// Builds the site into `out` atomically.
@@ -327,6 +330,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let mut analysis = analyse(&opts)?;
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
+    t.mark("searchdocs");
     let site = &analysis.site;
     output::check_out_dir(
         &site.root,
@@ -334,50 +338,59 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         site.pages.iter().map(|p| site.root.join(&p.file)),
     )
     .map_err(Fatal::Out)?;
+    t.mark("checkout");
     let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
-    let generated = glossary_generated(&analysis, opts.offline || site.config.offline);
+    let offline = opts.offline || site.config.offline;
     let sink = output::DiskSink::new(out)?;
-    t.mark("glossary");
-    // The index is written as it is produced, so its files never all sit in memory.
-    let mut write_error = None;
-    let info = search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
-        if write_error.is_none() {
-            if let Err(e) = sink.write(path, &bytes) {
-                write_error = Some(e);
-            }
-        }
-    });
-    drop(search_docs);
-    if let Some(e) = write_error {
-        sink.abort();
-        return Err(Fatal::Other(e));
-    }
-    t.mark("search");
-    let env = render::site::RenderEnv {
-        site,
-        docs: &analysis.docs,
-        theme: &theme,
-        offline: opts.offline || site.config.offline,
-        search_manifest: info.manifest.clone(),
-        body_end_html: String::new(),
-        books_with_glossary: generated
-            .iter()
-            .filter_map(|g| g.book.map(|b| site.books[b].prefix().to_string()))
-            .collect(),
-        last_updated: if site.config.last_updated {
-            gitinfo::last_updated(&site.root)
-        } else {
-            Default::default()
+    t.mark("theme");
+    // The browser index and the pages are written side by side: pages only
+    // need the manifest's name, which depends on the search docs alone.
+    let search_manifest = search::manifest_path(&search_docs);
+    let (indexed, rendered) = rayon::join(
+        || {
+            // Written as it is produced, so its files never all sit in memory.
+            let mut write_error = None;
+            search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
+                if write_error.is_none() {
+                    if let Err(e) = sink.write(path, &bytes) {
+                        write_error = Some(e);
+                    }
+                }
+            });
+            drop(search_docs);
+            write_error.map_or(Ok(()), Err)
         },
-    };
-    match render::site::render_site(&env, &generated, &sink) {
+        || {
+            let generated = glossary_generated(&analysis, offline);
+            let env = render::site::RenderEnv {
+                site,
+                docs: &analysis.docs,
+                theme: &theme,
+                offline,
+                search_manifest,
+                body_end_html: String::new(),
+                books_with_glossary: generated
+                    .iter()
+                    .filter_map(|g| g.book.map(|b| site.books[b].prefix().to_string()))
+                    .collect(),
+                last_updated: if site.config.last_updated {
+                    gitinfo::last_updated(&site.root)
+                } else {
+                    Default::default()
+                },
+            };
+            render::site::render_site(&env, &generated, &sink)
+        },
+    );
+    t.mark("render+index");
+    match indexed.and(rendered) {
         Ok(urls) => {
-            t.mark("render");
-            sink.commit()?;
+            let cleanup = sink.commit()?;
             t.mark("commit");
             Ok(BuildResult {
                 pages_written: urls.len(),
                 analysis,
+                cleanup,
             })
         }
         Err(e) => {

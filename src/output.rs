@@ -17,11 +17,27 @@ pub trait Sink: Sync {
     fn copy(&self, path: &str, src: &Path) -> Result<()>;
 }
 
+/// The removal of a replaced output folder, running on its own thread;
+/// dropping this waits for it to finish.
+#[must_use = "dropping a Cleanup waits for the old output to be removed"]
+#[derive(Debug, Default)]
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// Writes into a fresh temporary folder beside the target; [`DiskSink::commit`]
 /// swaps it into place, so a failed build never leaves a half-written site.
 pub struct DiskSink {
     target: PathBuf,
     temp: PathBuf,
+    /// Folders already created, so each file costs no extra `mkdir` call.
+    made: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl DiskSink {
@@ -50,6 +66,7 @@ impl DiskSink {
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
+            made: Mutex::default(),
         })
     }
 
@@ -62,13 +79,22 @@ impl DiskSink {
         }
         let full = self.temp.join(path);
         if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let made = self.made.lock().map_or(false, |m| m.contains(dir));
+            if !made {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                if let Ok(mut m) = self.made.lock() {
+                    m.insert(dir.to_path_buf());
+                }
+            }
         }
         Ok(full)
     }
 
-    /// Swaps the finished folder into place (the old one is removed).
-    pub fn commit(self) -> Result<()> {
+    /// Swaps the finished folder into place. The old one, renamed aside
+    /// first, is removed on a background thread: the returned [`Cleanup`]
+    /// waits for it when dropped.
+    pub fn commit(self) -> Result<Cleanup> {
         let old = if self.target.exists() {
             let parent = self
                 .target
@@ -93,10 +119,11 @@ impl DiskSink {
         };
         std::fs::rename(&self.temp, &self.target)
             .with_context(|| format!("moving the new site to {}", self.target.display()))?;
-        if let Some(old) = old {
-            let _ = std::fs::remove_dir_all(old);
-        }
-        Ok(())
+        Ok(Cleanup(old.map(|old| {
+            std::thread::spawn(move || {
+                let _ = std::fs::remove_dir_all(old);
+            })
+        })))
     }
 
     /// Removes the temporary folder (after a failed build).
@@ -221,7 +248,7 @@ mod tests {
             target.join("stale.html").exists(),
             "old site untouched until commit"
         );
-        sink.commit().unwrap();
+        drop(sink.commit().unwrap());
         assert!(!target.join("stale.html").exists());
         assert_eq!(
             std::fs::read_to_string(target.join("a/index.html")).unwrap(),

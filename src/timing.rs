@@ -1,20 +1,44 @@
 //! Stage timings, printed to stderr when `SPECSITE_TIMINGS` is set: the
-//! benchmark's way to see where a build spends its time.
+//! benchmark's way to see where a build spends its time. Each line gives the
+//! stage's wall time and the CPU time (user + system, all threads) it used,
+//! so a stage that leaves a core idle shows CPU close to its wall time.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Measures consecutive stages of one run.
 pub struct Stages {
     enabled: bool,
     last: Instant,
+    last_cpu: Duration,
+}
+
+/// CPU time of the whole process so far (every thread, user and system).
+fn process_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } == 0;
+    if ok {
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    } else {
+        Duration::ZERO
+    }
 }
 
 impl Stages {
     /// Starts timing (a no-op unless `SPECSITE_TIMINGS` is set).
     pub fn start() -> Stages {
+        let enabled = std::env::var_os("SPECSITE_TIMINGS").is_some();
         Stages {
-            enabled: std::env::var_os("SPECSITE_TIMINGS").is_some(),
+            enabled,
             last: Instant::now(),
+            last_cpu: if enabled {
+                process_cpu()
+            } else {
+                Duration::ZERO
+            },
         }
     }
 
@@ -22,11 +46,14 @@ impl Stages {
     pub fn mark(&mut self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
+            let cpu = process_cpu();
             eprintln!(
-                "timing: {stage:<10} {:>8.1} ms",
-                (now - self.last).as_secs_f64() * 1000.0
+                "timing: {stage:<10} {:>8.1} ms  (cpu {:>6.1} ms)",
+                (now - self.last).as_secs_f64() * 1000.0,
+                (cpu.saturating_sub(self.last_cpu)).as_secs_f64() * 1000.0
             );
             self.last = now;
+            self.last_cpu = cpu;
         }
     }
 }

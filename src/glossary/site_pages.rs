@@ -217,9 +217,11 @@ pub fn glossary_pages(
         });
     }
 
-    // Term pages.
-    for i in 0..n {
-        out.push(term_page(&ctx, i));
+    // Term pages: one per term, built in parallel (collected in term order).
+    {
+        use rayon::prelude::*;
+        let terms: Vec<GeneratedPage> = (0..n).into_par_iter().map(|i| term_page(&ctx, i)).collect();
+        out.extend(terms);
     }
 
     out.push(matrix_page(&ctx, &common, &books));

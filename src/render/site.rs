@@ -649,7 +649,9 @@ pub fn render_site(
     sink: &dyn Sink,
 ) -> Result<Vec<String>> {
     let site = env.site;
+    let mut t = crate::timing::Stages::start();
     let prep = Prepared::new(site, env.docs);
+    t.mark("r:prep");
     for (path, bytes) in env.theme.static_files() {
         sink.write(&path, &bytes)?;
     }
@@ -659,13 +661,16 @@ pub fn render_site(
     )?;
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     render_pages_with(env, &prep, &all, sink)?;
+    t.mark("r:pages");
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
         if let Some(u) = asset_url(site, a) {
             sink.copy(&u, &site.root.join(a))?;
         }
         Ok(())
     })?;
+    t.mark("r:assets");
     render_generated_with(env, &prep, generated, sink)?;
+    t.mark("r:gen");
     // Landing page and 404.
     let ctx = env.base_context("", "landing", None);
     sink.write(
@@ -700,7 +705,9 @@ pub fn render_site(
     }
     let mut urls: Vec<String> = prep.urls.clone();
     let books: Vec<BookId> = (0..site.books.len()).collect();
+    t.mark("r:misc");
     urls.extend(render_print_with(env, &prep, &books, sink)?);
+    t.mark("r:print");
     urls.extend(generated.iter().map(|g| g.url.clone()));
     urls.push(String::new());
     urls.sort();
@@ -710,6 +717,7 @@ pub fn render_site(
         super::extras::sitemap(site, &urls).as_bytes(),
     )?;
     render_llms_with(env, &prep, sink)?;
+    t.mark("r:llms");
     Ok(urls)
 }
 
@@ -789,8 +797,8 @@ fn render_print_with(
     sink: &dyn Sink,
 ) -> Result<Vec<String>> {
     let site = env.site;
-    let mut urls = Vec::new();
-    for &bi in books {
+    // Each print view holds a whole book: render them in parallel.
+    books.par_iter().map(|&bi| -> Result<String> {
         let b = &site.books[bi];
         let url = join_url(b.prefix(), "print/");
         let depths = summary_depths(b);
@@ -834,9 +842,9 @@ fn render_print_with(
             .render("print.html", &ctx)
             .with_context(|| format!("rendering {url}"))?;
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
-        urls.push(url);
-    }
-    Ok(urls)
+        Ok(url)
+    })
+    .collect()
 }
 
 /// Writes `llms.txt`.

@@ -196,6 +196,39 @@ fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
     out
 }
 
+/// Root-relative path of the manifest [`write_browser_index`] writes for
+/// `docs`: `search/manifest.<h>.js`, `<h>` an xxh3 hash of the documents
+/// (every field, in order) and of the index format. Known before the index
+/// is built, so pages can be rendered while it is written; the same docs give
+/// the same index, so the name still changes exactly when the index does.
+pub fn manifest_path(docs: &[SearchDoc]) -> String {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(concat!("specsite-search ", env!("CARGO_PKG_VERSION")).as_bytes());
+    let mut field = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    for d in docs {
+        field(if d.kind == DocKind::Term { "t" } else { "s" });
+        field(&d.book);
+        field(&d.book_title);
+        field(d.version.as_deref().unwrap_or("\0"));
+        field(&d.title);
+        for p in &d.heading_path {
+            field(p);
+        }
+        field("\0");
+        field(&d.url);
+        field(&d.text);
+        for a in &d.aliases {
+            field(a);
+        }
+        field("\0");
+    }
+    let hex = format!("{:016x}", h.digest());
+    format!("search/manifest.{}.js", &hex[..10])
+}
+
 /// Writes the browser index for `docs` through `out(path, bytes)` (paths
 /// root-relative, under `search/`). Terms are placed first in the doc table.
 /// Same docs, same bytes.
@@ -350,7 +383,7 @@ pub fn write_browser_index(
         p: DOCS_PER_PART,
         b: &books,
     };
-    let manifest_path = format!("search/manifest.{hash}.js");
+    let manifest_path = manifest_path(docs);
     files.push((
         manifest_path.clone(),
         format!("__specsiteSearch.manifest({});\n", json(&manifest)).into_bytes(),

@@ -9,7 +9,7 @@ pub mod cli;
 pub mod format;
 pub mod text;
 
-pub use browser::{write_browser_index, BrowserIndexInfo};
+pub use browser::{manifest_path, write_browser_index, BrowserIndexInfo};
 pub use cli::{did_you_mean, fingerprint, open_or_build_index, Hit, SearchIndex};
 pub use format::{format_human, format_json};
 
