@@ -29,6 +29,7 @@ use diag::Diagnostic;
 use markdown::Doc;
 use output::Sink as _;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything known about a site after analysis: loaded, parsed, checked.
@@ -75,6 +76,17 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
+    let (mut a, glossary_diags) = analyse_unchecked(opts)?;
+    let mut t = timing::Stages::start();
+    a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
+    t.mark("check");
+    Ok(a)
+}
+
+/// [`analyse`] up to the parse stage: the analysis has no diagnostics yet;
+/// the glossary's own findings are returned beside it, for
+/// [`collect_diagnostics`].
+fn analyse_unchecked(opts: &Options) -> Result<(Analysis, Vec<Diagnostic>), Fatal> {
     let mut t = timing::Stages::start();
     let site = load(opts)?;
     t.mark("load");
@@ -84,14 +96,15 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     let all: Vec<content::PageId> = (0..site.pages.len()).collect();
     let docs = parse_docs(&site, &glossary, offline, !opts.skip_html, &all);
     t.mark("parse");
-    let diagnostics = collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
-    t.mark("check");
-    Ok(Analysis {
-        site,
-        glossary,
-        docs,
-        diagnostics,
-    })
+    Ok((
+        Analysis {
+            site,
+            glossary,
+            docs,
+            diagnostics: Vec::new(),
+        },
+        glossary_diags,
+    ))
 }
 
 /// The load stage of [`analyse`]: config, books, pages, assets.
@@ -114,19 +127,38 @@ pub fn parse_docs(
     pages: &[content::PageId],
 ) -> Vec<Doc> {
     let resolver = resolve::Resolver::new(site);
-    let openapi = markdown::dialect::OpenApiCache::default();
-    let env = markdown::ParseEnv {
-        resolver: &resolver,
-        glossary,
-        openapi: &openapi,
-        offline,
-        link_mode: site.config.glossary.link,
-        html,
-    };
-    pages
+    // Pages are parsed book by book (books, and pages within a book, in
+    // parallel), each book with its own cache of parsed OpenAPI specs: a spec
+    // is read by pages of its own book, and a book's parsed specs are dropped
+    // as soon as its pages are done instead of being held to the end.
+    let mut by_book: BTreeMap<content::BookId, Vec<usize>> = BTreeMap::new();
+    for (i, &p) in pages.iter().enumerate() {
+        by_book.entry(site.pages[p].book).or_default().push(i);
+    }
+    let groups: Vec<Vec<usize>> = by_book.into_values().collect();
+    let parsed: Vec<Vec<(usize, Doc)>> = groups
         .par_iter()
-        .map(|&p| markdown::parse_page(&env, p))
-        .collect()
+        .map(|group| {
+            let openapi = markdown::dialect::OpenApiCache::default();
+            let env = markdown::ParseEnv {
+                resolver: &resolver,
+                glossary,
+                openapi: &openapi,
+                offline,
+                link_mode: site.config.glossary.link,
+                html,
+            };
+            group
+                .par_iter()
+                .map(|&i| (i, markdown::parse_page(&env, pages[i])))
+                .collect()
+        })
+        .collect();
+    let mut docs: Vec<Option<Doc>> = (0..pages.len()).map(|_| None).collect();
+    for (i, doc) in parsed.into_iter().flatten() {
+        docs[i] = Some(doc);
+    }
+    docs.into_iter().flatten().collect()
 }
 
 /// The check stage of [`analyse`]: loading findings, each doc's own findings,
@@ -173,32 +205,70 @@ pub fn load_glossary_only(opts: &Options) -> Result<(Site, glossary::Glossary), 
 }
 
 /// Every page's term uses, as the glossary checks and pages want them.
-pub fn term_uses(docs: &[Doc]) -> Vec<(content::PageId, Vec<glossary::TermUse>)> {
+pub fn term_uses(docs: &[Doc]) -> Vec<(content::PageId, &[glossary::TermUse])> {
     docs.iter()
         .enumerate()
-        .map(|(p, d)| (p, d.term_uses.clone()))
+        .map(|(p, d)| (p, d.term_uses.as_slice()))
         .collect()
 }
 
 /// The glossary pages as generated pages for the renderer.
 pub fn glossary_generated(a: &Analysis, offline: bool) -> Vec<render::site::Generated> {
     let site = &a.site;
+    let books = BookPrefixes::new(site);
     glossary::glossary_pages(&a.glossary, site, &term_uses(&a.docs), offline)
         .into_iter()
-        .map(|g| {
-            let book = site
-                .books
-                .iter()
-                .position(|b| g.url.starts_with(&format!("{}/glossary/", b.prefix())));
-            render::site::Generated {
-                url: g.url,
-                template: g.template.to_string(),
-                title: g.title,
-                book,
-                data: g.data,
-            }
-        })
+        .map(|g| books.generated(g))
         .collect()
+}
+
+/// Books by URL prefix (the first book with a prefix wins), to place
+/// glossary pages in their book.
+struct BookPrefixes(std::collections::HashMap<String, content::BookId>);
+
+impl BookPrefixes {
+    fn new(site: &Site) -> Self {
+        let mut m = std::collections::HashMap::new();
+        for (i, b) in site.books.iter().enumerate() {
+            m.entry(b.prefix().to_string()).or_insert(i);
+        }
+        BookPrefixes(m)
+    }
+
+    /// The book whose glossary holds the page at `url` (`<prefix>/glossary/…`).
+    fn book_of(&self, url: &str) -> Option<content::BookId> {
+        let at = url.find("/glossary/")?;
+        self.0.get(&url[..at]).copied()
+    }
+
+    /// A glossary page as the renderer takes it: with the book it belongs to.
+    fn generated(&self, g: glossary::GeneratedPage) -> render::site::Generated {
+        render::site::Generated {
+            book: self.book_of(&g.url),
+            url: g.url,
+            template: g.template.to_string(),
+            title: g.title,
+            data: g.data,
+        }
+    }
+}
+
+/// The glossary pages of a build, each made when it is rendered.
+struct LazyGlossary<'a> {
+    plan: glossary::GlossaryPlan<'a>,
+    books: BookPrefixes,
+}
+
+impl render::site::GeneratedPages for LazyGlossary<'_> {
+    fn count(&self) -> usize {
+        self.plan.len()
+    }
+    fn url(&self, i: usize) -> String {
+        self.plan.url(i)
+    }
+    fn page(&self, i: usize) -> std::borrow::Cow<'_, render::site::Generated> {
+        std::borrow::Cow::Owned(self.books.generated(self.plan.page(i)))
+    }
 }
 
 /// Every search document of an analysed site: one per page section (latest
@@ -327,7 +397,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let mut analysis = analyse(&opts)?;
+    let (mut analysis, glossary_diags) = analyse_unchecked(&opts)?;
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
     t.mark("searchdocs");
@@ -346,43 +416,67 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // The browser index and the pages are written side by side: pages only
     // need the manifest's name, which depends on the search docs alone.
     let search_manifest = search::manifest_path(&search_docs);
-    let (indexed, rendered) = rayon::join(
-        || {
-            // Written as it is produced, so its files never all sit in memory.
-            let mut write_error = None;
-            search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
-                if write_error.is_none() {
-                    if let Err(e) = sink.write(path, &bytes) {
-                        write_error = Some(e);
-                    }
+    let index_job = || {
+        // Written as it is produced, so its files never all sit in memory.
+        let mut write_error = None;
+        search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
+            if write_error.is_none() {
+                if let Err(e) = sink.write(path, &bytes) {
+                    write_error = Some(e);
                 }
-            });
-            drop(search_docs);
-            write_error.map_or(Ok(()), Err)
-        },
-        || {
-            let generated = glossary_generated(&analysis, offline);
-            let env = render::site::RenderEnv {
-                site,
-                docs: &analysis.docs,
-                theme: &theme,
-                offline,
-                search_manifest,
-                body_end_html: String::new(),
-                books_with_glossary: generated
-                    .iter()
-                    .filter_map(|g| g.book.map(|b| site.books[b].prefix().to_string()))
-                    .collect(),
-                last_updated: if site.config.last_updated {
-                    gitinfo::last_updated(&site.root)
-                } else {
-                    Default::default()
-                },
-            };
-            render::site::render_site(&env, &generated, &sink)
-        },
-    );
+            }
+        });
+        drop(search_docs);
+        write_error.map_or(Ok(()), Err)
+    };
+    let render_job = || {
+        let uses = term_uses(&analysis.docs);
+        let generated = LazyGlossary {
+            plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
+            books: BookPrefixes::new(site),
+        };
+        let books_with_glossary = (0..generated.plan.len())
+            .filter_map(|i| generated.books.book_of(&generated.plan.url(i)))
+            .map(|b| site.books[b].prefix().to_string())
+            .collect();
+        let env = render::site::RenderEnv {
+            site,
+            docs: &analysis.docs,
+            theme: &theme,
+            offline,
+            search_manifest,
+            body_end_html: String::new(),
+            books_with_glossary,
+            last_updated: if site.config.last_updated {
+                gitinfo::last_updated(&site.root)
+            } else {
+                Default::default()
+            },
+        };
+        render::site::render_site(&env, &generated, &sink)
+    };
+    let check_job = || {
+        collect_diagnostics(
+            &analysis.site,
+            &analysis.glossary,
+            &glossary_diags,
+            &analysis.docs,
+        )
+    };
+    // Findings, the index and the pages all read the analysis only: run them
+    // side by side (or one after the other with SPECSITE_SEQUENTIAL set, so
+    // that SPECSITE_TIMINGS shows what each costs alone).
+    let (diagnostics, (indexed, rendered)) = if std::env::var_os("SPECSITE_SEQUENTIAL").is_some() {
+        let d = check_job();
+        t.mark("check");
+        let i = index_job();
+        t.mark("index");
+        (d, (i, render_job()))
+    } else {
+        rayon::join(check_job, || rayon::join(index_job, render_job))
+    };
     t.mark("render+index");
+    analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
             let cleanup = sink.commit()?;

@@ -194,8 +194,12 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 ..options(&common)
             };
             let started = std::time::Instant::now();
-            let result = specsite::build(&opts, &out)?;
-            let a = &result.analysis;
+            let specsite::BuildResult {
+                analysis,
+                pages_written,
+                cleanup,
+            } = specsite::build(&opts, &out)?;
+            let a = &analysis;
             let mut ropts = ReportOptions::for_stdout(&common.root);
             ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
             eprint!(
@@ -205,11 +209,15 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             let s = Summary::of(&a.diagnostics);
             eprintln!(
                 "built {} pages from {} books into {} in {} ms",
-                result.pages_written,
+                pages_written,
                 a.site.books.len(),
                 out.display(),
                 started.elapsed().as_millis(),
             );
+            // Wait for the old output's removal; the analysis is left for the
+            // process exit to free at once, faster than piece by piece.
+            drop(cleanup);
+            std::mem::forget(analysis);
             Ok(u8::from(s.errors > 0))
         }
         Command::Check {
@@ -221,11 +229,11 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             cache,
             files,
         } => {
-            let a = specsite::analyse(&Options {
+            let mut a = specsite::analyse(&Options {
                 skip_html: true,
                 ..options(&common)
             })?;
-            let mut diags = a.diagnostics.clone();
+            let mut diags = std::mem::take(&mut a.diagnostics);
             if external {
                 let cache = cache.unwrap_or_else(|| common.root.join(".specsite"));
                 let urls = checks::external_urls(&a.site, &a.docs);
@@ -261,6 +269,8 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                     &ReportOptions::for_stdout(&common.root)
                 )
             );
+            // Left for the process exit to free at once.
+            std::mem::forget(a);
             Ok(checks::exit_code(&diags, deny_warnings) as u8)
         }
         Command::Search {

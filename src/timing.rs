@@ -27,6 +27,14 @@ fn process_cpu() -> Duration {
     }
 }
 
+/// Resident set size now, in MiB (0 where `/proc` is missing).
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |pages| pages * 4096.0 / 1048576.0)
+}
+
 impl Stages {
     /// Starts timing (a no-op unless `SPECSITE_TIMINGS` is set).
     pub fn start() -> Stages {
@@ -48,9 +56,10 @@ impl Stages {
             let now = Instant::now();
             let cpu = process_cpu();
             eprintln!(
-                "timing: {stage:<10} {:>8.1} ms  (cpu {:>6.1} ms)",
+                "timing: {stage:<12} {:>8.1} ms  (cpu {:>7.1} ms, rss {:>6.0} MiB)",
                 (now - self.last).as_secs_f64() * 1000.0,
-                (cpu.saturating_sub(self.last_cpu)).as_secs_f64() * 1000.0
+                (cpu.saturating_sub(self.last_cpu)).as_secs_f64() * 1000.0,
+                rss_mib()
             );
             self.last = now;
             self.last_cpu = cpu;

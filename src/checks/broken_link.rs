@@ -5,6 +5,9 @@ use super::links::{case_variant, file_name, rel_path, wrong_folder};
 use crate::content::{Page, Site};
 use crate::diag::{Diagnostic, Rule};
 use crate::markdown::Link;
+#[cfg(test)]
+use crate::resolve::page_stem;
+use crate::resolve::unnumbered;
 use crate::resolve::Resolver;
 
 /// A link whose resolved path names nothing in the site. The suggestion, in
@@ -30,13 +33,13 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
     if let Some(s) = wrong_folder(resolver, page, &link.dest) {
         return d.with_suggestion(s);
     }
-    if let Some(f) = case_variant(site, path) {
+    if let Some(f) = case_variant(resolver, path) {
         return d.with_suggestion(format!(
             "file names are case-sensitive once published: `{}` exists",
             rel_path(&page.file, f)
         ));
     }
-    if let Some(other) = same_name_page(site, page, path) {
+    if let Some(other) = same_name_page(resolver, page, path) {
         return d.with_suggestion(format!(
             "a page with {} name exists: `{}`",
             if file_name(other) == file_name(path) {
@@ -106,23 +109,19 @@ pub fn gitbook_lost(page: &Page, link: &Link) -> Diagnostic {
 
 /// A page of the same book (else any book) whose file name is `path`'s,
 /// nearest to `page` first.
-fn same_name_page<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str> {
+fn same_name_page<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option<&'a str> {
+    let site = resolver.site();
+    let files = resolver.files();
     let name = file_name(path);
     if name.is_empty() || name.eq_ignore_ascii_case("README.md") {
         return None; // every folder has one: no useful guess
     }
     let stem = unnumbered(name.strip_suffix(".md").unwrap_or(name));
-    let nearest = |exact: bool| {
-        site.pages
+    let nearest = |candidates: &[usize]| {
+        candidates
             .iter()
+            .map(|&p| &site.pages[p])
             .filter(|p| p.file != page.file)
-            .filter(|p| {
-                if exact {
-                    file_name(&p.file) == name
-                } else {
-                    !stem.is_empty() && unnumbered(page_stem(&p.file)) == stem
-                }
-            })
             .map(|p| {
                 (
                     p.book != page.book,
@@ -133,28 +132,13 @@ fn same_name_page<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str
             .min()
             .map(|(_, _, f)| f)
     };
-    nearest(true).or_else(|| nearest(false))
-}
-
-/// A page's name for matching: its file stem, or its folder's name for a README.
-fn page_stem(file: &str) -> &str {
-    let name = file_name(file);
-    if name.eq_ignore_ascii_case("README.md") {
-        file_name(crate::resolve::parent_dir(file))
-    } else {
-        name.strip_suffix(".md").unwrap_or(name)
-    }
-}
-
-/// A page name without its section number (`3.1-user-centred-design` and
-/// `1.-user-centred-design` → `user-centred-design`): renumbered pages keep
-/// their name.
-fn unnumbered(stem: &str) -> &str {
-    let rest = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-    if rest.len() == stem.len() {
-        return stem;
-    }
-    rest.strip_prefix('-').unwrap_or(stem)
+    nearest(files.pages_named(name)).or_else(|| {
+        if stem.is_empty() {
+            None
+        } else {
+            nearest(files.pages_with_stem(stem))
+        }
+    })
 }
 
 #[cfg(test)]

@@ -208,18 +208,8 @@ pub(crate) fn wrong_folder(resolver: &Resolver, page: &Page, dest: &str) -> Opti
 
 /// A file of the site whose path equals `path` ignoring ASCII case (links
 /// that work on a case-insensitive disk but not once published).
-pub(crate) fn case_variant<'a>(site: &'a Site, path: &str) -> Option<&'a str> {
-    let lower = path.to_ascii_lowercase();
-    let readme = format!("{lower}/readme.md");
-    let md = format!("{lower}.md");
-    site.page_by_file
-        .keys()
-        .chain(site.assets.iter())
-        .map(String::as_str)
-        .find(|f| {
-            let f = f.to_ascii_lowercase();
-            f == lower || f == readme || f == md
-        })
+pub(crate) fn case_variant<'a>(resolver: &'a Resolver, path: &str) -> Option<&'a str> {
+    resolver.files().case_variant(path)
 }
 
 /// Encodes what a markdown destination cannot hold unescaped.
@@ -230,10 +220,7 @@ pub(crate) const DEST_SET: &percent_encoding::AsciiSet = &percent_encoding::CONT
     .add(b'<')
     .add(b'>');
 
-/// The file name of a root-relative path.
-pub(crate) fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
+pub(crate) use crate::resolve::file_name;
 
 #[cfg(test)]
 pub(crate) mod testsite {

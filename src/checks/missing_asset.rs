@@ -7,7 +7,7 @@
 //! relative to the page.
 
 use super::links::{case_variant, file_name, rel_path, wrong_folder, DEST_SET};
-use crate::content::{Page, Site};
+use crate::content::Page;
 use crate::diag::{Diagnostic, Rule};
 use crate::markdown::{Link, LinkKind};
 use crate::resolve::Resolver;
@@ -17,7 +17,6 @@ use crate::resolve::Resolver;
 /// file that differs only in case, an asset of the book with the same file
 /// name, and last a file of that name in another book (to copy over).
 pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Diagnostic {
-    let site = resolver.site();
     let what = if link.kind == LinkKind::Image {
         "image"
     } else {
@@ -38,19 +37,19 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
     if let Some(s) = wrong_folder(resolver, page, &link.dest) {
         return d.with_suggestion(s);
     }
-    if let Some(f) = case_variant(site, path) {
+    if let Some(f) = case_variant(resolver, path) {
         return d.with_suggestion(format!(
             "file names are case-sensitive once published: use `{}`",
             percent_encoding::utf8_percent_encode(&rel_path(&page.file, f), DEST_SET)
         ));
     }
-    if let Some(asset) = same_name_asset(site, page, path) {
+    if let Some(asset) = same_name_asset(resolver, page, path) {
         return d.with_suggestion(format!(
             "`{asset}` has the same name: use `{}`",
             percent_encoding::utf8_percent_encode(&rel_path(&page.file, asset), DEST_SET)
         ));
     }
-    if let Some(other) = other_book_asset(site, page, path) {
+    if let Some(other) = other_book_asset(resolver, page, path) {
         return d.with_suggestion(format!(
             "only another book has a file with that name (`{other}`): copy it into this book's `.gitbook/assets/`"
         ));
@@ -59,19 +58,23 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
 }
 
 /// An asset outside `page`'s book with `path`'s file name (exact match).
-fn other_book_asset<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str> {
+fn other_book_asset<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option<&'a str> {
+    let site = resolver.site();
     let name = percent_encoding::percent_decode_str(file_name(path)).decode_utf8_lossy();
     let repo = site.books.get(page.book).map(|b| b.repo_dir.as_str())?;
-    site.assets
+    resolver
+        .files()
+        .assets_named(&name, true)
         .iter()
-        .filter(|a| !crate::resolve::in_dir(a, repo) && file_name(a) == name)
-        .map(String::as_str)
+        .map(|&i| site.assets[i].as_str())
+        .filter(|a| !crate::resolve::in_dir(a, repo))
         .min()
 }
 
 /// An asset in `page`'s book with `path`'s file name (exactly, else ignoring
 /// ASCII case), the one with the shortest relative path first.
-fn same_name_asset<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a str> {
+fn same_name_asset<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option<&'a str> {
+    let site = resolver.site();
     let name = percent_encoding::percent_decode_str(file_name(path))
         .decode_utf8_lossy()
         .into_owned();
@@ -86,17 +89,12 @@ fn same_name_asset<'a>(site: &'a Site, page: &Page, path: &str) -> Option<&'a st
     let in_book =
         |a: &&String| repo.is_empty() || a.starts_with(repo) && a[repo.len()..].starts_with('/');
     let pick = |exact: bool| {
-        site.assets
+        resolver
+            .files()
+            .assets_named(&name, exact)
             .iter()
+            .map(|&i| &site.assets[i])
             .filter(in_book)
-            .filter(|a| {
-                let n = file_name(a);
-                if exact {
-                    n == name
-                } else {
-                    n.eq_ignore_ascii_case(&name)
-                }
-            })
             .map(|a| (rel_path(&page.file, a).len(), a.as_str()))
             .min()
             .map(|(_, a)| a)

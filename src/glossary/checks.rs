@@ -34,10 +34,10 @@ const QUOTE_CHARS: usize = 160;
 
 /// Runs every glossary rule over the glossary and the uses the markdown pass
 /// recorded (`uses`: per page, its [`TermUse`]s). Findings are sorted.
-pub fn check_glossary(
+pub fn check_glossary<U: std::borrow::Borrow<[TermUse]> + Sync>(
     glossary: &Glossary,
     site: &Site,
-    uses: &[(PageId, Vec<TermUse>)],
+    uses: &[(PageId, U)],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text_of = |file: &str| -> Option<&str> {
@@ -211,7 +211,11 @@ fn expansion_key(s: &str) -> String {
 }
 
 /// `term-variant`, `term-deprecated` and `abbr-undefined`: the recorded uses.
-pub fn check_uses(g: &Glossary, site: &Site, uses: &[(PageId, Vec<TermUse>)]) -> Vec<Diagnostic> {
+pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
+    g: &Glossary,
+    site: &Site,
+    uses: &[(PageId, U)],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let book_of = |pid: PageId| {
         site.pages
@@ -246,6 +250,7 @@ pub fn check_uses(g: &Glossary, site: &Site, uses: &[(PageId, Vec<TermUse>)]) ->
         }
     }
     for (pid, list) in uses {
+        let list: &[TermUse] = list.borrow();
         for u in list.iter().filter(|u| u.kind == UseKind::AcronymIntro) {
             book_known
                 .entry(book_of(*pid))
@@ -254,6 +259,7 @@ pub fn check_uses(g: &Glossary, site: &Site, uses: &[(PageId, Vec<TermUse>)]) ->
         }
     }
     for (pid, list) in uses {
+        let list: &[TermUse] = list.borrow();
         let Some(page) = site.pages.get(*pid) else {
             continue;
         };

@@ -20,7 +20,7 @@ pub use checks::check_glossary;
 pub use cli::{define, import_terms, DefineResult};
 pub use linker::PageLinker;
 pub use model::{DefinitionFormat, Origin, Scope, Term};
-pub use site_pages::{glossary_pages, search_docs, GeneratedPage};
+pub use site_pages::{glossary_pages, search_docs, GeneratedPage, GlossaryPlan};
 
 use crate::content::{PageId, Site};
 use crate::diag::{Diagnostic, LineIndex};

@@ -129,78 +129,126 @@ fn letters(ctx: &Ctx, mut ids: Vec<usize>, from: &str) -> Vec<Value> {
     groups.into_iter().map(|(letter, terms)| json!({"letter": letter, "anchor": format!("letter-{}", letter.to_lowercase()), "terms": terms})).collect()
 }
 
-/// Every generated glossary page, in a stable order.
-pub fn glossary_pages(
-    glossary: &Glossary,
-    site: &Site,
-    uses: &[(PageId, Vec<TermUse>)],
-    offline: bool,
-) -> Vec<GeneratedPage> {
-    let n = glossary.terms.len();
-    let mut counts = vec![BTreeMap::new(); n];
-    for (pid, list) in uses {
-        for u in list {
-            if let Some(i) = u.term_index().filter(|&i| i < n) {
-                *counts[i].entry(*pid).or_insert(0) += 1;
+/// The glossary pages of a site, each made on demand: a large site has
+/// thousands of term pages whose data (every page using the term) need not
+/// all exist at once. Page `i` of [`GlossaryPlan::len`]: the common index,
+/// then one index per book, one page per term, and the usage matrix.
+pub struct GlossaryPlan<'a> {
+    ctx: Ctx<'a>,
+    books: Vec<String>,
+    common: Vec<usize>,
+}
+
+impl<'a> GlossaryPlan<'a> {
+    /// Counts every term's uses (`uses`: each page's term uses).
+    pub fn new(
+        glossary: &'a Glossary,
+        site: &'a Site,
+        uses: &[(PageId, impl std::borrow::Borrow<[TermUse]>)],
+        offline: bool,
+    ) -> Self {
+        let n = glossary.terms.len();
+        let mut counts = vec![BTreeMap::new(); n];
+        for (pid, list) in uses {
+            for u in list.borrow() {
+                if let Some(i) = u.term_index().filter(|&i| i < n) {
+                    *counts[i].entry(*pid).or_insert(0) += 1;
+                }
             }
         }
-    }
-    let mut redefinitions = vec![Vec::new(); n];
-    let mut redefines = vec![None; n];
-    for (i, t) in glossary.terms.iter().enumerate() {
-        if t.scope != Scope::Common {
-            if let Some(&c) = glossary.common_matches(t).first() {
-                redefinitions[c].push(i);
-                redefines[i] = Some(c);
+        let mut redefinitions = vec![Vec::new(); n];
+        let mut redefines = vec![None; n];
+        for (i, t) in glossary.terms.iter().enumerate() {
+            if t.scope != Scope::Common {
+                if let Some(&c) = glossary.common_matches(t).first() {
+                    redefinitions[c].push(i);
+                    redefines[i] = Some(c);
+                }
             }
         }
+        GlossaryPlan {
+            ctx: Ctx {
+                g: glossary,
+                site,
+                offline,
+                counts,
+                redefinitions,
+                redefines,
+            },
+            books: glossary.books(),
+            common: (0..n)
+                .filter(|&i| glossary.terms[i].scope == Scope::Common)
+                .collect(),
+        }
     }
-    let ctx = Ctx {
-        g: glossary,
-        site,
-        offline,
-        counts,
-        redefinitions,
-        redefines,
-    };
-    let mut out = Vec::new();
-    let books = glossary.books();
-    let common: Vec<usize> = (0..n)
-        .filter(|&i| glossary.terms[i].scope == Scope::Common)
-        .collect();
 
-    // Common index.
-    let book_links: Vec<Value> = books
-        .iter()
-        .map(|b| {
-            let count = glossary.terms.iter().filter(|t| t.scope.book() == Some(b)).count();
-            json!({"id": b, "title": ctx.book_title(b), "href": ctx.href(GLOSSARY_URL, &book_glossary_url(b), None), "count": count})
-        })
-        .collect();
-    out.push(GeneratedPage {
-        url: GLOSSARY_URL.to_string(),
-        template: "glossary.html",
-        title: "Glossary".to_string(),
-        data: json!({
-            "scope": "common",
-            "book": null,
-            "book_title": null,
-            "count": common.len(),
-            "letters": letters(&ctx, common.clone(), GLOSSARY_URL),
-            "books": book_links,
-            "matrix_href": ctx.href(GLOSSARY_URL, MATRIX_URL, None),
-            "common_href": null,
-        }),
-    });
+    /// Number of pages.
+    pub fn len(&self) -> usize {
+        self.books.len() + self.ctx.g.terms.len() + 2
+    }
 
-    // Book indexes.
-    for b in &books {
+    /// Whether there are no pages (never: the common index always exists).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Root-relative URL of page `i`, without making the page.
+    pub fn url(&self, i: usize) -> String {
+        let nb = self.books.len();
+        match i {
+            0 => GLOSSARY_URL.to_string(),
+            i if i <= nb => book_glossary_url(&self.books[i - 1]),
+            i if i <= nb + self.ctx.g.terms.len() => self.ctx.g.terms[i - 1 - nb].url(),
+            _ => MATRIX_URL.to_string(),
+        }
+    }
+
+    /// Makes page `i`.
+    pub fn page(&self, i: usize) -> GeneratedPage {
+        let nb = self.books.len();
+        match i {
+            0 => self.common_index(),
+            i if i <= nb => self.book_index(&self.books[i - 1]),
+            i if i <= nb + self.ctx.g.terms.len() => term_page(&self.ctx, i - 1 - nb),
+            _ => matrix_page(&self.ctx, &self.common, &self.books),
+        }
+    }
+
+    fn common_index(&self) -> GeneratedPage {
+        let (ctx, glossary) = (&self.ctx, self.ctx.g);
+        let book_links: Vec<Value> = self
+            .books
+            .iter()
+            .map(|b| {
+                let count = glossary.terms.iter().filter(|t| t.scope.book() == Some(b)).count();
+                json!({"id": b, "title": ctx.book_title(b), "href": ctx.href(GLOSSARY_URL, &book_glossary_url(b), None), "count": count})
+            })
+            .collect();
+        GeneratedPage {
+            url: GLOSSARY_URL.to_string(),
+            template: "glossary.html",
+            title: "Glossary".to_string(),
+            data: json!({
+                "scope": "common",
+                "book": null,
+                "book_title": null,
+                "count": self.common.len(),
+                "letters": letters(ctx, self.common.clone(), GLOSSARY_URL),
+                "books": book_links,
+                "matrix_href": ctx.href(GLOSSARY_URL, MATRIX_URL, None),
+                "common_href": null,
+            }),
+        }
+    }
+
+    fn book_index(&self, b: &str) -> GeneratedPage {
+        let (ctx, glossary) = (&self.ctx, self.ctx.g);
         let url = book_glossary_url(b);
-        let ids: Vec<usize> = (0..n)
+        let ids: Vec<usize> = (0..glossary.terms.len())
             .filter(|&i| glossary.terms[i].scope.book() == Some(b))
             .collect();
         let title = ctx.book_title(b);
-        out.push(GeneratedPage {
+        GeneratedPage {
             url: url.clone(),
             template: "glossary.html",
             title: format!("{title}: glossary"),
@@ -209,23 +257,28 @@ pub fn glossary_pages(
                 "book": b,
                 "book_title": title,
                 "count": ids.len(),
-                "letters": letters(&ctx, ids, &url),
+                "letters": letters(ctx, ids, &url),
                 "books": [],
                 "matrix_href": ctx.href(&url, MATRIX_URL, None),
                 "common_href": ctx.href(&url, GLOSSARY_URL, None),
             }),
-        });
+        }
     }
+}
 
-    // Term pages: one per term, built in parallel (collected in term order).
-    {
-        use rayon::prelude::*;
-        let terms: Vec<GeneratedPage> = (0..n).into_par_iter().map(|i| term_page(&ctx, i)).collect();
-        out.extend(terms);
-    }
-
-    out.push(matrix_page(&ctx, &common, &books));
-    out
+/// Every generated glossary page, in a stable order (made in parallel).
+pub fn glossary_pages(
+    glossary: &Glossary,
+    site: &Site,
+    uses: &[(PageId, impl std::borrow::Borrow<[TermUse]>)],
+    offline: bool,
+) -> Vec<GeneratedPage> {
+    use rayon::prelude::*;
+    let plan = GlossaryPlan::new(glossary, site, uses, offline);
+    (0..plan.len())
+        .into_par_iter()
+        .map(|i| plan.page(i))
+        .collect()
 }
 
 fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {

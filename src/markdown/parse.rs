@@ -153,6 +153,11 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
     let (uses, diags) = linker.finish();
     doc.term_uses = uses;
     doc.diagnostics.extend(diags);
+    // Every page's doc is held until the site is written: give back what
+    // the growing buffers over-reserved.
+    doc.html.shrink_to_fit();
+    doc.term_uses.shrink_to_fit();
+    doc.links.shrink_to_fit();
     doc
 }
 

@@ -60,6 +60,42 @@ pub struct Generated {
     pub data: serde_json::Value,
 }
 
+/// Generated pages as the renderer reads them: counted and located up
+/// front, each made only when it is rendered (so a large site never holds
+/// every page's data at once). A slice of ready [`Generated`] pages is one.
+pub trait GeneratedPages: Sync {
+    /// Number of pages.
+    fn count(&self) -> usize;
+    /// Root-relative folder URL of page `i`.
+    fn url(&self, i: usize) -> String;
+    /// Page `i`, made now if it is not ready.
+    fn page(&self, i: usize) -> std::borrow::Cow<'_, Generated>;
+}
+
+impl GeneratedPages for &[Generated] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn url(&self, i: usize) -> String {
+        self[i].url.clone()
+    }
+    fn page(&self, i: usize) -> std::borrow::Cow<'_, Generated> {
+        std::borrow::Cow::Borrowed(&self[i])
+    }
+}
+
+impl GeneratedPages for Vec<Generated> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn url(&self, i: usize) -> String {
+        self[i].url.clone()
+    }
+    fn page(&self, i: usize) -> std::borrow::Cow<'_, Generated> {
+        std::borrow::Cow::Borrowed(&self[i])
+    }
+}
+
 /// A navigation entry before it is made relative to one page.
 #[derive(Debug, Clone)]
 struct NavNode {
@@ -645,7 +681,7 @@ fn summary_depths(b: &Book) -> HashMap<PageId, usize> {
 /// version under its label and redirect pages are written but not returned.
 pub fn render_site(
     env: &RenderEnv,
-    generated: &[Generated],
+    generated: &dyn GeneratedPages,
     sink: &dyn Sink,
 ) -> Result<Vec<String>> {
     let site = env.site;
@@ -708,7 +744,7 @@ pub fn render_site(
     t.mark("r:misc");
     urls.extend(render_print_with(env, &prep, &books, sink)?);
     t.mark("r:print");
-    urls.extend(generated.iter().map(|g| g.url.clone()));
+    urls.extend((0..generated.count()).map(|i| generated.url(i)));
     urls.push(String::new());
     urls.sort();
     urls.dedup();
@@ -770,19 +806,22 @@ pub fn render_generated_pages(
     generated: &[Generated],
     sink: &dyn Sink,
 ) -> Result<()> {
-    render_generated_with(env, &Prepared::new(env.site, env.docs), generated, sink)
+    render_generated_with(env, &Prepared::new(env.site, env.docs), &generated, sink)
 }
 
 fn render_generated_with(
     env: &RenderEnv,
     prep: &Prepared,
-    generated: &[Generated],
+    generated: &dyn GeneratedPages,
     sink: &dyn Sink,
 ) -> Result<()> {
-    generated.par_iter().try_for_each(|g| -> Result<()> {
-        let html = env.render_generated_with(prep, g)?;
-        sink.write(&format!("{}index.html", g.url), html.as_bytes())
-    })
+    (0..generated.count())
+        .into_par_iter()
+        .try_for_each(|i| -> Result<()> {
+            let g = generated.page(i);
+            let html = env.render_generated_with(prep, &g)?;
+            sink.write(&format!("{}index.html", g.url), html.as_bytes())
+        })
 }
 
 /// Renders the print views of `books`; returns their URLs.
@@ -798,53 +837,55 @@ fn render_print_with(
 ) -> Result<Vec<String>> {
     let site = env.site;
     // Each print view holds a whole book: render them in parallel.
-    books.par_iter().map(|&bi| -> Result<String> {
-        let b = &site.books[bi];
-        let url = join_url(b.prefix(), "print/");
-        let depths = summary_depths(b);
-        let pages: Vec<PrintPageCtx> =
-            super::extras::print_body(site, env.docs, b, &url, env.offline)
-                .into_iter()
-                .enumerate()
-                .map(|(i, (p, content))| PrintPageCtx {
-                    title: prep.titles[p].clone(),
-                    anchor: format!("p{i}"),
-                    depth: depths.get(&p).copied().unwrap_or(0),
-                    description: site.pages[p].front.description.clone().unwrap_or_default(),
-                    // Trimmed so the template can test for a leading <h1>.
-                    content: match content.trim_start() {
-                        t if t.len() == content.len() => content,
-                        t => t.to_string(),
-                    },
-                })
-                .collect();
-        let mut ctx = env.base_context(&url, "print", Some(b));
-        ctx.insert("book", &env.book_ctx(b, &url, None, b.prefix()));
-        let place = Place {
-            prefix: b.prefix(),
-            canonical: true,
-        };
-        ctx.insert(
-            "nav",
-            &env.nav_items(prep, &prep.books[bi].nav, &url, None, place),
-        );
-        ctx.insert("print_pages", &pages);
-        ctx.insert(
-            "page",
-            &PageCtx {
-                title: format!("{} (print)", b.title),
-                url: url.clone(),
-                ..PageCtx::default()
-            },
-        );
-        let html = env
-            .theme
-            .render("print.html", &ctx)
-            .with_context(|| format!("rendering {url}"))?;
-        sink.write(&format!("{url}index.html"), html.as_bytes())?;
-        Ok(url)
-    })
-    .collect()
+    books
+        .par_iter()
+        .map(|&bi| -> Result<String> {
+            let b = &site.books[bi];
+            let url = join_url(b.prefix(), "print/");
+            let depths = summary_depths(b);
+            let pages: Vec<PrintPageCtx> =
+                super::extras::print_body(site, env.docs, b, &url, env.offline)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (p, content))| PrintPageCtx {
+                        title: prep.titles[p].clone(),
+                        anchor: format!("p{i}"),
+                        depth: depths.get(&p).copied().unwrap_or(0),
+                        description: site.pages[p].front.description.clone().unwrap_or_default(),
+                        // Trimmed so the template can test for a leading <h1>.
+                        content: match content.trim_start() {
+                            t if t.len() == content.len() => content,
+                            t => t.to_string(),
+                        },
+                    })
+                    .collect();
+            let mut ctx = env.base_context(&url, "print", Some(b));
+            ctx.insert("book", &env.book_ctx(b, &url, None, b.prefix()));
+            let place = Place {
+                prefix: b.prefix(),
+                canonical: true,
+            };
+            ctx.insert(
+                "nav",
+                &env.nav_items(prep, &prep.books[bi].nav, &url, None, place),
+            );
+            ctx.insert("print_pages", &pages);
+            ctx.insert(
+                "page",
+                &PageCtx {
+                    title: format!("{} (print)", b.title),
+                    url: url.clone(),
+                    ..PageCtx::default()
+                },
+            );
+            let html = env
+                .theme
+                .render("print.html", &ctx)
+                .with_context(|| format!("rendering {url}"))?;
+            sink.write(&format!("{url}index.html"), html.as_bytes())?;
+            Ok(url)
+        })
+        .collect()
 }
 
 /// Writes `llms.txt`.

@@ -56,6 +56,9 @@ pub enum Target {
 use crate::content::{Book, Site};
 use percent_encoding::percent_decode_str;
 
+mod files;
+pub use files::{file_name, page_stem, unnumbered, FileIndex};
+
 /// Resolves destinations against a loaded site. Cheap to build; shared by all
 /// parallel page passes.
 #[derive(Debug)]
@@ -63,6 +66,8 @@ pub struct Resolver<'a> {
     site: &'a Site,
     /// Normalised URL prefixes (ending in `/`) that point back into the site.
     site_prefixes: Vec<String>,
+    /// Name lookups for fix suggestions, built on first use.
+    files: std::sync::OnceLock<FileIndex>,
 }
 
 impl<'a> Resolver<'a> {
@@ -86,7 +91,13 @@ impl<'a> Resolver<'a> {
         Resolver {
             site,
             site_prefixes,
+            files: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Pages and assets by name (built the first time it is asked for).
+    pub fn files(&self) -> &FileIndex {
+        self.files.get_or_init(|| FileIndex::new(self.site))
     }
 
     /// The site this resolver works on.

@@ -164,13 +164,28 @@ fn split_shards(keys: &BTreeMap<String, (usize, KeyData)>) -> Vec<(String, Vec<&
     out
 }
 
+/// `s` with runs of white space made single spaces, cut to at most `n`
+/// characters at a word boundary (with `…`). Reads only as much of `s` as
+/// the result needs.
 fn truncate_chars(s: &str, n: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    match s.char_indices().nth(n) {
-        None => s,
+    let mut out = String::new();
+    let mut chars = 0;
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(w);
+        chars += w.chars().count();
+        if chars > n {
+            break;
+        }
+    }
+    match out.char_indices().nth(n) {
+        None => out,
         Some((i, _)) => {
-            let cut = s[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
-            format!("{}…", s[..cut].trim_end())
+            let cut = out[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
+            format!("{}…", out[..cut].trim_end())
         }
     }
 }
@@ -196,12 +211,12 @@ fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
     out
 }
 
-/// Root-relative path of the manifest [`write_browser_index`] writes for
-/// `docs`: `search/manifest.<h>.js`, `<h>` an xxh3 hash of the documents
-/// (every field, in order) and of the index format. Known before the index
-/// is built, so pages can be rendered while it is written; the same docs give
-/// the same index, so the name still changes exactly when the index does.
-pub fn manifest_path(docs: &[SearchDoc]) -> String {
+/// The hash that names every file of the index for `docs`: xxh3 over the
+/// documents (every field, in order) and the index format, as 10 hex digits.
+/// The same docs give the same index, so the names change exactly when the
+/// index does; and being known before the index is built, the manifest's name
+/// lets pages render while the index is written.
+fn index_hash(docs: &[SearchDoc]) -> String {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(concat!("specsite-search ", env!("CARGO_PKG_VERSION")).as_bytes());
     let mut field = |s: &str| {
@@ -226,8 +241,18 @@ pub fn manifest_path(docs: &[SearchDoc]) -> String {
         field("\0");
     }
     let hex = format!("{:016x}", h.digest());
-    format!("search/manifest.{}.js", &hex[..10])
+    hex[..10].to_string()
 }
+
+/// Root-relative path of the manifest [`write_browser_index`] writes for
+/// `docs` (`search/manifest.<hash>.js`).
+pub fn manifest_path(docs: &[SearchDoc]) -> String {
+    format!("search/manifest.{}.js", index_hash(docs))
+}
+
+/// Docs tokenised and weighted at a time: bounds the memory the per-doc
+/// weight lists take on a large site.
+const WEIGHT_CHUNK: usize = 4096;
 
 /// Writes the browser index for `docs` through `out(path, bytes)` (paths
 /// root-relative, under `search/`). Terms are placed first in the doc table.
@@ -260,39 +285,46 @@ pub fn write_browser_index(
             .collect();
         sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
     };
-    // Tokenising and weighting is per document: do it in parallel, then merge
-    // in document order so the output stays byte-identical.
-    let all_weights: Vec<Vec<(String, f32)>> = order
-        .par_iter()
-        .map(|d| {
-            let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
-            weights.sort_by(|a, b| a.0.cmp(&b.0));
-            weights
-        })
-        .collect();
+    // Tokenising and weighting is per document: do it in parallel, a chunk
+    // at a time, merging in document order so the output stays identical.
     let mut keys: BTreeMap<String, (usize, KeyData)> = BTreeMap::new();
-    for (id, (d, weights)) in order.iter().zip(all_weights).enumerate() {
-        let id = id as u32;
-        for (k, w) in weights {
-            let q = ((w * 3.0).round() as u32).clamp(1, 250);
-            keys.entry(k).or_default().1.postings.push((id, q));
-        }
-        if d.kind == DocKind::Term {
-            let mut names: Vec<String> = std::iter::once(&d.title)
-                .chain(&d.aliases)
-                .filter_map(|n| name_key(n))
-                .collect();
-            names.sort();
-            names.dedup();
-            for n in names {
-                let first = n.split(' ').next().unwrap_or_default().to_string();
-                keys.entry(first)
-                    .or_default()
-                    .1
-                    .names
-                    .entry(n)
-                    .or_default()
-                    .push(id);
+    for (c, chunk) in order.chunks(WEIGHT_CHUNK).enumerate() {
+        let weights: Vec<Vec<(String, f32)>> = chunk
+            .par_iter()
+            .map(|d| {
+                let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
+                weights.sort_by(|a, b| a.0.cmp(&b.0));
+                weights
+            })
+            .collect();
+        for (i, (d, weights)) in chunk.iter().zip(weights).enumerate() {
+            let id = (c * WEIGHT_CHUNK + i) as u32;
+            for (k, w) in weights {
+                let q = ((w * 3.0).round() as u32).clamp(1, 250);
+                match keys.get_mut(&k) {
+                    Some(e) => e.1.postings.push((id, q)),
+                    None => {
+                        keys.entry(k).or_default().1.postings.push((id, q));
+                    }
+                }
+            }
+            if d.kind == DocKind::Term {
+                let mut names: Vec<String> = std::iter::once(&d.title)
+                    .chain(&d.aliases)
+                    .filter_map(|n| name_key(n))
+                    .collect();
+                names.sort();
+                names.dedup();
+                for n in names {
+                    let first = n.split(' ').next().unwrap_or_default().to_string();
+                    keys.entry(first)
+                        .or_default()
+                        .1
+                        .names
+                        .entry(n)
+                        .or_default()
+                        .push(id);
+                }
             }
         }
     }
@@ -323,8 +355,15 @@ pub fn write_browser_index(
     }
     let shards = split_shards(&keys);
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (name, ks) in &shards {
+    // Every file is written as soon as it is made: the index never sits in
+    // memory whole.
+    let hash = index_hash(docs);
+    let mut listing: Vec<(String, usize)> = Vec::new();
+    let mut emit = |path: String, body: String| {
+        listing.push((path.clone(), body.len()));
+        out(&path, body.into_bytes());
+    };
+    for (i, (name, ks)) in shards.iter().enumerate() {
         let (mut p, mut n) = (Vec::new(), Vec::new());
         for k in ks {
             let (kp, kn) = &payloads[k.as_str()];
@@ -341,38 +380,37 @@ pub fn write_browser_index(
             p.join(","),
             n.join(",")
         );
-        files.push((String::new(), body.into_bytes()));
+        emit(format!("search/s{i}.{hash}.js"), body);
     }
-    let shard_count = files.len();
-    for (i, part) in order.chunks(DOCS_PER_PART).enumerate() {
-        let rows: Vec<serde_json::Value> = part
-            .iter()
-            .map(|d| {
-                let (kind, text) = match d.kind {
-                    DocKind::Term => (1, truncate_chars(&d.text, DEFINITION_CHARS)),
-                    DocKind::Section => (0, truncate_chars(&d.text, EXCERPT_CHARS)),
-                };
-                let path = d.heading_path.join(" › ");
-                serde_json::json!([kind, book_ix[d.book.as_str()], d.title, d.url, text, path])
-            })
-            .collect();
-        let body = format!("__specsiteSearch.docs({i},{});\n", json(&rows));
-        files.push((String::new(), body.into_bytes()));
-    }
-
-    // One hash over every payload names them all.
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for (_, bytes) in &files {
-        h.update(bytes);
-    }
-    h.update(json(&books).as_bytes());
-    let hash = format!("{:016x}", h.digest())[..10].to_string();
-    for (i, (path, _)) in files.iter_mut().enumerate() {
-        *path = if i < shard_count {
-            format!("search/s{i}.{hash}.js")
-        } else {
-            format!("search/d{}.{hash}.js", i - shard_count)
-        };
+    drop(payloads);
+    let shard_count = shards.len();
+    let parts: Vec<String> = order
+        .par_chunks(DOCS_PER_PART)
+        .enumerate()
+        .map(|(i, part)| {
+            let rows: Vec<DocRow> = part
+                .iter()
+                .map(|d| {
+                    let (kind, text) = match d.kind {
+                        DocKind::Term => (1, truncate_chars(&d.text, DEFINITION_CHARS)),
+                        DocKind::Section => (0, truncate_chars(&d.text, EXCERPT_CHARS)),
+                    };
+                    (
+                        kind,
+                        book_ix[d.book.as_str()],
+                        &d.title,
+                        &d.url,
+                        text,
+                        d.heading_path.join(" › "),
+                    )
+                })
+                .collect();
+            format!("__specsiteSearch.docs({i},{});\n", json(&rows))
+        })
+        .collect();
+    let doc_parts = parts.len();
+    for (i, body) in parts.into_iter().enumerate() {
+        emit(format!("search/d{i}.{hash}.js"), body);
     }
     let names: Vec<&str> = shards.iter().map(|(n, _)| n.as_str()).collect();
     let manifest = Manifest {
@@ -383,20 +421,13 @@ pub fn write_browser_index(
         p: DOCS_PER_PART,
         b: &books,
     };
-    let manifest_path = manifest_path(docs);
-    files.push((
+    let manifest_path = format!("search/manifest.{hash}.js");
+    emit(
         manifest_path.clone(),
-        format!("__specsiteSearch.manifest({});\n", json(&manifest)).into_bytes(),
-    ));
-
-    let doc_parts = files.len() - shard_count - 1;
-    let mut listing: Vec<(String, usize)> =
-        files.iter().map(|(p, b)| (p.clone(), b.len())).collect();
+        format!("__specsiteSearch.manifest({});\n", json(&manifest)),
+    );
     listing.sort();
     let total_bytes = listing.iter().map(|(_, n)| n).sum();
-    for (path, bytes) in files {
-        out(&path, bytes);
-    }
     BrowserIndexInfo {
         manifest: manifest_path,
         shards: shard_count,
@@ -405,6 +436,9 @@ pub fn write_browser_index(
         files: listing,
     }
 }
+
+/// A doc-table row: kind, book index, title, URL, text, heading path.
+type DocRow<'a> = (u8, usize, &'a String, &'a String, String, String);
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     // Serialising plain strings, numbers and vectors cannot fail.
