@@ -387,6 +387,37 @@ pub struct BuildResult {
     pub cleanup: output::Cleanup,
 }
 
+/// Removes the text of text assets (YAML and JSON files such as OpenAPI
+/// specs, which parsing has read) from `site.sources` for the rest of a
+/// build: nothing renders from it, and on a site with large specs it is a
+/// good part of the memory held. Returns their paths.
+fn set_aside_text_assets(site: &mut Site) -> Vec<String> {
+    let assets: std::collections::HashSet<&str> = site.assets.iter().map(String::as_str).collect();
+    let aside: Vec<String> = site
+        .sources
+        .keys()
+        .filter(|f| assets.contains(f.as_str()))
+        .cloned()
+        .collect();
+    for f in &aside {
+        site.sources.remove(f);
+    }
+    aside
+}
+
+/// Reads back the set-aside text assets that a finding points into, so the
+/// report can show their lines.
+fn restore_text_assets(site: &mut Site, aside: &[String], diagnostics: &[Diagnostic]) {
+    let aside: std::collections::HashSet<&str> = aside.iter().map(String::as_str).collect();
+    for d in diagnostics {
+        if aside.contains(d.file.as_str()) && !site.sources.contains_key(&d.file) {
+            if let Ok(text) = std::fs::read_to_string(site.root.join(&d.file)) {
+                site.sources.insert(d.file.clone(), text.into());
+            }
+        }
+    }
+}
+
 /// Builds the site into `out` atomically.
 pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal> {
     let opts = Options {
@@ -400,6 +431,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let (mut analysis, glossary_diags) = analyse_unchecked(&opts)?;
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
+    let set_aside = set_aside_text_assets(&mut analysis.site);
     t.mark("searchdocs");
     let site = &analysis.site;
     output::check_out_dir(
@@ -418,16 +450,19 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let search_manifest = search::manifest_path(&search_docs);
     let index_job = || {
         // Written as it is produced, so its files never all sit in memory.
-        let mut write_error = None;
-        search::write_browser_index(&search_docs, &mut |path: &str, bytes: Vec<u8>| {
-            if write_error.is_none() {
-                if let Err(e) = sink.write(path, &bytes) {
-                    write_error = Some(e);
+        let write_error = std::sync::Mutex::new(None);
+        search::write_browser_index(&search_docs, &|path: &str, bytes: Vec<u8>| {
+            if let Err(e) = sink.write(path, &bytes) {
+                if let Ok(mut first) = write_error.lock() {
+                    first.get_or_insert(e);
                 }
             }
         });
         drop(search_docs);
-        write_error.map_or(Ok(()), Err)
+        match write_error.into_inner().ok().flatten() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     };
     let render_job = || {
         let uses = term_uses(&analysis.docs);
@@ -476,6 +511,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         rayon::join(check_job, || rayon::join(index_job, render_job))
     };
     t.mark("render+index");
+    restore_text_assets(&mut analysis.site, &set_aside, &diagnostics);
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {

@@ -209,3 +209,20 @@ fn search_docs_cover_every_term() {
         ("wallet", "Book wallet", "A wallet's credential.")
     );
 }
+
+#[test]
+fn plan_makes_each_page_on_demand_with_the_url_it_announces() {
+    let site = site();
+    let (g, _) = glossary::load_glossary(&site);
+    let uses: Vec<(usize, Vec<TermUse>)> = Vec::new();
+    let plan = glossary::GlossaryPlan::new(&g, &site, &uses, false);
+    let all = glossary::glossary_pages(&g, &site, &uses, false);
+    assert_eq!(plan.len(), all.len());
+    for (i, p) in all.iter().enumerate() {
+        assert_eq!(plan.url(i), p.url, "url of page {i}");
+        let made = plan.page(i);
+        assert_eq!(made.url, p.url);
+        assert_eq!(made.title, p.title);
+        assert_eq!(made.data, p.data, "data of {}", p.url);
+    }
+}

@@ -24,11 +24,9 @@ impl Glossary {
         let info = self.pages.get(page_url);
         // Terms defined on this very page: never matched inside their own definition.
         let own_definitions = self
-            .terms
+            .defined_on(page_url)
             .iter()
-            .enumerate()
-            .filter(|(_, t)| t.origin.page_url.as_deref() == Some(page_url))
-            .filter_map(|(i, t)| Some((i, t.origin.definition_span.clone()?)))
+            .filter_map(|&i| Some((i, self.terms[i].origin.definition_span.clone()?)))
             .collect();
         PageLinker {
             g: self,
@@ -39,7 +37,7 @@ impl Glossary {
             file: info.map(|i| i.file.clone()).unwrap_or_default(),
             source: info.map(|i| i.source.clone()),
             own_definitions,
-            linked: vec![false; self.terms.len()],
+            linked: std::collections::HashSet::new(),
             uses: Vec::new(),
             diagnostics: Vec::new(),
         }
@@ -70,7 +68,7 @@ pub struct PageLinker<'g> {
     file: String,
     source: Option<Arc<str>>,
     own_definitions: Vec<(usize, Range<usize>)>,
-    linked: Vec<bool>,
+    linked: std::collections::HashSet<usize>,
     uses: Vec<TermUse>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -138,12 +136,12 @@ impl PageLinker<'_> {
             let link = match self.mode {
                 LinkMode::None => false,
                 LinkMode::All => true,
-                LinkMode::First => !self.linked[f.term],
+                LinkMode::First => !self.linked.contains(&f.term),
             };
             if !link {
                 continue;
             }
-            self.linked[f.term] = true;
+            self.linked.insert(f.term);
             let _ = pulldown_cmark_escape::escape_html_body_text(
                 &mut *out,
                 &text[written..f.range.start],

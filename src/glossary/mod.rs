@@ -112,6 +112,8 @@ pub struct Glossary {
     pub(crate) pages: BTreeMap<String, PageInfo>,
     /// (scope, slug) → term.
     by_slug: BTreeMap<(Scope, String), usize>,
+    /// Page URL → the terms defined on that page (built on first use).
+    by_origin_page: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// Reads the glossary from `site.glossary_files` and the terminology pages.
@@ -292,7 +294,22 @@ impl Glossary {
             matcher,
             pages: BTreeMap::new(),
             by_slug,
+            by_origin_page: Default::default(),
         }
+    }
+
+    /// The terms defined on the page at `page_url`, in term order.
+    pub fn defined_on(&self, page_url: &str) -> &[usize] {
+        let map = self.by_origin_page.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<usize>> = Default::default();
+            for (i, t) in self.terms.iter().enumerate() {
+                if let Some(u) = &t.origin.page_url {
+                    m.entry(u.clone()).or_default().push(i);
+                }
+            }
+            m
+        });
+        map.get(page_url).map_or(&[], Vec::as_slice)
     }
 
     /// The term with `slug` visible from `book` (the book's own terms first, then common).

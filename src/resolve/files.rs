@@ -113,3 +113,58 @@ impl FileIndex {
         found.map_or(&[], Vec::as_slice)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_names_ignore_section_numbers_and_readme() {
+        assert_eq!(unnumbered("3.1-user-centred-design"), "user-centred-design");
+        assert_eq!(unnumbered("1.-setup"), "setup");
+        assert_eq!(unnumbered("2023-notes"), "notes");
+        assert_eq!(unnumbered("plain"), "plain");
+        assert_eq!(page_stem("a/3-setup/README.md"), "3-setup");
+        assert_eq!(page_stem("a/b/4-apis.md"), "4-apis");
+    }
+
+    fn index(pages: &[&str], assets: &[&str]) -> FileIndex {
+        let mut ix = FileIndex::default();
+        let pages = pages.iter().map(|f| (false, f.to_string()));
+        for (asset, f) in pages.chain(assets.iter().map(|f| (true, f.to_string()))) {
+            ix.lower
+                .entry(f.to_ascii_lowercase())
+                .or_insert_with(|| (asset, f.clone()));
+        }
+        for (i, a) in assets.iter().enumerate() {
+            ix.asset_names
+                .entry(file_name(a).to_string())
+                .or_default()
+                .push(i);
+            ix.asset_names_lower
+                .entry(file_name(a).to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+        ix
+    }
+
+    #[test]
+    fn case_variant_prefers_pages_then_the_first_path() {
+        let ix = index(&["b/Setup.md", "b/setup/README.md"], &["b/SETUP"]);
+        // `b/setup` matches the asset exactly, the README as a folder and
+        // the page as `.md`: pages come first, then by path.
+        assert_eq!(ix.case_variant("b/setup"), Some("b/Setup.md"));
+        assert_eq!(ix.case_variant("B/SETUP.MD"), Some("b/Setup.md"));
+        assert_eq!(ix.case_variant("b/other"), None);
+    }
+
+    #[test]
+    fn assets_by_name_exact_or_ignoring_case() {
+        let ix = index(&[], &["b/.gitbook/assets/Flow.png", "c/img/flow.png"]);
+        assert_eq!(ix.assets_named("Flow.png", true), &[0]);
+        assert_eq!(ix.assets_named("flow.png", true), &[1]);
+        assert_eq!(ix.assets_named("FLOW.PNG", false), &[0, 1]);
+        assert!(ix.assets_named("none.png", false).is_empty());
+    }
+}

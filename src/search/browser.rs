@@ -118,47 +118,51 @@ struct KeyData {
     names: BTreeMap<String, Vec<u32>>,
 }
 
-/// Splits keys into shards: a name and the keys it holds, sorted by name.
-fn split_shards(keys: &BTreeMap<String, (usize, KeyData)>) -> Vec<(String, Vec<&String>)> {
+/// Splits keys into shards: a name and the keys it holds (indexes into
+/// `keys`, which is sorted by key and gives each key's payload size),
+/// sorted by name.
+fn split_shards(keys: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
     fn prefix(k: &str, n: usize) -> String {
         k.chars().take(n).collect()
     }
-    fn go<'a>(
+    fn go(
+        keys: &[(&str, usize)],
         name: String,
         depth: usize,
-        keys: Vec<(&'a String, usize)>,
-        out: &mut Vec<(String, Vec<&'a String>)>,
+        members: Vec<usize>,
+        out: &mut Vec<(String, Vec<usize>)>,
     ) {
-        let size: usize = keys.iter().map(|(_, s)| s).sum();
+        let size: usize = members.iter().map(|&i| keys[i].1).sum();
         if size <= SHARD_TARGET || depth >= MAX_SHARD_DEPTH {
-            out.push((name, keys.into_iter().map(|(k, _)| k).collect()));
+            out.push((name, members));
             return;
         }
-        let mut groups: BTreeMap<String, Vec<(&String, usize)>> = BTreeMap::new();
-        for (k, s) in keys {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in members {
+            let k = keys[i].0;
             let p = if k.chars().count() <= depth {
                 name.clone()
             } else {
                 prefix(k, depth + 1)
             };
-            groups.entry(p).or_default().push((k, s));
+            groups.entry(p).or_default().push(i);
         }
         for (p, ks) in groups {
             if p == name {
-                out.push((p, ks.into_iter().map(|(k, _)| k).collect()));
+                out.push((p, ks));
             } else {
-                go(p, depth + 1, ks, out);
+                go(keys, p, depth + 1, ks, out);
             }
         }
     }
-    let mut top: BTreeMap<String, Vec<(&String, usize)>> = BTreeMap::new();
-    for (k, (size, _)) in keys {
-        top.entry(prefix(k, 2)).or_default().push((k, *size));
+    let mut top: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, (k, _)) in keys.iter().enumerate() {
+        top.entry(prefix(k, 2)).or_default().push(i);
     }
     let mut out = Vec::new();
     for (p, ks) in top {
         let depth = p.chars().count();
-        go(p, depth, ks, &mut out);
+        go(keys, p, depth, ks, &mut out);
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
@@ -259,7 +263,7 @@ const WEIGHT_CHUNK: usize = 4096;
 /// Same docs, same bytes.
 pub fn write_browser_index(
     docs: &[SearchDoc],
-    out: &mut dyn FnMut(&str, Vec<u8>),
+    out: &(dyn Fn(&str, Vec<u8>) + Sync),
 ) -> BrowserIndexInfo {
     // Terms first so definition cards cost few doc-table parts.
     let mut order: Vec<&SearchDoc> = docs.iter().filter(|d| d.kind == DocKind::Term).collect();
@@ -287,7 +291,20 @@ pub fn write_browser_index(
     };
     // Tokenising and weighting is per document: do it in parallel, a chunk
     // at a time, merging in document order so the output stays identical.
-    let mut keys: BTreeMap<String, (usize, KeyData)> = BTreeMap::new();
+    // Keys are gathered in a hash map (one lookup per doc and key), then
+    // sorted once.
+    let mut key_ids: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        HashMap::default();
+    let mut key_data: Vec<KeyData> = Vec::new();
+    fn slot(
+        ids: &mut HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
+        k: String,
+    ) -> usize {
+        let next = ids.len();
+        *ids.entry(k).or_insert(next)
+    }
+    let mut slots: Vec<(usize, u32, u32)> = Vec::new();
+    let mut names_of: Vec<(usize, String, u32)> = Vec::new();
     for (c, chunk) in order.chunks(WEIGHT_CHUNK).enumerate() {
         let weights: Vec<Vec<(String, f32)>> = chunk
             .par_iter()
@@ -301,12 +318,7 @@ pub fn write_browser_index(
             let id = (c * WEIGHT_CHUNK + i) as u32;
             for (k, w) in weights {
                 let q = ((w * 3.0).round() as u32).clamp(1, 250);
-                match keys.get_mut(&k) {
-                    Some(e) => e.1.postings.push((id, q)),
-                    None => {
-                        keys.entry(k).or_default().1.postings.push((id, q));
-                    }
-                }
+                slots.push((slot(&mut key_ids, k), id, q));
             }
             if d.kind == DocKind::Term {
                 let mut names: Vec<String> = std::iter::once(&d.title)
@@ -317,56 +329,71 @@ pub fn write_browser_index(
                 names.dedup();
                 for n in names {
                     let first = n.split(' ').next().unwrap_or_default().to_string();
-                    keys.entry(first)
-                        .or_default()
-                        .1
-                        .names
-                        .entry(n)
-                        .or_default()
-                        .push(id);
+                    names_of.push((slot(&mut key_ids, first), n, id));
                 }
             }
         }
+        key_data.resize_with(key_ids.len(), KeyData::default);
+        for (k, id, q) in slots.drain(..) {
+            key_data[k].postings.push((id, q));
+        }
+        for (k, n, id) in names_of.drain(..) {
+            key_data[k].names.entry(n).or_default().push(id);
+        }
     }
+    let mut entries: Vec<(String, KeyData)> = key_ids
+        .into_iter()
+        .map(|(k, i)| (k, std::mem::take(&mut key_data[i])))
+        .collect();
+    drop(key_data);
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     // Shard payloads per key, and their sizes to split shards by.
-    let mut payloads: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (k, (size, data)) in keys.iter_mut() {
-        if data.postings.len() > MAX_POSTINGS {
-            data.postings
-                .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            data.postings.truncate(MAX_POSTINGS);
-            data.postings.sort();
-        }
-        let key_json = json(k);
-        let p = if data.postings.is_empty() {
-            String::new()
-        } else {
-            format!("{key_json}:{}", json(&delta_postings(&data.postings)))
-        };
-        let n: Vec<String> = data
-            .names
-            .iter()
-            .map(|(name, ids)| format!("{}:{}", json(name), json(ids)))
-            .collect();
-        let n = n.join(",");
-        *size = p.len() + n.len() + 2;
-        payloads.insert(k.clone(), (p, n));
-    }
-    let shards = split_shards(&keys);
+    let payloads: Vec<(String, String)> = entries
+        .par_iter_mut()
+        .map(|(k, data)| {
+            if data.postings.len() > MAX_POSTINGS {
+                data.postings
+                    .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                data.postings.truncate(MAX_POSTINGS);
+                data.postings.sort();
+            }
+            let p = if data.postings.is_empty() {
+                String::new()
+            } else {
+                format!("{}:{}", json(k), json(&delta_postings(&data.postings)))
+            };
+            let n: Vec<String> = data
+                .names
+                .iter()
+                .map(|(name, ids)| format!("{}:{}", json(name), json(ids)))
+                .collect();
+            (p, n.join(","))
+        })
+        .collect();
+    let sizes: Vec<(&str, usize)> = entries
+        .iter()
+        .zip(&payloads)
+        .map(|((k, _), (p, n))| (k.as_str(), p.len() + n.len() + 2))
+        .collect();
+    let shards = split_shards(&sizes);
+    drop(sizes);
+    drop(entries);
 
-    // Every file is written as soon as it is made: the index never sits in
-    // memory whole.
+    // Every file is written as soon as it is made (in parallel): the index
+    // never sits in memory whole.
     let hash = index_hash(docs);
-    let mut listing: Vec<(String, usize)> = Vec::new();
-    let mut emit = |path: String, body: String| {
-        listing.push((path.clone(), body.len()));
+    let listing: std::sync::Mutex<Vec<(String, usize)>> = Default::default();
+    let emit = |path: String, body: String| {
+        if let Ok(mut l) = listing.lock() {
+            l.push((path.clone(), body.len()));
+        }
         out(&path, body.into_bytes());
     };
-    for (i, (name, ks)) in shards.iter().enumerate() {
+    shards.par_iter().enumerate().for_each(|(i, (name, ks))| {
         let (mut p, mut n) = (Vec::new(), Vec::new());
-        for k in ks {
-            let (kp, kn) = &payloads[k.as_str()];
+        for &k in ks {
+            let (kp, kn) = &payloads[k];
             if !kp.is_empty() {
                 p.push(kp.as_str());
             }
@@ -381,13 +408,13 @@ pub fn write_browser_index(
             n.join(",")
         );
         emit(format!("search/s{i}.{hash}.js"), body);
-    }
+    });
     drop(payloads);
     let shard_count = shards.len();
-    let parts: Vec<String> = order
+    order
         .par_chunks(DOCS_PER_PART)
         .enumerate()
-        .map(|(i, part)| {
+        .for_each(|(i, part)| {
             let rows: Vec<DocRow> = part
                 .iter()
                 .map(|d| {
@@ -405,13 +432,12 @@ pub fn write_browser_index(
                     )
                 })
                 .collect();
-            format!("__specsiteSearch.docs({i},{});\n", json(&rows))
-        })
-        .collect();
-    let doc_parts = parts.len();
-    for (i, body) in parts.into_iter().enumerate() {
-        emit(format!("search/d{i}.{hash}.js"), body);
-    }
+            emit(
+                format!("search/d{i}.{hash}.js"),
+                format!("__specsiteSearch.docs({i},{});\n", json(&rows)),
+            );
+        });
+    let doc_parts = order.len().div_ceil(DOCS_PER_PART);
     let names: Vec<&str> = shards.iter().map(|(n, _)| n.as_str()).collect();
     let manifest = Manifest {
         v: 1,
@@ -426,6 +452,7 @@ pub fn write_browser_index(
         manifest_path.clone(),
         format!("__specsiteSearch.manifest({});\n", json(&manifest)),
     );
+    let mut listing = listing.into_inner().unwrap_or_default();
     listing.sort();
     let total_bytes = listing.iter().map(|(_, n)| n).sum();
     BrowserIndexInfo {
@@ -473,11 +500,11 @@ mod tests {
 
     /// Writes the index to memory; shards parsed as `[name, postings, names]`.
     fn write(docs: &[SearchDoc]) -> (BrowserIndexInfo, BTreeMap<String, Vec<u8>>) {
-        let mut files = BTreeMap::new();
-        let info = write_browser_index(docs, &mut |p, b| {
-            files.insert(p.to_string(), b);
+        let files = std::sync::Mutex::new(BTreeMap::new());
+        let info = write_browser_index(docs, &|p, b| {
+            files.lock().unwrap().insert(p.to_string(), b);
         });
-        (info, files)
+        (info, files.into_inner().unwrap())
     }
 
     fn call_args(bytes: &[u8], func: &str) -> serde_json::Value {

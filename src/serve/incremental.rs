@@ -537,11 +537,17 @@ impl Live {
     /// [`SEARCH_MANIFEST`] name; returns the paths written.
     fn write_search(&self, sink: &MapSink) -> Result<BTreeSet<String>, Fatal> {
         use crate::output::Sink as _;
-        let mut files = Vec::new();
+        let files = std::sync::Mutex::new(Vec::new());
         let info = crate::search::write_browser_index(
             &crate::search_docs(&self.analysis),
-            &mut |p: &str, b: Vec<u8>| files.push((p.to_string(), b)),
+            &|p: &str, b: Vec<u8>| {
+                if let Ok(mut f) = files.lock() {
+                    f.push((p.to_string(), b));
+                }
+            },
         );
+        let mut files = files.into_inner().unwrap_or_default();
+        files.sort();
         let mut written = BTreeSet::new();
         for (p, b) in &files {
             sink.write(p, b)?;

@@ -258,7 +258,7 @@ pub fn write_site(
         std::fs::remove_dir_all(dir).unwrap();
     }
     std::fs::create_dir_all(dir.join("search")).unwrap();
-    let info = specsite::search::write_browser_index(docs, &mut |path, bytes| {
+    let info = specsite::search::write_browser_index(docs, &|path, bytes| {
         let p = dir.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();

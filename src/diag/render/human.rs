@@ -64,7 +64,7 @@ fn write_report(
         if let Some(text) = text {
             let id = *ids
                 .entry(d.file.as_str())
-                .or_insert_with(|| files.add(d.file.clone(), text.to_string()));
+                .or_insert_with(|| files.add(d.file.as_str(), &**text));
             cs = cs.with_label(Label::primary(id, clamp_span(text, d.span.clone())));
         }
         if let Some(s) = &d.suggestion {
