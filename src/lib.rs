@@ -76,7 +76,7 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags) = analyse_unchecked(opts)?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, |_| ())?;
     let mut t = timing::Stages::start();
     a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
     t.mark("check");
@@ -85,13 +85,18 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 
 /// [`analyse`] up to the parse stage: the analysis has no diagnostics yet;
 /// the glossary's own findings are returned beside it, for
-/// [`collect_diagnostics`].
-fn analyse_unchecked(opts: &Options) -> Result<(Analysis, Vec<Diagnostic>), Fatal> {
+/// [`collect_diagnostics`]. `beside` runs on the loaded site while the
+/// glossary is read (a build loads its theme there); its result comes last.
+fn analyse_unchecked<R: Send>(
+    opts: &Options,
+    beside: impl FnOnce(&Site) -> R + Send,
+) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
     let site = load(opts)?;
     t.mark("load");
     let offline = opts.offline || site.config.offline;
-    let (glossary, glossary_diags) = glossary::load_glossary(&site);
+    let ((glossary, glossary_diags), extra) =
+        rayon::join(|| glossary::load_glossary(&site), || beside(&site));
     t.mark("terms");
     let all: Vec<content::PageId> = (0..site.pages.len()).collect();
     let docs = parse_docs(&site, &glossary, offline, !opts.skip_html, &all);
@@ -104,6 +109,7 @@ fn analyse_unchecked(opts: &Options) -> Result<(Analysis, Vec<Diagnostic>), Fata
             diagnostics: Vec::new(),
         },
         glossary_diags,
+        extra,
     ))
 }
 
@@ -428,7 +434,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let (mut analysis, glossary_diags) = analyse_unchecked(&opts)?;
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, |site| {
+        render::theme::Theme::load(&site.root, site.config.theme.as_deref())
+    })?;
+    let theme = theme?;
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
     let set_aside = set_aside_text_assets(&mut analysis.site);
@@ -441,7 +450,6 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     )
     .map_err(Fatal::Out)?;
     t.mark("checkout");
-    let theme = render::theme::Theme::load(&site.root, site.config.theme.as_deref())?;
     let offline = opts.offline || site.config.offline;
     let sink = output::DiskSink::new(out)?;
     t.mark("theme");
@@ -449,6 +457,12 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // need the manifest's name, which depends on the search docs alone.
     let search_manifest = search::manifest_path(&search_docs);
     let index_job = || {
+        // For the benchmark only: SPECSITE_BENCH_NO_INDEX leaves the browser
+        // index out, so that what it adds to a build can be measured. The
+        // site it writes has a search box with no index behind it.
+        if std::env::var_os("SPECSITE_BENCH_NO_INDEX").is_some() {
+            return Ok(());
+        }
         // Written as it is produced, so its files never all sit in memory.
         let write_error = std::sync::Mutex::new(None);
         search::write_browser_index(&search_docs, &|path: &str, bytes: Vec<u8>| {

@@ -129,22 +129,30 @@ pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
         terms.extend(t);
         diags.extend(d);
     }
-    for (pid, page) in site.pages.iter().enumerate() {
-        if !page.terminology {
-            continue;
-        }
-        let scope = if page.common_terminology {
-            Scope::Common
-        } else {
-            Scope::Book(site.books[page.book].prefix().to_string())
-        };
-        let (t, r) = terms_of_page(
-            &page.source,
-            page.body_start,
-            &page.file,
-            scope,
-            Some((pid, page.url(site))),
-        );
+    // Terminology pages are read in parallel, their terms kept in page order.
+    use rayon::prelude::*;
+    let term_pages: Vec<PageId> = (0..site.pages.len())
+        .filter(|&p| site.pages[p].terminology)
+        .collect();
+    let found: Vec<(Vec<Term>, Vec<AbbrDef>)> = term_pages
+        .par_iter()
+        .map(|&pid| {
+            let page = &site.pages[pid];
+            let scope = if page.common_terminology {
+                Scope::Common
+            } else {
+                Scope::Book(site.books[page.book].prefix().to_string())
+            };
+            terms_of_page(
+                &page.source,
+                page.body_start,
+                &page.file,
+                scope,
+                Some((pid, page.url(site))),
+            )
+        })
+        .collect();
+    for (t, r) in found {
         terms.extend(t);
         rows.extend(r);
     }
