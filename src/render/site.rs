@@ -493,10 +493,13 @@ impl RenderEnv<'_> {
         let from = prep.url_at(site, p, place);
         let mut ctx = self.base_context(&from, "page", Some(book));
         ctx.insert("book", &self.book_ctx(book, &from, Some(p), place.prefix));
-        ctx.insert(
-            "nav",
-            &self.nav_items(prep, &data.nav, &from, Some(p), place),
-        );
+        let nav = self.nav_items(prep, &data.nav, &from, Some(p), place);
+        if self.theme.default_nav() && !nav.is_empty() {
+            // The default templates' navigation, drawn natively (same bytes).
+            ctx.insert("nav_html", &super::theme::nav_html(&nav));
+        } else {
+            ctx.insert("nav", &nav);
+        }
         let pos = data.pos.get(&p).copied();
         let link_to = |q: PageId| LinkCtx {
             title: prep.titles[q].clone(),
@@ -940,4 +943,70 @@ fn render_not_found(env: &RenderEnv) -> Result<String> {
         },
     );
     env.theme.render("404.html", &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The native navigation equals what the default `nav.html` template
+    /// draws, on every page of the demo site and of the real corpus.
+    #[test]
+    fn native_navigation_matches_the_template() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let corpus = repo.join("../shared/corpus/govstack");
+        let mut roots = vec![repo.to_path_buf()];
+        if corpus.is_dir() {
+            roots.push(corpus);
+        } else {
+            eprintln!("note: ../shared/corpus absent; comparing on the demo site only");
+        }
+        for root in roots {
+            let a = crate::analyse(&crate::Options {
+                root: root.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+            let theme = Theme::load(&a.site.root, None).unwrap();
+            assert!(theme.default_nav());
+            let env = RenderEnv {
+                site: &a.site,
+                docs: &a.docs,
+                theme: &theme,
+                offline: false,
+                search_manifest: String::new(),
+                body_end_html: String::new(),
+                books_with_glossary: Default::default(),
+                last_updated: Default::default(),
+            };
+            let prep = Prepared::new(&a.site, &a.docs);
+            let mut compared = 0;
+            for (p, page) in a.site.pages.iter().enumerate() {
+                let place = Place {
+                    prefix: a.site.books[page.book].prefix(),
+                    canonical: true,
+                };
+                let from = prep.url_at(&a.site, p, place);
+                let items = env.nav_items(&prep, &prep.books[page.book].nav, &from, Some(p), place);
+                if items.is_empty() {
+                    continue;
+                }
+                let mut ctx = tera::Context::new();
+                ctx.insert("nav", &items);
+                let expected = theme.render("nav.html", &ctx).unwrap();
+                assert_eq!(
+                    super::super::theme::nav_html(&items),
+                    expected,
+                    "{}",
+                    page.file
+                );
+                compared += 1;
+            }
+            assert!(
+                compared > 10,
+                "{}: only {compared} pages compared",
+                root.display()
+            );
+        }
+    }
 }

@@ -47,7 +47,13 @@ pub struct Theme {
     statics: BTreeMap<String, Vec<u8>>,
     /// Template names, sorted.
     templates: Vec<String>,
+    /// The templates that draw the book navigation are the default theme's,
+    /// so the renderer may draw it natively ([`nav_html`]).
+    default_nav: bool,
 }
+
+/// Templates whose override turns off the native navigation drawing.
+const NAV_TEMPLATES: &[&str] = &["base.html", "macros.html", "nav.html", "page.html"];
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -104,6 +110,15 @@ impl Theme {
             }
         }
 
+        let embedded_text = |name: &str| {
+            embedded_files()
+                .iter()
+                .find(|(p, _)| p.strip_prefix("templates/") == Some(name))
+                .map(|(_, b)| *b)
+        };
+        let default_nav = NAV_TEMPLATES
+            .iter()
+            .all(|n| templates.get(*n).map(|t| t.as_bytes()) == embedded_text(n));
         let mut tera = tera::Tera::default();
         // Tera::default() autoescapes .html/.htm/.xml templates; keep it explicit.
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -115,6 +130,7 @@ impl Theme {
             tera,
             statics,
             templates: names,
+            default_nav,
         })
     }
 
@@ -130,6 +146,12 @@ impl Theme {
         self.tera
             .render(template, ctx)
             .map_err(|e| anyhow::anyhow!("cannot render template {template}: {}", error_chain(&e)))
+    }
+
+    /// Whether the navigation templates are the default theme's, so that
+    /// [`nav_html`] draws exactly what they would.
+    pub fn default_nav(&self) -> bool {
+        self.default_nav
     }
 
     /// Whether the theme has a template of that name.
@@ -152,6 +174,86 @@ impl Theme {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
+}
+
+/// The book navigation as the default theme's `nav_list` macro draws it
+/// (`macros.html`), byte for byte, without the template engine: a page's
+/// navigation is a large share of its rendering. Used only while
+/// [`Theme::default_nav`] holds; a test compares the two on real books.
+pub fn nav_html(items: &[super::context::NavItem]) -> String {
+    let mut out = String::new();
+    nav_list(items, 0, &mut out);
+    out
+}
+
+fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\n<ul class=\"nav-list nav-depth-{depth}\">");
+    for item in items {
+        match item.kind {
+            "part" => {
+                out.push_str("\n  <li class=\"nav-part\">\n    <h2 class=\"nav-part-title\">");
+                out.push_str(&escape_html(&item.title));
+                out.push_str("</h2>");
+                if !item.children.is_empty() {
+                    nav_list(&item.children, depth, out);
+                }
+                out.push_str("\n  </li>");
+            }
+            "separator" => out.push_str("\n  <li class=\"nav-sep\" aria-hidden=\"true\"></li>"),
+            _ => {
+                out.push_str("\n  <li class=\"nav-item");
+                if item.active {
+                    out.push_str(" is-active");
+                }
+                if item.current {
+                    out.push_str(" is-current");
+                }
+                if !item.children.is_empty() {
+                    out.push_str(" has-children");
+                }
+                out.push_str("\">");
+                let title = escape_html(&item.title);
+                match item.href.as_deref().filter(|h| !h.is_empty()) {
+                    Some(h) => {
+                        out.push_str("\n    <a class=\"nav-link\" href=\"");
+                        out.push_str(&escape_html(h));
+                        out.push('"');
+                        if item.current {
+                            out.push_str(" aria-current=\"page\"");
+                        }
+                        if item.external {
+                            out.push_str(" rel=\"noopener\"");
+                        }
+                        out.push('>');
+                        out.push_str(&title);
+                        if item.external {
+                            out.push_str("<span class=\"ext\" aria-hidden=\"true\"> ↗</span>");
+                        }
+                        out.push_str("</a>");
+                    }
+                    None => {
+                        out.push_str("\n    <span class=\"nav-link nav-nolink\">");
+                        out.push_str(&title);
+                        out.push_str("</span>");
+                    }
+                }
+                if !item.children.is_empty() {
+                    out.push_str("\n    <details class=\"nav-branch\"");
+                    if item.active {
+                        out.push_str(" open");
+                    }
+                    out.push_str(">\n      <summary><span class=\"visually-hidden\">Sections of ");
+                    out.push_str(&title);
+                    out.push_str("</span></summary>\n      ");
+                    nav_list(&item.children, depth + 1, out);
+                    out.push_str("\n    </details>");
+                }
+                out.push_str("\n  </li>");
+            }
+        }
+    }
+    out.push_str("\n</ul>\n");
 }
 
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it

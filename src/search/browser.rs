@@ -66,18 +66,84 @@ pub fn index_key(word: &str) -> Option<String> {
     Some(light_stem(word))
 }
 
+/// Calls `f` with every folded word of `text` (what [`tokenize`] returns),
+/// reusing one buffer instead of allocating a string per word.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for r in crate::search::text::word_spans(text) {
+        let word = &text[r];
+        if word.is_ascii() {
+            buf.clear();
+            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+            if !buf.is_empty() {
+                f(&buf);
+            }
+        } else {
+            let folded = crate::search::text::fold(word);
+            if !folded.is_empty() {
+                f(&folded);
+            }
+        }
+    }
+}
+
+/// [`index_key`] without allocating: the key of a folded word written into
+/// `out`; false for words not indexed.
+fn index_key_into(word: &str, out: &mut String) -> bool {
+    let n = if word.is_ascii() {
+        word.len()
+    } else {
+        word.chars().count()
+    };
+    if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
+        return false;
+    }
+    out.clear();
+    // light_stem, by the same rules.
+    let len = word.len();
+    if len <= 3 || !word.is_ascii() {
+        out.push_str(word);
+    } else if len >= 5 && word.ends_with("ies") {
+        out.push_str(&word[..len - 3]);
+        out.push('y');
+    } else if word.ends_with("sses")
+        || word.ends_with("xes")
+        || word.ends_with("zes")
+        || word.ends_with("ches")
+        || word.ends_with("shes")
+    {
+        out.push_str(&word[..len - 2]);
+    } else if word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is")
+    {
+        out.push_str(&word[..len - 1]);
+    } else {
+        out.push_str(word);
+    }
+    true
+}
+
 /// Weight of each key in one doc: the name, title and heading path count
 /// most (a term's name outranks any section); body words by a saturating
 /// term frequency, normalised by length.
 fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
     let mut w: HashMap<String, f32> = HashMap::new();
-    let add_field = |text: &str, weight: f32, w: &mut HashMap<String, f32>| {
-        let mut seen = std::collections::HashSet::new();
-        for k in tokenize(text).iter().filter_map(|t| index_key(t)) {
-            if seen.insert(k.clone()) {
-                *w.entry(k).or_default() += weight;
+    let mut key = String::new();
+    let mut add_field = |text: &str, weight: f32, w: &mut HashMap<String, f32>| {
+        let mut seen: Vec<String> = Vec::new();
+        for_each_word(text, |t| {
+            if index_key_into(t, &mut key) && !seen.contains(&key) {
+                seen.push(key.clone());
+                match w.get_mut(key.as_str()) {
+                    Some(v) => *v += weight,
+                    None => {
+                        w.insert(key.clone(), weight);
+                    }
+                }
             }
-        }
+        });
     };
     if d.kind == DocKind::Term {
         // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
@@ -90,13 +156,24 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
         add_field(&d.title, 8.0, &mut w);
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut w);
-    let body = tokenize(&d.text);
-    let len = body.len() as f32;
-    let mut tf: BTreeMap<String, f32> = BTreeMap::new();
-    for k in body.iter().filter_map(|t| index_key(t)) {
-        *tf.entry(k).or_default() += 1.0;
-    }
-    let norm = 1.2 * (0.25 + 0.75 * len / avg_len.max(1.0));
+    let mut len = 0usize;
+    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut key = String::new();
+    for_each_word(&d.text, |t| {
+        len += 1;
+        if index_key_into(t, &mut key) {
+            match tf.get_mut(key.as_str()) {
+                Some(v) => *v += 1.0,
+                None => {
+                    tf.insert(key.clone(), 1.0);
+                }
+            }
+        }
+    });
+    let norm = 1.2 * (0.25 + 0.75 * len as f32 / avg_len.max(1.0));
+    // Each key gets one addition here, so the order of keys cannot change
+    // any weight.
+    #[allow(clippy::iter_over_hash_type)]
     for (k, f) in tf {
         *w.entry(k).or_default() += 4.0 * f / (f + norm);
     }
