@@ -176,13 +176,25 @@ pub fn collect_diagnostics(
     glossary_diags: &[Diagnostic],
     docs: &[Doc],
 ) -> Vec<Diagnostic> {
+    collect_diagnostics_with(site, glossary, glossary_diags, docs, &term_uses(docs))
+}
+
+/// [`collect_diagnostics`] with every page's term uses given apart from the
+/// docs (a build moves them out, to free them once the checks are done).
+fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
+    site: &Site,
+    glossary: &glossary::Glossary,
+    glossary_diags: &[Diagnostic],
+    docs: &[Doc],
+    uses: &[(content::PageId, U)],
+) -> Vec<Diagnostic> {
     let mut diagnostics = site.diagnostics.clone();
     for (p, d) in docs.iter().enumerate() {
         diagnostics.extend(doc_diagnostics(site, p, d));
     }
     diagnostics.extend(glossary_diags.iter().cloned());
     diagnostics.extend(checks::check_links(site, docs));
-    diagnostics.extend(glossary::check_glossary(glossary, site, &term_uses(docs)));
+    diagnostics.extend(glossary::check_glossary(glossary, site, uses));
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
@@ -441,6 +453,14 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
     let set_aside = set_aside_text_assets(&mut analysis.site);
+    // The term uses are moved out of the docs: the glossary pages need only
+    // their counts (taken now), and the checks free them when done.
+    let uses: Vec<(content::PageId, Vec<glossary::TermUse>)> = analysis
+        .docs
+        .iter_mut()
+        .enumerate()
+        .map(|(p, d)| (p, std::mem::take(&mut d.term_uses)))
+        .collect();
     t.mark("searchdocs");
     let site = &analysis.site;
     output::check_out_dir(
@@ -478,12 +498,11 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             None => Ok(()),
         }
     };
+    let generated = LazyGlossary {
+        plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
+        books: BookPrefixes::new(site),
+    };
     let render_job = || {
-        let uses = term_uses(&analysis.docs);
-        let generated = LazyGlossary {
-            plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
-            books: BookPrefixes::new(site),
-        };
         let books_with_glossary = (0..generated.plan.len())
             .filter_map(|i| generated.books.book_of(&generated.plan.url(i)))
             .map(|b| site.books[b].prefix().to_string())
@@ -504,13 +523,11 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         };
         render::site::render_site(&env, &generated, &sink)
     };
-    let check_job = || {
-        collect_diagnostics(
-            &analysis.site,
-            &analysis.glossary,
-            &glossary_diags,
-            &analysis.docs,
-        )
+    let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
+    let check_job = move || {
+        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses);
+        drop(uses);
+        found
     };
     // Findings, the index and the pages all read the analysis only: run them
     // side by side (or one after the other with SPECSITE_SEQUENTIAL set, so

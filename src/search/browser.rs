@@ -2,8 +2,10 @@
 //! `window.__specsiteSearch`, so they load through `<script>` tags over http
 //! and from `file://` alike (no fetch, no XHR).
 //!
-//! Layout under `search/` (`<h>` is an xxh3 hash of the whole index, so a
-//! changed index gets new names and stale caches never mix):
+//! Layout under `search/` (`<h>` is an xxh3 hash of every document the index
+//! is made from and of the index format, so a changed index gets new names
+//! and stale caches never mix; known before the index is built, it lets the
+//! pages be rendered while the index is written):
 //!
 //! - `manifest.<h>.js`: `__specsiteSearch.manifest({v, h, s, n, p, b})`:
 //!   `s` the shard names (space separated, sorted), `n` the number of docs,
