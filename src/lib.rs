@@ -502,6 +502,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
         books: BookPrefixes::new(site),
     };
+    t.mark("glossary");
     let render_job = || {
         let books_with_glossary = (0..generated.plan.len())
             .filter_map(|i| generated.books.book_of(&generated.plan.url(i)))

@@ -114,6 +114,9 @@ pub struct Glossary {
     by_slug: BTreeMap<(Scope, String), usize>,
     /// Page URL → the terms defined on that page (built on first use).
     by_origin_page: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// Per term: the same-term key of its name and of its abbreviation
+    /// (built on first use).
+    same_keys: std::sync::OnceLock<Vec<(String, Option<String>)>>,
 }
 
 /// Reads the glossary from `site.glossary_files` and the terminology pages.
@@ -303,6 +306,7 @@ impl Glossary {
             pages: BTreeMap::new(),
             by_slug,
             by_origin_page: Default::default(),
+            same_keys: Default::default(),
         }
     }
 
@@ -358,11 +362,32 @@ impl Glossary {
     }
 
     /// Common terms that are the same term as `t`, in glossary order.
+    /// The same as testing [`Glossary::same_term`] against every common term,
+    /// with the common terms' keys computed once per glossary.
     pub fn common_matches(&self, t: &Term) -> Vec<usize> {
+        let keys = self.same_keys.get_or_init(|| {
+            self.terms
+                .iter()
+                .map(|t| {
+                    (
+                        same_term_key(&t.name),
+                        t.abbreviation.as_deref().map(same_term_key),
+                    )
+                })
+                .collect()
+        });
+        let kt = same_term_key(&t.name);
+        let at = t.abbreviation.as_deref().map(same_term_key);
         self.terms
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.scope == Scope::Common && Glossary::same_term(c, t))
+            .filter(|(i, c)| {
+                let (kc, ac) = &keys[*i];
+                c.scope == Scope::Common
+                    && ((!kc.is_empty() && *kc == kt)
+                        || at.as_deref() == Some(kc.as_str())
+                        || ac.as_deref() == Some(kt.as_str()))
+            })
             .map(|(i, _)| i)
             .collect()
     }
