@@ -504,9 +504,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     t.mark("glossary");
     let render_job = || {
-        let books_with_glossary = (0..generated.plan.len())
-            .filter_map(|i| generated.books.book_of(&generated.plan.url(i)))
-            .map(|b| site.books[b].prefix().to_string())
+        let books_with_glossary = (generated.plan.books().iter())
+            .filter(|b| generated.books.0.contains_key(*b))
+            .cloned()
             .collect();
         let env = render::site::RenderEnv {
             site,

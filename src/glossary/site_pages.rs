@@ -187,6 +187,11 @@ impl<'a> GlossaryPlan<'a> {
         self.books.len() + self.ctx.g.terms.len() + 2
     }
 
+    /// The books with terms of their own (each has a glossary index page).
+    pub fn books(&self) -> &[String] {
+        &self.books
+    }
+
     /// Whether there are no pages (never: the common index always exists).
     pub fn is_empty(&self) -> bool {
         false

@@ -118,35 +118,14 @@ impl FileIndex {
 mod tests {
     use super::*;
 
-    #[test]
-    fn page_names_ignore_section_numbers_and_readme() {
-        assert_eq!(unnumbered("3.1-user-centred-design"), "user-centred-design");
-        assert_eq!(unnumbered("1.-setup"), "setup");
-        assert_eq!(unnumbered("2023-notes"), "notes");
-        assert_eq!(unnumbered("plain"), "plain");
-        assert_eq!(page_stem("a/3-setup/README.md"), "3-setup");
-        assert_eq!(page_stem("a/b/4-apis.md"), "4-apis");
-    }
-
+    /// An index over a site holding only these page files and assets.
     fn index(pages: &[&str], assets: &[&str]) -> FileIndex {
-        let mut ix = FileIndex::default();
-        let pages = pages.iter().map(|f| (false, f.to_string()));
-        for (asset, f) in pages.chain(assets.iter().map(|f| (true, f.to_string()))) {
-            ix.lower
-                .entry(f.to_ascii_lowercase())
-                .or_insert_with(|| (asset, f.clone()));
+        let mut site = Site::default();
+        for (i, p) in pages.iter().enumerate() {
+            site.page_by_file.insert(p.to_string(), i);
         }
-        for (i, a) in assets.iter().enumerate() {
-            ix.asset_names
-                .entry(file_name(a).to_string())
-                .or_default()
-                .push(i);
-            ix.asset_names_lower
-                .entry(file_name(a).to_ascii_lowercase())
-                .or_default()
-                .push(i);
-        }
-        ix
+        site.assets = assets.iter().map(|a| a.to_string()).collect();
+        FileIndex::new(&site)
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //!   book, title, url, text, path], …])`, kind 1 for a term (text is its
 //!   definition), 0 for a section (text is an excerpt); book indexes `b`.
 
-use super::text::{light_stem, tokenize, STOP_WORDS};
+use super::text::{fold_into, light_stem, light_stem_parts, tokenize, STOP_WORDS};
 use super::{DocKind, SearchDoc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -61,36 +61,11 @@ pub struct BrowserIndexInfo {
 /// The index key of a word: folded, lightly stemmed; `None` for words not
 /// indexed (stop words, single characters, very long strings).
 pub fn index_key(word: &str) -> Option<String> {
-    let n = word.chars().count();
-    if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
-        return None;
-    }
-    Some(light_stem(word))
+    let mut key = String::new();
+    index_key_into(word, &mut key).then_some(key)
 }
 
-/// Calls `f` with every folded word of `text` (what [`tokenize`] returns),
-/// reusing one buffer instead of allocating a string per word.
-fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
-    let mut buf = String::new();
-    for r in crate::search::text::word_spans(text) {
-        let word = &text[r];
-        if word.is_ascii() {
-            buf.clear();
-            buf.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
-            if !buf.is_empty() {
-                f(&buf);
-            }
-        } else {
-            let folded = crate::search::text::fold(word);
-            if !folded.is_empty() {
-                f(&folded);
-            }
-        }
-    }
-}
-
-/// [`index_key`] without allocating: the key of a folded word written into
-/// `out`; false for words not indexed.
+/// [`index_key`] into `out`, reusing its buffer; false for words not indexed.
 fn index_key_into(word: &str, out: &mut String) -> bool {
     let n = if word.is_ascii() {
         word.len()
@@ -100,31 +75,25 @@ fn index_key_into(word: &str, out: &mut String) -> bool {
     if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
         return false;
     }
+    let (stem, y) = light_stem_parts(word);
     out.clear();
-    // light_stem, by the same rules.
-    let len = word.len();
-    if len <= 3 || !word.is_ascii() {
-        out.push_str(word);
-    } else if len >= 5 && word.ends_with("ies") {
-        out.push_str(&word[..len - 3]);
+    out.push_str(stem);
+    if y {
         out.push('y');
-    } else if word.ends_with("sses")
-        || word.ends_with("xes")
-        || word.ends_with("zes")
-        || word.ends_with("ches")
-        || word.ends_with("shes")
-    {
-        out.push_str(&word[..len - 2]);
-    } else if word.ends_with('s')
-        && !word.ends_with("ss")
-        && !word.ends_with("us")
-        && !word.ends_with("is")
-    {
-        out.push_str(&word[..len - 1]);
-    } else {
-        out.push_str(word);
     }
     true
+}
+
+/// Calls `f` with every folded word of `text` (what [`tokenize`] returns),
+/// reusing one buffer instead of allocating a string per word.
+fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    for r in crate::search::text::word_spans(text) {
+        fold_into(&text[r], &mut buf);
+        if !buf.is_empty() {
+            f(&buf);
+        }
+    }
 }
 
 /// Weight of each key in one doc: the name, title and heading path count

@@ -9,15 +9,25 @@ use unicode_normalization::UnicodeNormalization;
 /// Lowercases `s` and removes diacritics (`Ré­sumé` → `resume`): NFKD, then
 /// combining marks dropped.
 pub fn fold(s: &str) -> String {
+    let mut out = String::new();
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] into `out` (cleared first), reusing its buffer.
+pub fn fold_into(s: &str, out: &mut String) {
+    out.clear();
     // Most words are ASCII: decomposition is then the identity, so lowercasing
     // is all there is to do (same result, far cheaper).
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        out.extend(s.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
     }
-    s.nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
+    out.extend(
+        s.nfkd()
+            .filter(|c| !is_combining_mark(*c))
+            .flat_map(char::to_lowercase),
+    );
 }
 
 /// The words of `text` with their byte ranges in `text`. A word is a run of
@@ -64,12 +74,23 @@ pub const STOP_WORDS: &[&str] = &[
 /// their spelling (the browser matches prefixes and one typo besides).
 /// Folded input expected.
 pub fn light_stem(w: &str) -> String {
+    let (stem, y) = light_stem_parts(w);
+    let mut out = stem.to_string();
+    if y {
+        out.push('y');
+    }
+    out
+}
+
+/// [`light_stem`] without allocating: the stem is the returned prefix of
+/// `w`, followed by `y` when the flag is set (`registries` → `registr` + y).
+pub fn light_stem_parts(w: &str) -> (&str, bool) {
     let n = w.len();
     if n <= 3 || !w.is_ascii() {
-        return w.to_string();
+        return (w, false);
     }
     if n >= 5 && w.ends_with("ies") {
-        return format!("{}y", &w[..n - 3]);
+        return (&w[..n - 3], true);
     }
     if w.ends_with("sses")
         || w.ends_with("xes")
@@ -77,12 +98,12 @@ pub fn light_stem(w: &str) -> String {
         || w.ends_with("ches")
         || w.ends_with("shes")
     {
-        return w[..n - 2].to_string();
+        return (&w[..n - 2], false);
     }
     if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..n - 1].to_string();
+        return (&w[..n - 1], false);
     }
-    w.to_string()
+    (w, false)
 }
 
 /// One word of a query, with how it may match a word of a document.
