@@ -62,7 +62,8 @@ pub struct Generated {
 
 /// Generated pages as the renderer reads them: counted and located up
 /// front, each made only when it is rendered (so a large site never holds
-/// every page's data at once). A slice of ready [`Generated`] pages is one.
+/// every page's data at once). A slice of ready [`Generated`] pages is one
+/// (pass `&slice`).
 pub trait GeneratedPages: Sync {
     /// Number of pages.
     fn count(&self) -> usize;
@@ -73,18 +74,6 @@ pub trait GeneratedPages: Sync {
 }
 
 impl GeneratedPages for &[Generated] {
-    fn count(&self) -> usize {
-        self.len()
-    }
-    fn url(&self, i: usize) -> String {
-        self[i].url.clone()
-    }
-    fn page(&self, i: usize) -> std::borrow::Cow<'_, Generated> {
-        std::borrow::Cow::Borrowed(&self[i])
-    }
-}
-
-impl GeneratedPages for Vec<Generated> {
     fn count(&self) -> usize {
         self.len()
     }

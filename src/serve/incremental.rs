@@ -652,7 +652,7 @@ impl Live {
     fn render_all(&self) -> Result<usize, Fatal> {
         let sink = MapSink::default();
         self.write_search(&sink)?;
-        render_site::render_site(&self.render_env(), &self.generated, &sink)?;
+        render_site::render_site(&self.render_env(), &self.generated.as_slice(), &sink)?;
         let files = sink.into_files();
         let n = files.len();
         self.store.replace_all(files);
