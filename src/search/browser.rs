@@ -26,6 +26,7 @@
 
 use super::text::{fold_into, light_stem, light_stem_parts, tokenize, STOP_WORDS};
 use super::{DocKind, SearchDoc};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -88,7 +89,7 @@ fn index_key_into(word: &str, out: &mut String) -> bool {
 /// reusing one buffer instead of allocating a string per word.
 fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
-    for r in crate::search::text::word_spans(text) {
+    for r in crate::search::text::words(text) {
         fold_into(&text[r], &mut buf);
         if !buf.is_empty() {
             f(&buf);
@@ -99,10 +100,10 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 /// Weight of each key in one doc: the name, title and heading path count
 /// most (a term's name outranks any section); body words by a saturating
 /// term frequency, normalised by length.
-fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
-    let mut w: HashMap<String, f32> = HashMap::new();
+fn doc_weights(d: &SearchDoc, avg_len: f32) -> FxHashMap<String, f32> {
+    let mut w: FxHashMap<String, f32> = FxHashMap::default();
     let mut key = String::new();
-    let mut add_field = |text: &str, weight: f32, w: &mut HashMap<String, f32>| {
+    let mut add_field = |text: &str, weight: f32, w: &mut FxHashMap<String, f32>| {
         let mut seen: Vec<String> = Vec::new();
         for_each_word(text, |t| {
             if index_key_into(t, &mut key) && !seen.contains(&key) {
@@ -128,7 +129,7 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> HashMap<String, f32> {
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut w);
     let mut len = 0usize;
-    let mut tf: HashMap<String, f32> = HashMap::new();
+    let mut tf: FxHashMap<String, f32> = FxHashMap::default();
     let mut key = String::new();
     for_each_word(&d.text, |t| {
         len += 1;
@@ -333,7 +334,7 @@ pub fn write_browser_index(
         // counting tokens, without building them.
         let sections: Vec<usize> = order
             .par_iter()
-            .map(|d| crate::search::text::word_spans(&d.text).len())
+            .map(|d| crate::search::text::words(&d.text).count())
             .collect();
         sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
     };
@@ -341,13 +342,9 @@ pub fn write_browser_index(
     // at a time, merging in document order so the output stays identical.
     // Keys are gathered in a hash map (one lookup per doc and key), then
     // sorted once.
-    let mut key_ids: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        HashMap::default();
+    let mut key_ids: FxHashMap<String, usize> = HashMap::default();
     let mut key_data: Vec<KeyData> = Vec::new();
-    fn slot(
-        ids: &mut HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
-        k: String,
-    ) -> usize {
+    fn slot(ids: &mut FxHashMap<String, usize>, k: String) -> usize {
         let next = ids.len();
         *ids.entry(k).or_insert(next)
     }
@@ -356,11 +353,9 @@ pub fn write_browser_index(
     for (c, chunk) in order.chunks(WEIGHT_CHUNK).enumerate() {
         let weights: Vec<Vec<(String, f32)>> = chunk
             .par_iter()
-            .map(|d| {
-                let mut weights: Vec<(String, f32)> = doc_weights(d, avg_len).into_iter().collect();
-                weights.sort_by(|a, b| a.0.cmp(&b.0));
-                weights
-            })
+            // The order of a doc's keys does not matter: a key's postings are
+            // in doc order, and keys are sorted below.
+            .map(|d| doc_weights(d, avg_len).into_iter().collect())
             .collect();
         for (i, (d, weights)) in chunk.iter().zip(weights).enumerate() {
             let id = (c * WEIGHT_CHUNK + i) as u32;

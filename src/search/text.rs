@@ -33,23 +33,54 @@ pub fn fold_into(s: &str, out: &mut String) {
 /// The words of `text` with their byte ranges in `text`. A word is a run of
 /// alphanumeric characters (combining marks stay inside the word).
 pub fn word_spans(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || (start.is_some() && is_combining_mark(c));
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
+    words(text).collect()
+}
+
+/// [`word_spans`] as an iterator, allocating nothing.
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, pos: 0 }
+}
+
+/// The iterator [`words`] returns.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Words<'_> {
+    /// The character at byte `i` and its length; ASCII without decoding.
+    fn char_at(&self, i: usize) -> Option<(char, usize)> {
+        match self.text.as_bytes().get(i) {
+            None => None,
+            Some(&b) if b.is_ascii() => Some((b as char, 1)),
+            Some(_) => self.text[i..].chars().next().map(|c| (c, c.len_utf8())),
         }
     }
-    if let Some(s) = start {
-        out.push(s..text.len());
+}
+
+impl Iterator for Words<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let mut i = self.pos;
+        // Skip to a word's first character (a combining mark does not start one).
+        let start = loop {
+            let (c, n) = self.char_at(i)?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+            i += n;
+        };
+        while let Some((c, n)) = self.char_at(i) {
+            if !(c.is_alphanumeric() || is_combining_mark(c)) {
+                break;
+            }
+            i += n;
+        }
+        self.pos = i;
+        Some(start..i)
     }
-    out
 }
 
 /// The folded words of `text`, in order.
@@ -258,6 +289,18 @@ mod tests {
         let spans = word_spans(t);
         let words: Vec<&str> = spans.iter().map(|r| &t[r.clone()]).collect();
         assert_eq!(words, vec!["Hola", "señor"]);
+    }
+
+    #[test]
+    fn combining_marks_stay_inside_words_but_start_none() {
+        // "e" + U+0301 (combining acute) inside a word; a lone mark after a
+        // space starts no word; digits are word characters; CJK too.
+        let t = "cafe\u{301} \u{301}x 42ab 東京-x";
+        let words: Vec<&str> = words(t).map(|r| &t[r]).collect();
+        assert_eq!(words, vec!["cafe\u{301}", "x", "42ab", "東京", "x"]);
+        assert_eq!(words.len(), super::words(t).count());
+        assert!(super::words("").next().is_none());
+        assert!(super::words(" ,;").next().is_none());
     }
 
     #[test]
