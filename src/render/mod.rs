@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod extras;
+pub mod native;
 pub mod site;
 pub mod theme;
 

@@ -350,11 +350,16 @@ impl RenderEnv<'_> {
     /// `site`, `page_kind` and `search_manifest`. Pages of a book insert
     /// their own `book` context (it depends on the page and its place).
     fn base_context(&self, from: &str, kind: &str, book: Option<&Book>) -> tera::Context {
-        let mut ctx = tera::Context::new();
-        ctx.insert(
-            "site",
+        self.context(
             &self.site_ctx_with(from, book.map(|b| b.id.as_str()), book.is_none()),
-        );
+            kind,
+        )
+    }
+
+    /// A context with `site` (given), `page_kind` and `search_manifest`.
+    fn context(&self, site: &SiteCtx, kind: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", site);
         ctx.insert("page_kind", kind);
         ctx.insert("search_manifest", &self.search_manifest);
         ctx
@@ -480,15 +485,12 @@ impl RenderEnv<'_> {
         let book = &site.books[page.book];
         let data = &prep.books[page.book];
         let from = prep.url_at(site, p, place);
-        let mut ctx = self.base_context(&from, "page", Some(book));
-        ctx.insert("book", &self.book_ctx(book, &from, Some(p), place.prefix));
+        let site_ctx = self.site_ctx_with(&from, Some(book.id.as_str()), false);
+        let book_ctx = self.book_ctx(book, &from, Some(p), place.prefix);
         let nav = self.nav_items(prep, &data.nav, &from, Some(p), place);
-        if self.theme.default_nav() && !nav.is_empty() {
-            // The default templates' navigation, drawn natively (same bytes).
-            ctx.insert("nav_html", &super::theme::nav_html(&nav));
-        } else {
-            ctx.insert("nav", &nav);
-        }
+        // The default templates' navigation, drawn natively (same bytes).
+        let nav_html =
+            (self.theme.default_nav() && !nav.is_empty()).then(|| super::theme::nav_html(&nav));
         let pos = data.pos.get(&p).copied();
         let link_to = |q: PageId| LinkCtx {
             title: prep.titles[q].clone(),
@@ -555,6 +557,23 @@ impl RenderEnv<'_> {
             source_href: Some("index.md".to_string()),
             url: from.clone(),
         };
+        if let Some(icons) = self.theme.native_layouts() {
+            return Ok(super::native::page(&super::native::Layout {
+                site: &site_ctx,
+                kind: "page",
+                search_manifest: &self.search_manifest,
+                book: Some(&book_ctx),
+                page: &pctx,
+                nav_html: nav_html.as_deref(),
+                icons,
+            }));
+        }
+        let mut ctx = self.context(&site_ctx, "page");
+        ctx.insert("book", &book_ctx);
+        match &nav_html {
+            Some(html) => ctx.insert("nav_html", html),
+            None => ctx.insert("nav", &nav),
+        }
         ctx.insert("page", &pctx);
         self.theme
             .render("page.html", &ctx)
@@ -569,10 +588,10 @@ impl RenderEnv<'_> {
 
     fn render_generated_with(&self, prep: &Prepared, g: &Generated) -> Result<String> {
         let book = g.book.map(|b| &self.site.books[b]);
-        let mut ctx = self.base_context(&g.url, g.template.trim_end_matches(".html"), book);
-        if let Some(b) = book {
-            ctx.insert("book", &self.book_ctx(b, &g.url, None, b.prefix()));
-        }
+        let kind = g.template.trim_end_matches(".html");
+        let site_ctx = self.site_ctx_with(&g.url, book.map(|b| b.id.as_str()), book.is_none());
+        let book_ctx = book.map(|b| self.book_ctx(b, &g.url, None, b.prefix()));
+        let mut nav_html = None;
         if let (Some(b), Some(bi)) = (book, g.book) {
             if b.summary.is_some() {
                 let place = Place {
@@ -589,30 +608,54 @@ impl RenderEnv<'_> {
                     .lock()
                     .ok()
                     .and_then(|c| c.get(&(bi, key.clone())).cloned());
-                let html = match cached {
+                nav_html = Some(match cached {
                     Some(h) => h,
                     None => {
-                        let mut nctx = tera::Context::new();
-                        nctx.insert("nav", &items);
-                        let h = self.theme.render("nav.html", &nctx)?;
+                        let h = if self.theme.default_nav() && !items.is_empty() {
+                            super::theme::nav_html(&items)
+                        } else {
+                            let mut nctx = tera::Context::new();
+                            nctx.insert("nav", &items);
+                            self.theme.render("nav.html", &nctx)?
+                        };
                         if let Ok(mut c) = prep.nav_cache.lock() {
                             c.insert((bi, key), h.clone());
                         }
                         h
                     }
-                };
-                ctx.insert("nav_html", &html);
+                });
             }
         }
+        let pctx = PageCtx {
+            title: g.title.clone(),
+            url: g.url.clone(),
+            ..PageCtx::default()
+        };
+        if let Some(icons) = self.theme.native_layouts() {
+            let layout = super::native::Layout {
+                site: &site_ctx,
+                kind,
+                search_manifest: &self.search_manifest,
+                book: book_ctx.as_ref(),
+                page: &pctx,
+                nav_html: nav_html.as_deref(),
+                icons,
+            };
+            match g.template.as_str() {
+                "term.html" => return Ok(super::native::term(&layout, &g.data)),
+                "glossary.html" => return Ok(super::native::glossary(&layout, &g.data)),
+                _ => {}
+            }
+        }
+        let mut ctx = self.context(&site_ctx, kind);
+        if let Some(b) = &book_ctx {
+            ctx.insert("book", b);
+        }
+        if let Some(html) = &nav_html {
+            ctx.insert("nav_html", html);
+        }
         ctx.insert("data", &g.data);
-        ctx.insert(
-            "page",
-            &PageCtx {
-                title: g.title.clone(),
-                url: g.url.clone(),
-                ..PageCtx::default()
-            },
-        );
+        ctx.insert("page", &pctx);
         self.theme
             .render(&g.template, &ctx)
             .with_context(|| format!("rendering {}", g.url))
@@ -937,6 +980,132 @@ fn render_not_found(env: &RenderEnv) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The native page layouts ([`super::super::native`]) equal what the
+    /// default templates draw: every page and every glossary page of the
+    /// demo site, the real corpus and the fixture sites with versions,
+    /// edit links, redefinitions and variants; online and offline, with
+    /// last-updated dates and injected HTML.
+    #[test]
+    fn native_layouts_match_the_templates() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let fixtures = repo.join("tests/fixtures");
+        // The demo, then every fixture site that loads on its own.
+        let mut roots: Vec<(std::path::PathBuf, Option<std::path::PathBuf>)> =
+            vec![(repo.to_path_buf(), None)];
+        let mut dirs: Vec<_> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        roots.extend(dirs.into_iter().map(|d| (d, None)));
+        let corpus = repo.join("../shared/corpus/govstack");
+        if corpus.is_dir() {
+            roots.push((corpus, Some(fixtures.join("corpus-config/specsite.yaml"))));
+        } else {
+            eprintln!(
+                "note: ../shared/corpus absent; comparing on the demo and fixture sites only"
+            );
+        }
+        let (mut pages, mut generated) = (0, 0);
+        for (root, config) in roots {
+            let Ok(a) = crate::analyse(&crate::Options {
+                root: root.clone(),
+                config,
+                ..Default::default()
+            }) else {
+                continue; // a fixture of a load error, or a partial site
+            };
+            let native = Theme::load(&a.site.root, None).unwrap();
+            assert!(native.native_layouts().is_some(), "{}", root.display());
+            let templates = Theme::load(&a.site.root, None)
+                .unwrap()
+                .without_native_layouts();
+            for offline in [false, true] {
+                let env = |theme| RenderEnv {
+                    site: &a.site,
+                    docs: &a.docs,
+                    theme,
+                    offline,
+                    search_manifest: "search/manifest.0123456789.js".into(),
+                    body_end_html: if offline {
+                        "<script>/* injected */</script>".into()
+                    } else {
+                        String::new()
+                    },
+                    books_with_glossary: a.site.books.iter().map(|b| b.id.clone()).collect(),
+                    last_updated: if offline {
+                        a.site
+                            .pages
+                            .iter()
+                            .map(|p| (p.file.clone(), "2026-01-02".to_string()))
+                            .collect()
+                    } else {
+                        Default::default()
+                    },
+                };
+                let (fast, slow) = (env(&native), env(&templates));
+                let prep = Prepared::new(&a.site, &a.docs);
+                for (p, page) in a.site.pages.iter().enumerate() {
+                    let b = &a.site.books[page.book];
+                    let places = std::iter::once(Place {
+                        prefix: b.prefix(),
+                        canonical: true,
+                    })
+                    .chain(b.url_prefixes.iter().skip(1).map(|alias| Place {
+                        prefix: alias.as_str(),
+                        canonical: false,
+                    }));
+                    for place in places {
+                        let want = slow.render_page(&prep, p, place).unwrap();
+                        let got = fast.render_page(&prep, p, place).unwrap();
+                        assert_same(&got, &want, &page.file);
+                        pages += 1;
+                    }
+                }
+                for g in crate::glossary_generated(&a, offline) {
+                    let want = slow.render_generated_with(&prep, &g).unwrap();
+                    let got = fast.render_generated_with(&prep, &g).unwrap();
+                    assert_same(&got, &want, &g.url);
+                    generated += 1;
+                }
+            }
+        }
+        assert!(
+            pages > 100 && generated > 50,
+            "{pages} pages, {generated} generated"
+        );
+    }
+
+    /// Equal strings, or a failure showing where they part.
+    fn assert_same(got: &str, want: &str, what: &str) {
+        if got == want {
+            return;
+        }
+        let at = got
+            .bytes()
+            .zip(want.bytes())
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(want.len()));
+        let from = at.saturating_sub(120);
+        let cut = |s: &str| {
+            let mut a = from.min(s.len());
+            while !s.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut e = (at + 120).min(s.len());
+            while !s.is_char_boundary(e) {
+                e += 1;
+            }
+            s[a..e].to_string()
+        };
+        panic!(
+            "{what}: native and template differ at byte {at}\n--- native:\n{}\n--- template:\n{}",
+            cut(got),
+            cut(want)
+        );
+    }
 
     /// The native navigation equals what the default `nav.html` template
     /// draws, on every page of the demo site and of the real corpus.

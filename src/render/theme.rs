@@ -50,10 +50,23 @@ pub struct Theme {
     /// The templates that draw the book navigation are the default theme's,
     /// so the renderer may draw it natively ([`nav_html`]).
     default_nav: bool,
+    /// The page layouts are the default theme's: the renderer draws them
+    /// natively ([`super::native`]), with these icons.
+    native: Option<super::native::Icons>,
 }
 
 /// Templates whose override turns off the native navigation drawing.
 const NAV_TEMPLATES: &[&str] = &["base.html", "macros.html", "nav.html", "page.html"];
+
+/// Templates whose override turns off the native page layouts.
+const LAYOUT_TEMPLATES: &[&str] = &[
+    "base.html",
+    "glossary.html",
+    "macros.html",
+    "nav.html",
+    "page.html",
+    "term.html",
+];
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -125,12 +138,51 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
+        let native = if LAYOUT_TEMPLATES
+            .iter()
+            .all(|n| templates.get(*n).map(|t| t.as_bytes()) == embedded_text(n))
+        {
+            // The icons as the theme's own macro draws them.
+            const ICONS: [&str; 5] = ["menu", "search", "moon", "sun", "edit"];
+            let calls: Vec<(String, String)> = ICONS
+                .iter()
+                .map(|name| {
+                    (
+                        format!("__specsite_icon_{name}.html"),
+                        format!(
+                            "{{% import \"macros.html\" as m %}}{{{{ m::icon(name=\"{name}\") }}}}"
+                        ),
+                    )
+                })
+                .collect();
+            tera.add_raw_templates(calls.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .map_err(|e| anyhow::anyhow!("theme icons: {}", error_chain(&e)))?;
+            let mut drawn = Vec::new();
+            for (k, _) in &calls {
+                drawn.push(
+                    tera.render(k, &tera::Context::new())
+                        .map_err(|e| anyhow::anyhow!("theme icons: {}", error_chain(&e)))?,
+                );
+            }
+            let [menu, search, moon, sun, edit] = <[String; 5]>::try_from(drawn)
+                .map_err(|_| anyhow::anyhow!("theme icons: not all drawn"))?;
+            Some(super::native::Icons {
+                menu,
+                search,
+                moon,
+                sun,
+                edit,
+            })
+        } else {
+            None
+        };
         let names = templates.into_keys().collect();
         Ok(Theme {
             tera,
             statics,
             templates: names,
             default_nav,
+            native,
         })
     }
 
@@ -152,6 +204,22 @@ impl Theme {
     /// [`nav_html`] draws exactly what they would.
     pub fn default_nav(&self) -> bool {
         self.default_nav
+    }
+
+    /// The icons for the native page layouts when the theme's `base.html`,
+    /// `page.html`, `term.html`, `glossary.html`, `macros.html` and
+    /// `nav.html` are the default theme's (so [`super::native`] draws what
+    /// they would); `None` when a theme overrides any of them.
+    pub fn native_layouts(&self) -> Option<&super::native::Icons> {
+        self.native.as_ref()
+    }
+
+    /// Turns the native page layouts off, so every page goes through the
+    /// templates (for the test that compares the two).
+    #[cfg(test)]
+    pub(crate) fn without_native_layouts(mut self) -> Theme {
+        self.native = None;
+        self
     }
 
     /// Whether the theme has a template of that name.
