@@ -15,6 +15,42 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Copies the file at `src` to `path` (hard-linked when possible).
     fn copy(&self, path: &str, src: &Path) -> Result<()>;
+    /// Writes `bytes`, which are the contents of the file at `src`, to `path`:
+    /// a sink on disk may hard-link `src` instead of writing them again.
+    fn write_copy_of(&self, path: &str, bytes: &[u8], _src: &Path) -> Result<()> {
+        self.write(path, bytes)
+    }
+}
+
+/// Hard-links `dst` to the file `src` names. A symlink at `src` is followed
+/// (std's `hard_link` links the symlink itself, which dangles in the output
+/// when it is relative).
+fn hard_link_file(src: &Path, dst: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let s = std::ffi::CString::new(src.as_os_str().as_bytes())?;
+        let d = std::ffi::CString::new(dst.as_os_str().as_bytes())?;
+        // SAFETY: both pointers are NUL-terminated paths that outlive the call.
+        let r = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                s.as_ptr(),
+                libc::AT_FDCWD,
+                d.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(std::io::Error::last_os_error())
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::hard_link(std::fs::canonicalize(src)?, dst)
+    }
 }
 
 /// Removes a folder and everything in it, best effort, its subfolders in
@@ -157,11 +193,25 @@ impl Sink for DiskSink {
 
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
         let full = self.full(path)?;
-        if std::fs::hard_link(src, &full).is_err() {
+        if hard_link_file(src, &full).is_err() {
             std::fs::copy(src, &full)
                 .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
         }
         Ok(())
+    }
+
+    fn write_copy_of(&self, path: &str, bytes: &[u8], src: &Path) -> Result<()> {
+        let full = self.full(path)?;
+        // A link is kept only while the file still holds as many bytes as
+        // were read (it may have changed since); otherwise the bytes are
+        // written.
+        if hard_link_file(src, &full).is_ok() {
+            if std::fs::metadata(&full).is_ok_and(|m| m.len() == bytes.len() as u64) {
+                return Ok(());
+            }
+            let _ = std::fs::remove_file(&full);
+        }
+        std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
     }
 }
 

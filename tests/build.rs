@@ -267,3 +267,44 @@ fn builds_the_govstack_corpus() {
         }
     }
 }
+
+/// A symlinked asset (inside the root) arrives as the file it names, not as
+/// a copy of the link, which would dangle in the output; each page's
+/// markdown source sits beside it byte for byte.
+#[cfg(unix)]
+#[test]
+fn symlinked_assets_arrive_as_files_and_sources_beside_pages() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("site");
+    std::fs::create_dir_all(root.join("book/img")).unwrap();
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::write(
+        root.join("book/SUMMARY.md"),
+        "# Book\n\n* [Intro](README.md)\n",
+    )
+    .unwrap();
+    let intro = "# Intro\n\nSee ![the plan](img/plan.png).\n";
+    std::fs::write(root.join("book/README.md"), intro).unwrap();
+    std::fs::write(root.join("shared/plan.png"), b"not really a PNG").unwrap();
+    std::os::unix::fs::symlink("../../shared/plan.png", root.join("book/img/plan.png")).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let asset = out.join("book/img/plan.png");
+    let meta = std::fs::symlink_metadata(&asset).expect("asset written");
+    assert!(meta.file_type().is_file(), "{:?}", meta.file_type());
+    assert_eq!(std::fs::read(&asset).unwrap(), b"not really a PNG");
+    assert_eq!(read(&out, "book/index.md"), intro);
+    assert!(main_of(&read(&out, "book/index.html")).contains(r#"src="img/plan.png""#));
+}

@@ -830,7 +830,12 @@ fn render_pages_with(
         let html = env.render_page(prep, p, place)?;
         let url = prep.url_at(site, p, place);
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
-        sink.write(&format!("{url}index.md"), page.source.as_bytes())?;
+        // The source as it is: linked to the file when the sink can.
+        sink.write_copy_of(
+            &format!("{url}index.md"),
+            page.source.as_bytes(),
+            &site.root.join(&page.file),
+        )?;
         Ok(())
     })
 }
