@@ -162,7 +162,14 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
 }
 
 fn push_section(sections: &mut Vec<Section>, mut s: Section) {
-    let t = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Runs of white space become single spaces, in one pass.
+    let mut t = String::with_capacity(s.text.len());
+    for w in s.text.split_whitespace() {
+        if !t.is_empty() {
+            t.push(' ');
+        }
+        t.push_str(w);
+    }
     s.text = t;
     if !s.text.is_empty() || s.anchor.is_some() {
         sections.push(s);
