@@ -28,19 +28,40 @@ impl Formatter for Human {
         sources: &BTreeMap<String, Arc<str>>,
         opts: &ReportOptions,
     ) -> String {
-        if opts.color {
+        // Each finding renders on its own, so chunks of them render in
+        // parallel (a corpus has hundreds) and are joined in order.
+        use rayon::prelude::*;
+        let color = opts.color;
+        let parts: Vec<String> = diags
+            .par_chunks(32)
+            .map(|chunk| {
+                if color {
+                    let mut w = Ansi::new(Vec::new());
+                    write_findings(&mut w, chunk, sources, true);
+                    String::from_utf8_lossy(&w.into_inner()).into_owned()
+                } else {
+                    let mut w = NoColor::new(Vec::new());
+                    write_findings(&mut w, chunk, sources, false);
+                    String::from_utf8_lossy(&w.into_inner()).into_owned()
+                }
+            })
+            .collect();
+        let mut out = parts.concat();
+        let tail = if color {
             let mut w = Ansi::new(Vec::new());
-            write_report(&mut w, diags, sources, true);
-            String::from_utf8_lossy(&w.into_inner()).into_owned()
+            write_summary(&mut w, diags, true);
+            w.into_inner()
         } else {
             let mut w = NoColor::new(Vec::new());
-            write_report(&mut w, diags, sources, false);
-            String::from_utf8_lossy(&w.into_inner()).into_owned()
-        }
+            write_summary(&mut w, diags, false);
+            w.into_inner()
+        };
+        out.push_str(&String::from_utf8_lossy(&tail));
+        out
     }
 }
 
-fn write_report(
+fn write_findings(
     w: &mut dyn WriteColor,
     diags: &[Diagnostic],
     sources: &BTreeMap<String, Arc<str>>,
@@ -82,6 +103,10 @@ fn write_report(
             write_plain(w, d, &config, color);
         }
     }
+}
+
+/// The closing count line.
+fn write_summary(w: &mut dyn WriteColor, diags: &[Diagnostic], color: bool) {
     let s = Summary::of(diags);
     if color {
         let mut spec = ColorSpec::new();
