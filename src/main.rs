@@ -200,7 +200,7 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 cleanup,
             } = specsite::build(&opts, &out)?;
             let a = &analysis;
-            let mut ropts = ReportOptions::for_stdout(&common.root);
+            let mut ropts = ReportOptions::for_stdout(&common.root, format);
             ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
             eprint!(
                 "{}",
@@ -266,7 +266,7 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                     format,
                     &diags,
                     &a.site.sources,
-                    &ReportOptions::for_stdout(&common.root)
+                    &ReportOptions::for_stdout(&common.root, format)
                 )
             );
             // Left for the process exit to free at once.

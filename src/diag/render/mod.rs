@@ -44,15 +44,21 @@ pub struct ReportOptions {
 }
 
 impl ReportOptions {
-    /// Options for printing to standard output: colour when stdout is a
-    /// terminal and `NO_COLOR` is unset or empty (https://no-color.org),
-    /// and the git prefix of `root` (empty outside a git repository).
-    pub fn for_stdout(root: &std::path::Path) -> Self {
+    /// Options for printing `format` to standard output: colour when stdout
+    /// is a terminal and `NO_COLOR` is unset or empty (https://no-color.org),
+    /// and, for the formats that print paths from the git top level
+    /// (`github`, `sarif`), the git prefix of `root` (empty outside a git
+    /// repository; the others do not run git).
+    pub fn for_stdout(root: &std::path::Path, format: Format) -> Self {
         use std::io::IsTerminal;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let git_prefix = match format {
+            Format::Github | Format::Sarif => crate::checks::git_prefix(root).unwrap_or_default(),
+            Format::Human | Format::Json => String::new(),
+        };
         ReportOptions {
             color: !no_color && std::io::stdout().is_terminal(),
-            git_prefix: crate::checks::git_prefix(root).unwrap_or_default(),
+            git_prefix,
         }
     }
 }
