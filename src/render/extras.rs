@@ -122,8 +122,11 @@ pub fn print_body(
             _ => format!("#p{j}"),
         })
     };
+    // Pages rebase in parallel (a large book's print view is one long job
+    // otherwise); the order is kept.
+    use rayon::prelude::*;
     order
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, &p)| {
             let page_url = site.pages[p].url(site);

@@ -129,7 +129,8 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> FxHashMap<String, f32> {
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut w);
     let mut len = 0usize;
-    let mut tf: FxHashMap<String, f32> = FxHashMap::default();
+    let mut tf: FxHashMap<String, f32> =
+        FxHashMap::with_capacity_and_hasher(d.text.len() / 16, Default::default());
     let mut key = String::new();
     for_each_word(&d.text, |t| {
         len += 1;

@@ -55,7 +55,11 @@ pub fn word_count(text: &str) -> usize {
 
 /// [`word_spans`] as an iterator, allocating nothing.
 pub fn words(text: &str) -> Words<'_> {
-    Words { text, pos: 0 }
+    Words {
+        text,
+        pos: 0,
+        ascii: text.is_ascii(),
+    }
 }
 
 /// The iterator [`words`] returns.
@@ -63,6 +67,9 @@ pub fn words(text: &str) -> Words<'_> {
 pub struct Words<'a> {
     text: &'a str,
     pos: usize,
+    /// The text is ASCII: words are runs of ASCII letters and digits, found
+    /// a byte at a time.
+    ascii: bool,
 }
 
 impl Words<'_> {
@@ -80,6 +87,16 @@ impl Iterator for Words<'_> {
     type Item = Range<usize>;
 
     fn next(&mut self) -> Option<Range<usize>> {
+        if self.ascii {
+            let b = self.text.as_bytes();
+            let start = self.pos + b[self.pos..].iter().position(u8::is_ascii_alphanumeric)?;
+            let end = b[start..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .map_or(b.len(), |n| start + n);
+            self.pos = end;
+            return Some(start..end);
+        }
         let mut i = self.pos;
         // Skip to a word's first character (a combining mark does not start one).
         let start = loop {
