@@ -49,6 +49,7 @@ impl BookSpec {
 
 /// Loads the whole site: config, books, pages, assets, glossary files.
 pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
+    let mut t = crate::timing::Stages::start();
     let shown_root = opts.root.display().to_string();
     let root = std::fs::canonicalize(&opts.root)
         .map_err(|e| LoadError::Root(shown_root.clone(), e.to_string()))?;
@@ -86,10 +87,14 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
         read_gitbook(&root, spec, &mut sources, &mut diagnostics);
     }
 
+    t.mark("l:books");
     let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
+    t.mark("l:walk");
     let read = walk::read_all(&root, &found);
+    t.mark("l:read");
     let config_src = (loaded.shown, loaded.text);
     let mut site = assemble::assemble(root, config, &config_src, specs, found, read, sources);
+    t.mark("l:assemble");
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
     Ok(site)

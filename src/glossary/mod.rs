@@ -121,6 +121,7 @@ pub struct Glossary {
 
 /// Reads the glossary from `site.glossary_files` and the terminology pages.
 pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
+    let mut t = crate::timing::Stages::start();
     let mut terms = Vec::new();
     let mut rows = Vec::new();
     let mut diags = Vec::new();
@@ -159,7 +160,9 @@ pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
         terms.extend(t);
         rows.extend(r);
     }
+    t.mark("g:pages");
     let mut g = Glossary::build(terms, rows);
+    t.mark("g:build");
     g.known_abbreviations = site.config.abbreviations.known.iter().cloned().collect();
     for page in &site.pages {
         g.pages.insert(
@@ -170,6 +173,7 @@ pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
             },
         );
     }
+    t.mark("g:index");
     (g, diags)
 }
 
