@@ -76,7 +76,7 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, |_| ())?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
     let mut t = timing::Stages::start();
     a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
     t.mark("check");
@@ -87,12 +87,14 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 /// the glossary's own findings are returned beside it, for
 /// [`collect_diagnostics`]. `beside` runs on the loaded site while the
 /// glossary is read (a build loads its theme there); its result comes last.
+/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`].
 fn analyse_unchecked<R: Send>(
     opts: &Options,
+    skip_text_assets: bool,
     beside: impl FnOnce(&Site) -> R + Send,
 ) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
-    let site = load(opts)?;
+    let site = load_with(opts, skip_text_assets)?;
     t.mark("load");
     let offline = opts.offline || site.config.offline;
     let ((glossary, glossary_diags), extra) =
@@ -115,10 +117,15 @@ fn analyse_unchecked<R: Send>(
 
 /// The load stage of [`analyse`]: config, books, pages, assets.
 pub fn load(opts: &Options) -> Result<Site, Fatal> {
+    load_with(opts, false)
+}
+
+fn load_with(opts: &Options, skip_text_assets: bool) -> Result<Site, Fatal> {
     Ok(content::load_site(&LoadOptions {
         root: opts.root.clone(),
         config: opts.config.clone(),
         out: opts.out.clone(),
+        skip_text_assets,
     })?)
 }
 
@@ -405,33 +412,19 @@ pub struct BuildResult {
     pub cleanup: output::Cleanup,
 }
 
-/// Removes the text of text assets (YAML and JSON files such as OpenAPI
-/// specs, which parsing has read) from `site.sources` for the rest of a
-/// build: nothing renders from it, and on a site with large specs it is a
-/// good part of the memory held. Returns their paths.
-fn set_aside_text_assets(site: &mut Site) -> Vec<String> {
+/// Reads the text assets (YAML and JSON files such as OpenAPI specs, which a
+/// build does not load) that a finding points into, so the report can show
+/// their lines.
+fn read_text_assets_of(site: &mut Site, diagnostics: &[Diagnostic]) {
     let assets: std::collections::HashSet<&str> = site.assets.iter().map(String::as_str).collect();
-    let aside: Vec<String> = site
-        .sources
-        .keys()
-        .filter(|f| assets.contains(f.as_str()))
-        .cloned()
+    let wanted: std::collections::BTreeSet<String> = diagnostics
+        .iter()
+        .filter(|d| assets.contains(d.file.as_str()) && !site.sources.contains_key(&d.file))
+        .map(|d| d.file.clone())
         .collect();
-    for f in &aside {
-        site.sources.remove(f);
-    }
-    aside
-}
-
-/// Reads back the set-aside text assets that a finding points into, so the
-/// report can show their lines.
-fn restore_text_assets(site: &mut Site, aside: &[String], diagnostics: &[Diagnostic]) {
-    let aside: std::collections::HashSet<&str> = aside.iter().map(String::as_str).collect();
-    for d in diagnostics {
-        if aside.contains(d.file.as_str()) && !site.sources.contains_key(&d.file) {
-            if let Ok(text) = std::fs::read_to_string(site.root.join(&d.file)) {
-                site.sources.insert(d.file.clone(), text.into());
-            }
+    for f in wanted {
+        if let Ok(text) = std::fs::read_to_string(site.root.join(&f)) {
+            site.sources.insert(f, text.into());
         }
     }
 }
@@ -446,13 +439,14 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, |site| {
+    // Text assets are not read: the OpenAPI cache reads the specs it
+    // renders, and the report reads back any a finding points into.
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |site| {
         render::theme::Theme::load(&site.root, site.config.theme.as_deref())
     })?;
     let theme = theme?;
     t.mark("analyse");
     let search_docs = take_search_docs(&mut analysis);
-    let set_aside = set_aside_text_assets(&mut analysis.site);
     // The term uses are moved out of the docs: the glossary pages need only
     // their counts (taken now), and the checks free them when done.
     let uses: Vec<(content::PageId, Vec<glossary::TermUse>)> = analysis
@@ -543,7 +537,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         rayon::join(check_job, || rayon::join(index_job, render_job))
     };
     t.mark("render+index");
-    restore_text_assets(&mut analysis.site, &set_aside, &diagnostics);
+    read_text_assets_of(&mut analysis.site, &diagnostics);
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {

@@ -582,3 +582,35 @@ fn unknown_config_key_is_an_error_naming_it() {
     assert_eq!(at, "invalid-yaml specsite.yaml:3:1");
     assert!(message.contains("titel"), "{message}");
 }
+
+/// `skip_text_assets` leaves the OpenAPI specs unread but still listed; by
+/// default they are read into the sources.
+#[test]
+fn text_assets_are_listed_but_left_unread_on_request() {
+    let Some(root) = corpus() else { return };
+    let load = |skip| {
+        load_site(&LoadOptions {
+            root: root.clone(),
+            skip_text_assets: skip,
+            ..LoadOptions::default()
+        })
+        .expect("corpus loads")
+    };
+    let (read, skipped) = (load(false), load(true));
+    let spec = "payments/spec/.gitbook/assets/VoucherActivate.yml";
+    for site in [&read, &skipped] {
+        assert!(site.assets.iter().any(|a| a == spec), "{spec} not listed");
+    }
+    assert!(read.sources.contains_key(spec));
+    assert!(!skipped.sources.contains_key(spec));
+    // Everything else is the same.
+    assert_eq!(read.pages.len(), skipped.pages.len());
+    let markdown = |s: &specsite::content::Site| {
+        s.sources
+            .keys()
+            .filter(|k| !k.ends_with(".yml") && !k.ends_with(".yaml") && !k.ends_with(".json"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(markdown(&read), markdown(&skipped));
+}

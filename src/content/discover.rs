@@ -90,7 +90,7 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
     t.mark("l:books");
     let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
     t.mark("l:walk");
-    let read = walk::read_all(&root, &found);
+    let read = walk::read_all(&root, &found, opts.skip_text_assets);
     t.mark("l:read");
     let config_src = (loaded.shown, loaded.text);
     let mut site = assemble::assemble(root, config, &config_src, specs, found, read, sources);

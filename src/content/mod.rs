@@ -178,6 +178,11 @@ pub struct LoadOptions {
     pub config: Option<PathBuf>,
     /// Output folder to exclude from the walk (absolute or relative to cwd).
     pub out: Option<PathBuf>,
+    /// Leave YAML/JSON text assets (OpenAPI specs) unread: they are still
+    /// listed in [`Site::assets`], but not in [`Site::sources`]. A build
+    /// reads the specs it renders itself, and its report reads back any a
+    /// finding points into.
+    pub skip_text_assets: bool,
 }
 
 pub use assemble::page_slug;

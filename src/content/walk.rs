@@ -220,14 +220,18 @@ pub(crate) enum ReadError {
 }
 
 /// Reads every text file the walk kept, in parallel: path → text or why not.
+/// Text assets are left out with `skip_text_assets`.
 pub(crate) fn read_all(
     root: &Path,
     found: &Found,
+    skip_text_assets: bool,
 ) -> BTreeMap<String, Result<Arc<str>, ReadError>> {
     let mut jobs: Vec<&String> = found.pages.iter().map(|(_, f)| f).collect();
     jobs.extend(&found.summaries);
     jobs.extend(&found.glossary);
-    jobs.extend(&found.text_assets);
+    if !skip_text_assets {
+        jobs.extend(&found.text_assets);
+    }
     jobs.par_iter()
         .map(|rel| {
             let res = match std::fs::read(root.join(rel.as_str())) {
