@@ -49,24 +49,7 @@ pub struct Icons {
     pub edit: String,
 }
 
-/// Appends `s` escaped as the theme's escape function does.
-fn esc(out: &mut String, s: &str) {
-    let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
-    }
-    out.push_str(&s[last..]);
-}
+use super::theme::escape_html_into as esc;
 
 const HEAD_SCRIPT: &str = "\n<script>\n(function(){var d=document.documentElement,t;d.className+=\" js\";try{t=localStorage.getItem(\"specsite-theme\")}catch(e){}if(t!==\"light\"&&t!==\"dark\"){t=window.matchMedia&&matchMedia(\"(prefers-color-scheme: dark)\").matches?\"dark\":\"light\"}d.setAttribute(\"data-theme\",t)})();\n</script>";
 
@@ -494,6 +477,22 @@ fn put_joined(out: &mut String, v: Option<&Value>) {
     }
 }
 
+/// `<a href="{{ href }}">{{ text }}</a>`.
+fn put_link(out: &mut String, href: Option<&Value>, text: Option<&Value>) {
+    out.push_str("<a href=\"");
+    put(out, href);
+    out.push_str("\">");
+    put(out, text);
+    out.push_str("</a>");
+}
+
+/// `n book` or `n books` (the templates' `{% if n == 1 %}…`).
+fn put_count(out: &mut String, n: u64, one: &str, many: &str) {
+    out.push_str(&n.to_string());
+    out.push(' ');
+    out.push_str(if n == 1 { one } else { many });
+}
+
 /// `term.html`: one glossary term.
 pub fn term(l: &Layout, data: &Value) -> String {
     let mut out = String::with_capacity(12_000);
@@ -576,11 +575,7 @@ pub fn term(l: &Layout, data: &Value) -> String {
         let defined_in = tv("defined_in");
         let din = |k: &str| defined_in.and_then(|d| d.get(k));
         if truthy(din("href")) {
-            out.push_str("<a href=\"");
-            put(out, din("href"));
-            out.push_str("\">");
-            put(out, din("title"));
-            out.push_str("</a>");
+            put_link(out, din("href"), din("title"));
         } else {
             out.push_str("<code>");
             put(out, din("file"));
@@ -593,11 +588,7 @@ pub fn term(l: &Layout, data: &Value) -> String {
             for s in items(see_also) {
                 out.push_str("<li>");
                 if truthy(s.get("href")) {
-                    out.push_str("<a href=\"");
-                    put(out, s.get("href"));
-                    out.push_str("\">");
-                    put(out, s.get("name"));
-                    out.push_str("</a>");
+                    put_link(out, s.get("href"), s.get("name"));
                 } else {
                     put(out, s.get("name"));
                 }
@@ -621,9 +612,7 @@ pub fn term(l: &Layout, data: &Value) -> String {
         let n = len(redefs);
         if n > 0 {
             out.push_str("\n  <section class=\"term-redefinitions\" aria-labelledby=\"redefinitions\">\n    <h2 id=\"redefinitions\">Redefined in ");
-            out.push_str(&n.to_string());
-            out.push(' ');
-            out.push_str(if n == 1 { "book" } else { "books" });
+            put_count(out, n as u64, "book", "books");
             out.push_str("</h2>\n    ");
             for r in items(redefs) {
                 let identical = truthy(r.get("identical"));
@@ -659,9 +648,7 @@ pub fn term(l: &Layout, data: &Value) -> String {
             out.push_str("\n    <p>No page mentions this term.</p>\n    ");
         } else {
             out.push_str("\n    <p>");
-            out.push_str(&total.to_string());
-            out.push(' ');
-            out.push_str(if total == 1 { "mention" } else { "mentions" });
+            put_count(out, total, "mention", "mentions");
             out.push_str(".</p>\n    ");
             for b in items(data.get("used_in")) {
                 out.push_str("\n    <h3>");
@@ -670,11 +657,9 @@ pub fn term(l: &Layout, data: &Value) -> String {
                 put(out, b.get("total"));
                 out.push_str(")</span></h3>\n    <ul>");
                 for p in items(b.get("pages")) {
-                    out.push_str("<li><a href=\"");
-                    put(out, p.get("href"));
-                    out.push_str("\">");
-                    put(out, p.get("title"));
-                    out.push_str("</a> <span class=\"count\">(");
+                    out.push_str("<li>");
+                    put_link(out, p.get("href"), p.get("title"));
+                    out.push_str(" <span class=\"count\">(");
                     put(out, p.get("count"));
                     out.push_str(")</span></li>");
                 }
@@ -740,11 +725,8 @@ pub fn glossary(l: &Layout, data: &Value) -> String {
             put(out, g.get("letter"));
             out.push_str("</h2>\n    <dl>\n      ");
             for t in items(g.get("terms")) {
-                out.push_str("\n      <dt>\n        <a href=\"");
-                put(out, t.get("href"));
-                out.push_str("\">");
-                put(out, t.get("name"));
-                out.push_str("</a>");
+                out.push_str("\n      <dt>\n        ");
+                put_link(out, t.get("href"), t.get("name"));
                 if truthy(t.get("abbreviation")) {
                     out.push_str(" <abbr>(");
                     put(out, t.get("abbreviation"));
@@ -762,9 +744,7 @@ pub fn glossary(l: &Layout, data: &Value) -> String {
                 let n = len(t.get("redefined_in"));
                 if n > 0 {
                     out.push_str("<span class=\"badge badge-redefined\">redefined in ");
-                    out.push_str(&n.to_string());
-                    out.push(' ');
-                    out.push_str(if n == 1 { "book" } else { "books" });
+                    put_count(out, n as u64, "book", "books");
                     out.push_str("</span>");
                 }
                 out.push_str("\n      </dt>\n      <dd>");
@@ -778,11 +758,9 @@ pub fn glossary(l: &Layout, data: &Value) -> String {
         if !books.is_empty() {
             out.push_str("\n  <section class=\"glossary-books\" aria-labelledby=\"book-glossaries\">\n    <h2 id=\"book-glossaries\">Book glossaries</h2>\n    <ul>");
             for b in books {
-                out.push_str("<li><a href=\"");
-                put(out, b.get("href"));
-                out.push_str("\">");
-                put(out, b.get("title"));
-                out.push_str("</a> (");
+                out.push_str("<li>");
+                put_link(out, b.get("href"), b.get("title"));
+                out.push_str(" (");
                 put(out, b.get("count"));
                 out.push_str(")</li>");
             }

@@ -129,19 +129,19 @@ impl Theme {
                 .find(|(p, _)| p.strip_prefix("templates/") == Some(name))
                 .map(|(_, b)| *b)
         };
-        let default_nav = NAV_TEMPLATES
-            .iter()
-            .all(|n| templates.get(*n).map(|t| t.as_bytes()) == embedded_text(n));
+        let unchanged = |names: &[&str]| {
+            names
+                .iter()
+                .all(|n| templates.get(*n).map(|t| t.as_bytes()) == embedded_text(n))
+        };
+        let default_nav = unchanged(NAV_TEMPLATES);
         let mut tera = tera::Tera::default();
         // Tera::default() autoescapes .html/.htm/.xml templates; keep it explicit.
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
-        let native = if LAYOUT_TEMPLATES
-            .iter()
-            .all(|n| templates.get(*n).map(|t| t.as_bytes()) == embedded_text(n))
-        {
+        let native = if unchanged(LAYOUT_TEMPLATES) {
             // The icons as the theme's own macro draws them.
             const ICONS: [&str; 5] = ["menu", "search", "moon", "sun", "edit"];
             let calls: Vec<(String, String)> = ICONS
@@ -328,17 +328,27 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
 /// leaves `/` alone, so relative hrefs stay readable (`../consent/`).
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    escape_html_into(&mut out, s);
     out
+}
+
+/// [`escape_html`] appended to `out`.
+pub fn escape_html_into(out: &mut String, s: &str) {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// Tera errors nest their real cause; join the chain into one line.

@@ -335,7 +335,7 @@ pub fn write_browser_index(
         // counting tokens, without building them.
         let sections: Vec<usize> = order
             .par_iter()
-            .map(|d| crate::search::text::word_count(&d.text))
+            .map(|d| crate::search::text::words(&d.text).count())
             .collect();
         sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
     };

@@ -34,31 +34,26 @@ impl Formatter for Human {
         let color = opts.color;
         let parts: Vec<String> = diags
             .par_chunks(32)
-            .map(|chunk| {
-                if color {
-                    let mut w = Ansi::new(Vec::new());
-                    write_findings(&mut w, chunk, sources, true);
-                    String::from_utf8_lossy(&w.into_inner()).into_owned()
-                } else {
-                    let mut w = NoColor::new(Vec::new());
-                    write_findings(&mut w, chunk, sources, false);
-                    String::from_utf8_lossy(&w.into_inner()).into_owned()
-                }
-            })
+            .map(|chunk| to_text(color, |w| write_findings(w, chunk, sources, color)))
             .collect();
         let mut out = parts.concat();
-        let tail = if color {
-            let mut w = Ansi::new(Vec::new());
-            write_summary(&mut w, diags, true);
-            w.into_inner()
-        } else {
-            let mut w = NoColor::new(Vec::new());
-            write_summary(&mut w, diags, false);
-            w.into_inner()
-        };
-        out.push_str(&String::from_utf8_lossy(&tail));
+        out.push_str(&to_text(color, |w| write_summary(w, diags, color)));
         out
     }
+}
+
+/// What `write` writes, with ANSI colours or without.
+fn to_text(color: bool, write: impl FnOnce(&mut dyn WriteColor)) -> String {
+    let bytes = if color {
+        let mut w = Ansi::new(Vec::new());
+        write(&mut w);
+        w.into_inner()
+    } else {
+        let mut w = NoColor::new(Vec::new());
+        write(&mut w);
+        w.into_inner()
+    };
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 fn write_findings(
