@@ -76,7 +76,7 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, false, |_| ())?;
     let mut t = timing::Stages::start();
     a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
     t.mark("check");
@@ -87,21 +87,31 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 /// the glossary's own findings are returned beside it, for
 /// [`collect_diagnostics`]. `beside` runs on the loaded site while the
 /// glossary is read (a build loads its theme there); its result comes last.
-/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`].
+/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`]. `core`: the
+/// benchmark's core build (see [`bench_core`]): no glossary, no dialect.
 fn analyse_unchecked<R: Send>(
     opts: &Options,
     skip_text_assets: bool,
+    core: bool,
     beside: impl FnOnce(&Site) -> R + Send,
 ) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
     let site = load_with(opts, skip_text_assets)?;
     t.mark("load");
     let offline = opts.offline || site.config.offline;
-    let ((glossary, glossary_diags), extra) =
-        rayon::join(|| glossary::load_glossary(&site), || beside(&site));
+    let ((glossary, glossary_diags), extra) = rayon::join(
+        || {
+            if core {
+                Default::default()
+            } else {
+                glossary::load_glossary(&site)
+            }
+        },
+        || beside(&site),
+    );
     t.mark("terms");
     let all: Vec<content::PageId> = (0..site.pages.len()).collect();
-    let docs = parse_docs(&site, &glossary, offline, !opts.skip_html, &all);
+    let docs = parse_docs_with(&site, &glossary, offline, !opts.skip_html, !core, &all);
     t.mark("parse");
     Ok((
         Analysis {
@@ -139,6 +149,19 @@ pub fn parse_docs(
     html: bool,
     pages: &[content::PageId],
 ) -> Vec<Doc> {
+    parse_docs_with(site, glossary, offline, html, true, pages)
+}
+
+/// [`parse_docs`], with the GitBook dialect switched off when `dialect` is
+/// false (the benchmark's core build).
+fn parse_docs_with(
+    site: &Site,
+    glossary: &glossary::Glossary,
+    offline: bool,
+    html: bool,
+    dialect: bool,
+    pages: &[content::PageId],
+) -> Vec<Doc> {
     let resolver = resolve::Resolver::new(site);
     // Pages are parsed book by book (books, and pages within a book, in
     // parallel), each book with its own cache of parsed OpenAPI specs: a spec
@@ -160,6 +183,7 @@ pub fn parse_docs(
                 offline,
                 link_mode: site.config.glossary.link,
                 html,
+                dialect,
             };
             group
                 .par_iter()
@@ -202,6 +226,28 @@ fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
     diagnostics.extend(glossary_diags.iter().cloned());
     diagnostics.extend(checks::check_links(site, docs));
     diagnostics.extend(glossary::check_glossary(glossary, site, uses));
+    checks::apply_config(&mut diagnostics, &site.config, &site.sources);
+    diag::sort_diagnostics(&mut diagnostics);
+    diagnostics
+}
+
+/// For the benchmark only: `SPECSITE_BENCH_CORE` makes `build` the core build
+/// that issue #2 budgets on its own, leaving out what later stages add: the
+/// GitBook dialect (blocks stay text), the glossary (no term links, glossary
+/// pages or term checks), the link, anchor and asset checks, and the browser
+/// search index. Loading, markdown, anchors, link rewriting, layouts,
+/// navigation, assets, print views, sitemap and `llms.txt` remain. The site
+/// it writes is not for publishing.
+fn bench_core() -> bool {
+    std::env::var_os("SPECSITE_BENCH_CORE").is_some()
+}
+
+/// The findings of the core build: loading's and each page's own.
+fn core_diagnostics(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
+    let mut diagnostics = site.diagnostics.clone();
+    for (p, d) in docs.iter().enumerate() {
+        diagnostics.extend(doc_diagnostics(site, p, d));
+    }
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
@@ -439,9 +485,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
+    let core = bench_core();
     // Text assets are not read: the OpenAPI cache reads the specs it
     // renders, and the report reads back any a finding points into.
-    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |site| {
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, core, |site| {
         render::theme::Theme::load(&site.root, site.config.theme.as_deref())
     })?;
     let theme = theme?;
@@ -474,7 +521,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         // For the benchmark only: SPECSITE_BENCH_NO_INDEX leaves the browser
         // index out, so that what it adds to a build can be measured. The
         // site it writes has a search box with no index behind it.
-        if std::env::var_os("SPECSITE_BENCH_NO_INDEX").is_some() {
+        if core || std::env::var_os("SPECSITE_BENCH_NO_INDEX").is_some() {
             return Ok(());
         }
         // Written as it is produced, so its files never all sit in memory.
@@ -520,6 +567,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
     let check_job = move || {
+        if core {
+            return core_diagnostics(site, a_docs);
+        }
         let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses);
         drop(uses);
         found

@@ -308,3 +308,49 @@ fn symlinked_assets_arrive_as_files_and_sources_beside_pages() {
     assert_eq!(read(&out, "book/index.md"), intro);
     assert!(main_of(&read(&out, "book/index.html")).contains(r#"src="img/plan.png""#));
 }
+
+/// The benchmark's core build (`SPECSITE_BENCH_CORE`) leaves out the dialect,
+/// the glossary, link checks and the search index, and still writes every page.
+#[test]
+fn bench_core_build_leaves_out_later_stages_and_writes_every_page() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let t = tempfile::tempdir().unwrap();
+    let (full, core) = (t.path().join("full"), t.path().join("core"));
+    let args = |out: &std::path::Path| {
+        vec![
+            "build".to_string(),
+            "--root".into(),
+            demo.to_str().unwrap().into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ]
+    };
+    let o = bin().args(args(&full)).output().unwrap();
+    assert!(o.status.code().unwrap() <= 1, "{o:?}");
+    let o = bin()
+        .env("SPECSITE_BENCH_CORE", "1")
+        .args(args(&core))
+        .output()
+        .unwrap();
+    assert!(o.status.code().unwrap() <= 1, "{o:?}");
+    let pages = |d: &std::path::Path| -> Vec<String> {
+        tree(d)
+            .into_keys()
+            .filter(|k| k.ends_with("index.html") && !k.contains("glossary/"))
+            .collect()
+    };
+    assert_eq!(pages(&full), pages(&core));
+    let names = tree(&core);
+    assert!(!names.keys().any(|k| k.starts_with("search/")), "no index");
+    assert!(
+        !names.contains_key("glossary/notification/index.html"),
+        "no term pages"
+    );
+    assert!(tree(&full).contains_key("glossary/notification/index.html"));
+    let description = read(&core, "notifications/1-description/index.html");
+    assert!(description.contains("{% hint"), "blocks stay text");
+    assert!(!description.contains("class=\"term\""), "no term links");
+    let full_description = read(&full, "notifications/1-description/index.html");
+    assert!(!full_description.contains("{% hint"));
+    assert!(full_description.contains("class=\"term\""));
+}

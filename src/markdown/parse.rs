@@ -29,6 +29,9 @@ pub struct ParseEnv<'a> {
     /// and HTML output; links, anchors, term uses, sections and findings
     /// are the same either way.
     pub html: bool,
+    /// Render GitBook blocks. Only the benchmark's core build
+    /// (`SPECSITE_BENCH_CORE`) turns this off, leaving them as text.
+    pub dialect: bool,
 }
 
 /// The markdown extensions specsite enables (CommonMark + GFM).
@@ -83,7 +86,11 @@ pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
         page,
         openapi: env.openapi,
     };
-    let mut pre = dialect::preprocess(body, page.body_start, &denv);
+    let mut pre = if env.dialect {
+        dialect::preprocess(body, page.body_start, &denv)
+    } else {
+        dialect::passthrough(body, page.body_start)
+    };
     let pre_diagnostics = std::mem::take(&mut pre.diagnostics);
     let page_url = page.url(site);
     let linker = env.glossary.page_linker(
@@ -636,6 +643,7 @@ mod tests {
             offline: false,
             link_mode: LinkMode::First,
             html: true,
+            dialect: true,
         };
         parse_page(&env, p)
     }
@@ -775,6 +783,7 @@ mod tests {
             offline: false,
             link_mode: LinkMode::First,
             html: false,
+            dialect: true,
         };
         let lean = parse_page(&env, 0);
         assert!(lean.html.is_empty() && !full.html.is_empty());
