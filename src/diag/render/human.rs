@@ -12,7 +12,7 @@
 use super::{Formatter, ReportOptions};
 use crate::diag::{Diagnostic, Severity, Summary};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::Error as FilesError;
 use codespan_reporting::term::termcolor::{Ansi, ColorSpec, NoColor, WriteColor};
 use codespan_reporting::term::{self, Chars};
 use std::collections::BTreeMap;
@@ -66,37 +66,221 @@ fn write_findings(
         chars: Chars::ascii(),
         ..term::Config::default()
     };
-    let mut files = SimpleFiles::new();
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    // Line starts of each file, found once for the chunk.
+    let mut starts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for d in diags {
+        let Some(text) = sources.get(&d.file) else {
+            // No text to show (a site-wide finding or an unreadable file): header, file, help.
+            write_plain(w, d, &config, color);
+            continue;
+        };
+        let line_starts = starts
+            .entry(d.file.as_str())
+            .or_insert_with(|| codespan_reporting::files::line_starts(text).collect());
+        let excerpt = Excerpt::new(&d.file, text, line_starts, clamp_span(text, d.span.clone()));
         let mut cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),
             Severity::Info => CsDiagnostic::note(),
         }
         .with_code(d.rule.name())
-        .with_message(&d.message);
-        let text = sources.get(&d.file);
-        if let Some(text) = text {
-            let id = *ids
-                .entry(d.file.as_str())
-                .or_insert_with(|| files.add(d.file.as_str(), &**text));
-            cs = cs.with_label(Label::primary(id, clamp_span(text, d.span.clone())));
-        }
+        .with_message(&d.message)
+        .with_label(Label::primary((), excerpt.span.clone()));
         if let Some(s) = &d.suggestion {
-            if text.is_some() {
-                cs = cs.with_note(format!("help: {s}"));
-            }
-        }
-        if text.is_none() {
-            // No text to show (a site-wide finding or an unreadable file): header, file, help.
-            write_plain(w, d, &config, color);
-            continue;
+            cs = cs.with_note(format!("help: {s}"));
         }
         // Writing into a Vec cannot fail; a span codespan rejects falls back to the plain form.
-        if term::emit(w, &config, &files, &cs).is_err() {
+        if term::emit(w, &config, &excerpt, &cs).is_err() {
             write_plain(w, d, &config, color);
         }
+    }
+}
+
+/// Source lines longer than this many characters are cut to a window around
+/// the finding, as rustc does: GitBook tables put whole rows of hundreds or
+/// thousands of characters on one line.
+const LONG_LINE: usize = 120;
+/// Characters kept on each side of the finding in a cut line.
+const CONTEXT: usize = 40;
+/// Most characters of the finding itself shown in a cut line.
+const SPAN_SHOWN: usize = 160;
+/// Marks where a line was cut.
+const CUT: &str = "...";
+
+/// The lines a finding's span covers, as codespan is given them: long lines
+/// cut to a window around the span, every line numbered and every column
+/// counted as in the file.
+struct Excerpt<'a> {
+    name: &'a str,
+    source: &'a str,
+    /// The lines shown, each with its line break.
+    text: String,
+    lines: Vec<ExcerptLine>,
+    /// 0-based line index in the file of the first line shown.
+    first_line: usize,
+    /// The span in `text`.
+    span: std::ops::Range<usize>,
+}
+
+struct ExcerptLine {
+    /// Where the line starts in `text`.
+    start: usize,
+    /// Where the line starts in the file.
+    real_start: usize,
+    /// Where the shown part starts in the file.
+    real_from: usize,
+    /// Bytes of [`CUT`] before the shown part.
+    prefix: usize,
+}
+
+/// The byte offset `n` characters before `at` (not before `floor`).
+fn chars_back(s: &str, at: usize, n: usize, floor: usize) -> usize {
+    s[floor..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(floor, |(i, _)| floor + i)
+}
+
+/// The byte offset `n` characters after `at` (not after `ceil`).
+fn chars_fwd(s: &str, at: usize, n: usize, ceil: usize) -> usize {
+    s[at..ceil]
+        .char_indices()
+        .nth(n)
+        .map_or(ceil, |(i, _)| at + i)
+}
+
+impl<'a> Excerpt<'a> {
+    fn new(name: &'a str, source: &'a str, starts: &[usize], span: std::ops::Range<usize>) -> Self {
+        let line_of = |o: usize| starts.partition_point(|&s| s <= o).saturating_sub(1);
+        let (first, last) = (line_of(span.start), line_of(span.end));
+        let mut e = Excerpt {
+            name,
+            source,
+            text: String::new(),
+            lines: Vec::new(),
+            first_line: first,
+            span: 0..0,
+        };
+        for li in first..=last {
+            let ls = starts[li];
+            let le = starts.get(li + 1).copied().unwrap_or(source.len());
+            let content_end = ls + source[ls..le].trim_end_matches(['\n', '\r']).len();
+            let (mut from, mut to) = (ls, content_end);
+            if source[ls..content_end].chars().nth(LONG_LINE).is_some() {
+                let a = if li == first {
+                    span.start.min(content_end)
+                } else {
+                    ls
+                };
+                let b = if li == last {
+                    span.end.min(content_end)
+                } else {
+                    content_end
+                };
+                if li == first {
+                    from = chars_back(source, a, CONTEXT, ls);
+                    let shown_end = chars_fwd(source, a, SPAN_SHOWN, content_end);
+                    to = if li == last { b.min(shown_end) } else { a };
+                    to = chars_fwd(source, to, CONTEXT, content_end);
+                } else if li == last {
+                    to = chars_fwd(source, b, CONTEXT, content_end);
+                    from = chars_back(source, b, LONG_LINE - CONTEXT, ls);
+                } else {
+                    to = chars_fwd(source, ls, LONG_LINE, content_end);
+                }
+                to = to.max(chars_fwd(source, from, LONG_LINE, content_end));
+            }
+            let start = e.text.len();
+            if from > ls {
+                e.text.push_str(CUT);
+            }
+            let prefix = e.text.len() - start;
+            e.text.push_str(&source[from..to]);
+            if to < content_end {
+                e.text.push_str(CUT);
+            }
+            e.text.push_str(&source[content_end..le]);
+            let map = |o: usize| start + prefix + (o.clamp(from, to) - from);
+            if li == first {
+                e.span.start = map(span.start);
+            }
+            if li == last {
+                e.span.end = map(span.end).max(e.span.start);
+            }
+            e.lines.push(ExcerptLine {
+                start,
+                real_start: ls,
+                real_from: from,
+                prefix,
+            });
+        }
+        e
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, FilesError> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self
+            .lines
+            .partition_point(|l| l.start <= byte_index)
+            .saturating_sub(1))
+    }
+
+    fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.first_line + line_index + 1)
+    }
+
+    fn column_number(
+        &'a self,
+        (): (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let l = self.line(line_index)?;
+        let mut real = l.real_from + byte_index.saturating_sub(l.start + l.prefix);
+        real = real.min(self.source.len());
+        while !self.source.is_char_boundary(real) {
+            real -= 1;
+        }
+        Ok(self.source[l.real_start..real.max(l.real_start)]
+            .chars()
+            .count()
+            + 1)
+    }
+
+    fn line_range(
+        &'a self,
+        (): (),
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        let start = self.line(line_index)?.start;
+        let end = self
+            .lines
+            .get(line_index + 1)
+            .map_or(self.text.len(), |l| l.start);
+        Ok(start..end)
+    }
+}
+
+impl Excerpt<'_> {
+    fn line(&self, line_index: usize) -> Result<&ExcerptLine, FilesError> {
+        self.lines.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: self.lines.len().saturating_sub(1),
+        })
     }
 }
 
@@ -266,5 +450,44 @@ mod tests {
         d.span = 500..900;
         let out = Human.render(&[d], &fixtures::sources(), &ReportOptions::default());
         assert!(out.contains("error[broken-link]"));
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_finding_keeping_line_and_column() {
+        let row = format!(
+            "| {} | see [x](./gone.md) and {} |\nnext\n",
+            "a".repeat(300),
+            "é".repeat(300)
+        );
+        let at = row.find("./gone.md").unwrap();
+        let mut sources = BTreeMap::new();
+        sources.insert("t.md".to_string(), Arc::<str>::from(format!("# T\n{row}")));
+        let d = Diagnostic::new(
+            crate::diag::Rule::BrokenLink,
+            "t.md",
+            4 + at..4 + at + 9,
+            "m",
+        );
+        let out = Human.render(&[d], &sources, &ReportOptions::default());
+        assert!(out.contains(&format!("--> t.md:2:{}", at + 1)), "{out}");
+        let line = out.lines().find(|l| l.contains("./gone.md")).unwrap();
+        assert!(
+            line.starts_with("2 | ...") && line.ends_with("..."),
+            "{line}"
+        );
+        assert!(line.chars().count() < 200, "{line}");
+        let carets = out.lines().find(|l| l.contains('^')).unwrap();
+        let col_line = line.find("./gone.md").unwrap();
+        assert_eq!(carets.find('^'), Some(col_line), "{out}");
+        assert_eq!(carets.matches('^').count(), 9);
+
+        // A span over two long lines: both cut, the marks at their ends.
+        let text = format!("{}\n{}\n", "b".repeat(400), "c".repeat(400));
+        sources.insert("m.md".to_string(), Arc::<str>::from(text));
+        let d = Diagnostic::new(crate::diag::Rule::BrokenLink, "m.md", 390..410, "m");
+        let out = Human.render(&[d], &sources, &ReportOptions::default());
+        assert!(out.contains("--> m.md:1:391"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+        assert!(out.contains("2 | ") && out.contains("1 | "), "{out}");
     }
 }
