@@ -99,19 +99,26 @@ fn analyse_unchecked<R: Send>(
     let site = load_with(opts, skip_text_assets)?;
     t.mark("load");
     let offline = opts.offline || site.config.offline;
-    let ((glossary, glossary_diags), extra) = rayon::join(
+    let all: Vec<content::PageId> = (0..site.pages.len()).collect();
+    // The dialect stage needs no glossary: it runs while the glossary is
+    // read (which keeps only part of the machine busy).
+    let (((glossary, glossary_diags), extra), pre) = rayon::join(
         || {
-            if core {
-                Default::default()
-            } else {
-                glossary::load_glossary(&site)
-            }
+            rayon::join(
+                || {
+                    if core {
+                        Default::default()
+                    } else {
+                        glossary::load_glossary(&site)
+                    }
+                },
+                || beside(&site),
+            )
         },
-        || beside(&site),
+        || preprocess_pages(&site, &all, !core),
     );
     t.mark("terms");
-    let all: Vec<content::PageId> = (0..site.pages.len()).collect();
-    let docs = parse_docs_with(&site, &glossary, offline, !opts.skip_html, !core, &all);
+    let docs = parse_preprocessed_pages(&site, &glossary, offline, !opts.skip_html, &all, pre);
     t.mark("parse");
     Ok((
         Analysis {
@@ -149,53 +156,72 @@ pub fn parse_docs(
     html: bool,
     pages: &[content::PageId],
 ) -> Vec<Doc> {
-    parse_docs_with(site, glossary, offline, html, true, pages)
+    let pre = preprocess_pages(site, pages, true);
+    parse_preprocessed_pages(site, glossary, offline, html, pages, pre)
 }
 
-/// [`parse_docs`], with the GitBook dialect switched off when `dialect` is
-/// false (the benchmark's core build).
-fn parse_docs_with(
+/// The dialect stage of [`parse_docs`]: `result[i]` is `pages[i]`'s body
+/// with GitBook blocks rendered (left as text when `dialect` is false, the
+/// benchmark's core build). Books, and pages within a book, in parallel;
+/// each book has its own cache of parsed OpenAPI specs, dropped when its
+/// pages are done.
+fn preprocess_pages(
     site: &Site,
-    glossary: &glossary::Glossary,
-    offline: bool,
-    html: bool,
-    dialect: bool,
     pages: &[content::PageId],
-) -> Vec<Doc> {
-    let resolver = resolve::Resolver::new(site);
-    // Pages are parsed book by book (books, and pages within a book, in
-    // parallel), each book with its own cache of parsed OpenAPI specs: a spec
-    // is read by pages of its own book, and a book's parsed specs are dropped
-    // as soon as its pages are done instead of being held to the end.
+    dialect: bool,
+) -> Vec<markdown::dialect::Preprocessed> {
     let mut by_book: BTreeMap<content::BookId, Vec<usize>> = BTreeMap::new();
     for (i, &p) in pages.iter().enumerate() {
         by_book.entry(site.pages[p].book).or_default().push(i);
     }
     let groups: Vec<Vec<usize>> = by_book.into_values().collect();
-    let parsed: Vec<Vec<(usize, Doc)>> = groups
+    let done: Vec<Vec<(usize, markdown::dialect::Preprocessed)>> = groups
         .par_iter()
         .map(|group| {
             let openapi = markdown::dialect::OpenApiCache::default();
-            let env = markdown::ParseEnv {
-                resolver: &resolver,
-                glossary,
-                openapi: &openapi,
-                offline,
-                link_mode: site.config.glossary.link,
-                html,
-                dialect,
-            };
             group
                 .par_iter()
-                .map(|&i| (i, markdown::parse_page(&env, pages[i])))
+                .map(|&i| {
+                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i], dialect);
+                    (i, pre)
+                })
                 .collect()
         })
         .collect();
-    let mut docs: Vec<Option<Doc>> = (0..pages.len()).map(|_| None).collect();
-    for (i, doc) in parsed.into_iter().flatten() {
-        docs[i] = Some(doc);
+    let mut out: Vec<markdown::dialect::Preprocessed> = Vec::new();
+    out.resize_with(pages.len(), Default::default);
+    for (i, pre) in done.into_iter().flatten() {
+        out[i] = pre;
     }
-    docs.into_iter().flatten().collect()
+    out
+}
+
+/// The rest of [`parse_docs`] after [`preprocess_pages`]: `pre[i]` is
+/// `pages[i]`'s preprocessed body.
+fn parse_preprocessed_pages(
+    site: &Site,
+    glossary: &glossary::Glossary,
+    offline: bool,
+    html: bool,
+    pages: &[content::PageId],
+    pre: Vec<markdown::dialect::Preprocessed>,
+) -> Vec<Doc> {
+    let resolver = resolve::Resolver::new(site);
+    let openapi = markdown::dialect::OpenApiCache::default();
+    let env = markdown::ParseEnv {
+        resolver: &resolver,
+        glossary,
+        openapi: &openapi,
+        offline,
+        link_mode: site.config.glossary.link,
+        html,
+        dialect: true,
+    };
+    pages
+        .par_iter()
+        .zip(pre)
+        .map(|(&p, pre)| markdown::parse::parse_preprocessed(&env, p, pre))
+        .collect()
 }
 
 /// The check stage of [`analyse`]: loading findings, each doc's own findings,

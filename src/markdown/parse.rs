@@ -78,19 +78,39 @@ struct Pass<'a, 'e> {
 /// Parses and renders page `page_id` of the site.
 pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
     let site = env.resolver.site();
+    let pre = preprocess_page(site, env.openapi, page_id, env.dialect);
+    parse_preprocessed(env, page_id, pre)
+}
+
+/// The dialect stage of [`parse_page`] alone: page `page_id`'s body with
+/// GitBook blocks rendered (left as text when `dialect` is false). It needs
+/// no glossary, so a build runs it while the glossary is read.
+pub fn preprocess_page(
+    site: &crate::content::Site,
+    openapi: &OpenApiCache,
+    page_id: PageId,
+    dialect: bool,
+) -> dialect::Preprocessed {
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
+    if !dialect {
+        return dialect::passthrough(body, page.body_start);
+    }
     let denv = DialectEnv {
         site,
         page,
-        openapi: env.openapi,
+        openapi,
     };
-    let mut pre = if env.dialect {
-        dialect::preprocess(body, page.body_start, &denv)
-    } else {
-        dialect::passthrough(body, page.body_start)
-    };
+    dialect::preprocess(body, page.body_start, &denv)
+}
+
+/// [`parse_page`] after [`preprocess_page`]: `pre` is the page's body as
+/// the dialect stage left it (`env.openapi` and `env.dialect` are not used).
+pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Preprocessed) -> Doc {
+    let site = env.resolver.site();
+    let page = &site.pages[page_id];
+    let source: &str = &page.source;
     let pre_diagnostics = std::mem::take(&mut pre.diagnostics);
     let page_url = page.url(site);
     let linker = env.glossary.page_linker(
