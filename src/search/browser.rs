@@ -24,7 +24,7 @@
 //!   book, title, url, text, path], …])`, kind 1 for a term (text is its
 //!   definition), 0 for a section (text is an excerpt); book indexes `b`.
 
-use super::text::{fold_into, light_stem, light_stem_parts, tokenize, STOP_WORDS};
+use super::text::{fold_into, is_stop_word, light_stem, light_stem_parts, tokenize};
 use super::{DocKind, SearchDoc};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
@@ -73,7 +73,7 @@ fn index_key_into(word: &str, out: &mut String) -> bool {
     } else {
         word.chars().count()
     };
-    if !(2..=32).contains(&n) || STOP_WORDS.contains(&word) {
+    if !(2..=32).contains(&n) || is_stop_word(word) {
         return false;
     }
     let (stem, y) = light_stem_parts(word);
@@ -100,19 +100,37 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
 /// Weight of each key in one doc: the name, title and heading path count
 /// most (a term's name outranks any section); body words by a saturating
 /// term frequency, normalised by length.
-fn doc_weights(d: &SearchDoc, avg_len: f32) -> FxHashMap<String, f32> {
-    let mut w: FxHashMap<String, f32> = FxHashMap::default();
+fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
+    // Per key: the weight of the fields it occurs in, its count in the body,
+    // and the last field that added its weight (a key counts once a field).
+    struct Acc {
+        weight: f32,
+        tf: u32,
+        field: u32,
+    }
+    let mut acc: FxHashMap<String, Acc> =
+        FxHashMap::with_capacity_and_hasher(d.text.len() / 16, Default::default());
     let mut key = String::new();
-    let mut add_field = |text: &str, weight: f32, w: &mut FxHashMap<String, f32>| {
-        let mut seen: Vec<String> = Vec::new();
+    let mut field_no = 0u32;
+    let mut add_field = |text: &str, weight: f32, acc: &mut FxHashMap<String, Acc>| {
+        field_no += 1;
         for_each_word(text, |t| {
-            if index_key_into(t, &mut key) && !seen.contains(&key) {
-                seen.push(key.clone());
-                match w.get_mut(key.as_str()) {
-                    Some(v) => *v += weight,
-                    None => {
-                        w.insert(key.clone(), weight);
-                    }
+            if !index_key_into(t, &mut key) {
+                return;
+            }
+            match acc.get_mut(key.as_str()) {
+                Some(a) if a.field == field_no => {}
+                Some(a) => {
+                    a.weight += weight;
+                    a.field = field_no;
+                }
+                None => {
+                    let a = Acc {
+                        weight,
+                        tf: 0,
+                        field: field_no,
+                    };
+                    acc.insert(key.clone(), a);
                 }
             }
         });
@@ -120,37 +138,43 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> FxHashMap<String, f32> {
     if d.kind == DocKind::Term {
         // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
         let short = |name: &str| 1.0 / tokenize(name).len().max(1) as f32;
-        add_field(&d.title, 20.0 + 10.0 * short(&d.title), &mut w);
+        add_field(&d.title, 20.0 + 10.0 * short(&d.title), &mut acc);
         for a in &d.aliases {
-            add_field(a, 18.0 + 2.0 * short(a), &mut w);
+            add_field(a, 18.0 + 2.0 * short(a), &mut acc);
         }
     } else {
-        add_field(&d.title, 8.0, &mut w);
+        add_field(&d.title, 8.0, &mut acc);
     }
-    add_field(&d.heading_path.join(" "), 2.0, &mut w);
+    add_field(&d.heading_path.join(" "), 2.0, &mut acc);
     let mut len = 0usize;
-    let mut tf: FxHashMap<String, f32> =
-        FxHashMap::with_capacity_and_hasher(d.text.len() / 16, Default::default());
     let mut key = String::new();
     for_each_word(&d.text, |t| {
         len += 1;
         if index_key_into(t, &mut key) {
-            match tf.get_mut(key.as_str()) {
-                Some(v) => *v += 1.0,
+            match acc.get_mut(key.as_str()) {
+                Some(a) => a.tf += 1,
                 None => {
-                    tf.insert(key.clone(), 1.0);
+                    let a = Acc {
+                        weight: 0.0,
+                        tf: 1,
+                        field: 0,
+                    };
+                    acc.insert(key.clone(), a);
                 }
             }
         }
     });
     let norm = 1.2 * (0.25 + 0.75 * len as f32 / avg_len.max(1.0));
-    // Each key gets one addition here, so the order of keys cannot change
-    // any weight.
-    #[allow(clippy::iter_over_hash_type)]
-    for (k, f) in tf {
-        *w.entry(k).or_default() += 4.0 * f / (f + norm);
-    }
-    w
+    acc.into_iter()
+        .map(|(k, a)| {
+            let mut w = a.weight;
+            if a.tf > 0 {
+                let f = a.tf as f32;
+                w += 4.0 * f / (f + norm);
+            }
+            (k, w)
+        })
+        .collect()
 }
 
 /// Words of a term name as a `names` key: stemmed keys joined by a space.
@@ -315,6 +339,7 @@ pub fn write_browser_index(
     docs: &[SearchDoc],
     out: &(dyn Fn(&str, Vec<u8>) + Sync),
 ) -> BrowserIndexInfo {
+    let mut t = crate::timing::Stages::start();
     // Terms first so definition cards cost few doc-table parts.
     let mut order: Vec<&SearchDoc> = docs.iter().filter(|d| d.kind == DocKind::Term).collect();
     order.extend(docs.iter().filter(|d| d.kind != DocKind::Term));
@@ -339,6 +364,7 @@ pub fn write_browser_index(
             .collect();
         sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
     };
+    t.mark("i:count");
     // Tokenising and weighting is per document: do it in parallel, a chunk
     // at a time, merging in document order so the output stays identical.
     // Keys are gathered in a hash map (one lookup per doc and key), then
@@ -356,7 +382,7 @@ pub fn write_browser_index(
             .par_iter()
             // The order of a doc's keys does not matter: a key's postings are
             // in doc order, and keys are sorted below.
-            .map(|d| doc_weights(d, avg_len).into_iter().collect())
+            .map(|d| doc_weights(d, avg_len))
             .collect();
         for (i, (d, weights)) in chunk.iter().zip(weights).enumerate() {
             let id = (c * WEIGHT_CHUNK + i) as u32;
@@ -385,12 +411,14 @@ pub fn write_browser_index(
             key_data[k].names.entry(n).or_default().push(id);
         }
     }
+    t.mark("i:weigh");
     let mut entries: Vec<(String, KeyData)> = key_ids
         .into_iter()
         .map(|(k, i)| (k, std::mem::take(&mut key_data[i])))
         .collect();
     drop(key_data);
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    t.mark("i:sort");
 
     // Shard payloads per key, and their sizes to split shards by.
     let payloads: Vec<(String, String)> = entries
@@ -423,6 +451,7 @@ pub fn write_browser_index(
     let shards = split_shards(&sizes);
     drop(sizes);
     drop(entries);
+    t.mark("i:keys");
 
     // Every file is written as soon as it is made (in parallel): the index
     // never sits in memory whole.
@@ -454,6 +483,7 @@ pub fn write_browser_index(
         emit(format!("search/s{i}.{hash}.js"), body);
     });
     drop(payloads);
+    t.mark("i:shards");
     let shard_count = shards.len();
     order
         .par_chunks(DOCS_PER_PART)
@@ -481,6 +511,7 @@ pub fn write_browser_index(
                 format!("__specsiteSearch.docs({i},{});\n", json(&rows)),
             );
         });
+    t.mark("i:docs");
     let doc_parts = order.len().div_ceil(DOCS_PER_PART);
     let names: Vec<&str> = shards.iter().map(|(n, _)| n.as_str()).collect();
     let manifest = Manifest {

@@ -116,6 +116,35 @@ pub const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "with",
 ];
 
+/// Whether `word` (folded) is one of [`STOP_WORDS`].
+pub fn is_stop_word(word: &str) -> bool {
+    // A match compiles to a length switch and a few comparisons, where a
+    // slice search compares every entry.
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "for"
+            | "from"
+            | "in"
+            | "is"
+            | "it"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "this"
+            | "to"
+            | "with"
+    )
+}
+
 /// A light English stemmer used by the browser index (and mirrored in
 /// `search.js`): strips plural endings only, so `registries` and `registry`,
 /// `boxes` and `box`, `payments` and `payment` meet while other words keep
@@ -375,5 +404,15 @@ mod tests {
         let s = make_snippet("short text", &[qw("zzz", false)], 80, &|w| w.to_string());
         assert_eq!(s.text, "short text");
         assert!(s.highlights.is_empty());
+    }
+
+    #[test]
+    fn is_stop_word_is_exactly_the_stop_word_list() {
+        for w in STOP_WORDS {
+            assert!(is_stop_word(w), "{w}");
+        }
+        for w in ["", "ab", "thee", "to ", "registry", "And", "wit", "fro"] {
+            assert_eq!(is_stop_word(w), STOP_WORDS.contains(&w), "{w}");
+        }
     }
 }
