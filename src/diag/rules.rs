@@ -6,6 +6,23 @@
 use super::Severity;
 use serde::Serialize;
 
+/// A rule's doc comment as help text: the space after `///` dropped, and
+/// each line that does not start a part (`What it does:`, `Why:`,
+/// `Example:`) joined to the one before.
+fn join_help_lines(doc: &str) -> String {
+    let mut out = String::new();
+    for line in doc.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let starts_part = ["What it does:", "Why:", "Example:"]
+            .iter()
+            .any(|p| line.starts_with(p));
+        if !out.is_empty() {
+            out.push(if starts_part { '\n' } else { ' ' });
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 macro_rules! rules {
     ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident, $short:literal; )*) => {
         /// A check specsite runs. Names are the DESIGN.md §6 rule ids.
@@ -33,9 +50,11 @@ macro_rules! rules {
                 match self { $(Rule::$variant => $short,)* }
             }
 
-            /// Longer help: what it does, why, and an example.
-            pub fn help(self) -> &'static str {
-                match self { $(Rule::$variant => concat!($($doc, "\n"),*),)* }
+            /// Longer help: what it does, why, and an example, a line each
+            /// (the doc comment, its wrapped lines joined).
+            pub fn help(self) -> String {
+                let doc: &'static str = match self { $(Rule::$variant => concat!($($doc, "\n"),*),)* };
+                join_help_lines(doc)
             }
 
             /// Looks a rule up by its id.
@@ -135,6 +154,10 @@ mod tests {
         for r in Rule::ALL {
             assert_eq!(Rule::from_name(r.name()), Some(*r));
             assert!(r.help().contains("Why:"));
+            let help = r.help();
+            assert!(help.starts_with("What it does: "), "{help}");
+            assert!(help.lines().all(|l| !l.starts_with(' ')), "{help}");
+            assert!(help.lines().count() <= 3, "{help}");
         }
         assert_eq!(Rule::ALL.len(), 19);
     }
