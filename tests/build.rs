@@ -247,6 +247,17 @@ fn builds_the_govstack_corpus() {
         }
     }
     assert!(leaks.is_empty(), "literal {{% outside code in {leaks:?}");
+    // Book titles: SUMMARY title or heading, but not a generic first-page
+    // name: the `specifications` book's readme is `# Introduction`.
+    let header_book = |book: &str| {
+        let html = String::from_utf8_lossy(&built[&format!("{book}/index.html")]).to_string();
+        let at = html.find("class=\"header-book\"").unwrap();
+        let text = &html[at..];
+        text[text.find('>').unwrap() + 1..text.find("</a>").unwrap()].to_string()
+    };
+    assert_eq!(header_book("specifications"), "Specifications");
+    assert_eq!(header_book("consent"), "Consent");
+    assert_eq!(header_book("architecture"), "GovStack Architecture");
     // Entities such as &#x20; never leak into titles or navigation.
     for (path, bytes) in &built {
         if path.ends_with(".html") {

@@ -410,7 +410,11 @@ fn closest_page(
 }
 
 /// Book title: config, else the readme's SUMMARY title, else its first `#`
-/// heading, else the id. Description: config, else readme front matter.
+/// heading, else the id written as words (`digital-registries` →
+/// `Digital Registries`). A SUMMARY title or heading that names a part of a
+/// book rather than the book (`Introduction`, `Overview`, as GitBook spaces
+/// call their first page) is passed over. Description: config, else readme
+/// front matter.
 fn fill_title(book: &mut Book, pages: &[Page], page_by_file: &BTreeMap<String, PageId>) {
     let readme_id = page_by_file
         .get(&join_rel(&book.page_root, &book.readme))
@@ -432,12 +436,46 @@ fn fill_title(book: &mut Book, pages: &[Page], page_by_file: &BTreeMap<String, P
                 })
         });
         book.title = from_summary
+            .filter(|t| !is_generic_title(t))
             .or_else(|| readme.and_then(|p| first_h1(&p.source[p.body_start..])))
-            .unwrap_or_else(|| book.id.clone());
+            .filter(|t| !is_generic_title(t))
+            .unwrap_or_else(|| title_from_id(&book.id));
     }
     if book.description.is_none() {
         book.description = readme.and_then(|p| p.front.description.clone());
     }
+}
+
+/// Whether a readme's title names a part of a book, not the book.
+fn is_generic_title(title: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "introduction",
+        "overview",
+        "home",
+        "welcome",
+        "readme",
+        "about",
+        "start here",
+        "getting started",
+        "table of contents",
+        "contents",
+    ];
+    let t = title.trim().trim_end_matches(['.', ':']).to_lowercase();
+    GENERIC.contains(&t.as_str())
+}
+
+/// A book id as a title: `-` and `_` as spaces, each word capitalised.
+fn title_from_id(id: &str) -> String {
+    id.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reports pages written to the same URL, or into a generated folder.
@@ -559,5 +597,28 @@ mod tests {
             resolve_entry("../../../x.md", "b/spec", "b/spec", &pages, &assets),
             Entry::Missing(_)
         ));
+    }
+
+    #[test]
+    fn generic_readme_titles_give_way_to_the_book_id() {
+        for t in [
+            "Introduction",
+            "overview",
+            " Welcome ",
+            "README",
+            "Table of contents",
+        ] {
+            assert!(is_generic_title(t), "{t}");
+        }
+        for t in [
+            "Consent",
+            "GovStack Architecture",
+            "Introduction to Payments",
+        ] {
+            assert!(!is_generic_title(t), "{t}");
+        }
+        assert_eq!(title_from_id("specifications"), "Specifications");
+        assert_eq!(title_from_id("digital-registries"), "Digital Registries");
+        assert_eq!(title_from_id("bb_x--y"), "Bb X Y");
     }
 }
