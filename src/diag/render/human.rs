@@ -99,7 +99,9 @@ fn write_findings(
 /// Source lines longer than this many characters are cut to a window around
 /// the finding, as rustc does: GitBook tables put whole rows of hundreds or
 /// thousands of characters on one line.
-const LONG_LINE: usize = 120;
+const LONG_LINE: usize = 200;
+/// Characters a cut line shows at least.
+const WINDOW: usize = 120;
 /// Characters kept on each side of the finding in a cut line.
 const CONTEXT: usize = 40;
 /// Most characters of the finding itself shown in a cut line.
@@ -185,11 +187,11 @@ impl<'a> Excerpt<'a> {
                     to = chars_fwd(source, to, CONTEXT, content_end);
                 } else if li == last {
                     to = chars_fwd(source, b, CONTEXT, content_end);
-                    from = chars_back(source, b, LONG_LINE - CONTEXT, ls);
+                    from = chars_back(source, b, WINDOW - CONTEXT, ls);
                 } else {
-                    to = chars_fwd(source, ls, LONG_LINE, content_end);
+                    to = chars_fwd(source, ls, WINDOW, content_end);
                 }
-                to = to.max(chars_fwd(source, from, LONG_LINE, content_end));
+                to = to.max(chars_fwd(source, from, WINDOW, content_end));
             }
             let start = e.text.len();
             if from > ls {
