@@ -214,6 +214,17 @@ fn corpus_redefinitions_and_abbreviation_conflicts() {
     }
     println!("per rule: {counts:?}");
 
+    // The indexed lookup agrees with testing every common term.
+    for t in &g.terms {
+        let brute: Vec<usize> = (g.terms.iter().enumerate())
+            .filter(|(_, c)| {
+                c.scope == Scope::Common && specsite::glossary::Glossary::same_term(t, c)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(g.common_matches(t), brute, "{}", t.name);
+    }
+
     // Every book term that is the same term as a common one is term-redefined, at its own line.
     let mut expected = Vec::new();
     for t in g.terms.iter().filter(|t| t.scope != Scope::Common) {

@@ -31,6 +31,7 @@ impl Glossary {
         PageLinker {
             g: self,
             book: book.to_string(),
+            book_number: self.matcher.book_number(book),
             page_url: page_url.to_string(),
             offline,
             mode,
@@ -62,6 +63,8 @@ impl Glossary {
 pub struct PageLinker<'g> {
     g: &'g Glossary,
     book: String,
+    /// The matcher's number for `book` (`None`: it has no terms of its own).
+    book_number: Option<u32>,
     page_url: String,
     offline: bool,
     mode: LinkMode,
@@ -114,7 +117,10 @@ impl PageLinker<'_> {
     /// linked to their term page. `source_range` is the run's byte range in the
     /// page file (its length may differ from `text` when entities were decoded).
     pub fn text(&mut self, text: &str, source_range: Range<usize>, out: &mut String) {
-        let found = self.g.matcher.find(text, |t| self.rank(t));
+        let found = self
+            .g
+            .matcher
+            .find(text, self.book_number, |t| self.rank(t));
         let mut cursor = 0;
         let mut written = 0;
         for f in found {

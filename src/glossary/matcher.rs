@@ -27,11 +27,24 @@ pub struct Found {
     pub kind: UseKind,
 }
 
+/// What one pattern stands for: common terms, and each book's own terms
+/// apart, so that a page looks only at its own book's (a site of many books
+/// that define the same names would otherwise test every book's term at
+/// every mention).
+#[derive(Debug, Default)]
+struct PatternTerms {
+    common: Vec<Candidate>,
+    /// (book number, its terms), sorted by book number.
+    books: Vec<(u32, Vec<Candidate>)>,
+}
+
 /// The automaton and what each pattern stands for.
 #[derive(Debug, Default)]
 pub struct Matcher {
     ac: Option<AhoCorasick>,
-    candidates: Vec<Vec<Candidate>>,
+    patterns: Vec<PatternTerms>,
+    /// Book prefix → book number, for books with terms of their own.
+    books: std::collections::HashMap<String, u32>,
 }
 
 /// Simple English plural of the last word.
@@ -77,6 +90,15 @@ fn is_case_sensitive_name(s: &str) -> bool {
 impl Matcher {
     /// Builds the automaton over every term's surface forms.
     pub fn build(terms: &[Term]) -> Matcher {
+        let mut books: std::collections::HashMap<String, u32> = Default::default();
+        let term_book: Vec<Option<u32>> = terms
+            .iter()
+            .map(|t| {
+                let b = t.scope.book()?;
+                let next = books.len() as u32;
+                Some(*books.entry(b.to_string()).or_insert(next))
+            })
+            .collect();
         let mut by_surface: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
         let mut add = |surface: &str, term: usize, kind: UseKind, exact: bool| {
             let surface = surface.trim();
@@ -113,20 +135,52 @@ impl Matcher {
         if by_surface.is_empty() {
             return Matcher::default();
         }
-        let (patterns, candidates): (Vec<String>, Vec<Vec<Candidate>>) =
+        let (surfaces, candidates): (Vec<String>, Vec<Vec<Candidate>>) =
             by_surface.into_iter().unzip();
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(&patterns)
+            .build(&surfaces)
             .ok();
-        Matcher { ac, candidates }
+        let patterns = candidates
+            .into_iter()
+            .map(|cands| {
+                let mut p = PatternTerms::default();
+                for c in cands {
+                    match term_book[c.term] {
+                        None => p.common.push(c),
+                        Some(b) => match p.books.binary_search_by_key(&b, |e| e.0) {
+                            Ok(at) => p.books[at].1.push(c),
+                            Err(at) => p.books.insert(at, (b, vec![c])),
+                        },
+                    }
+                }
+                p
+            })
+            .collect();
+        Matcher {
+            ac,
+            patterns,
+            books,
+        }
     }
 
-    /// Finds non-overlapping whole-word mentions in `text`. `rank` says whether a
-    /// term may match here and with what priority (lower wins on the same span);
-    /// `None` excludes it.
-    pub fn find(&self, text: &str, rank: impl Fn(usize) -> Option<u8>) -> Vec<Found> {
+    /// The number [`Matcher::find`] takes for the book with URL prefix
+    /// `book`; `None` when that book has no terms of its own.
+    pub fn book_number(&self, book: &str) -> Option<u32> {
+        self.books.get(book).copied()
+    }
+
+    /// Finds non-overlapping whole-word mentions in `text` of common terms
+    /// and of the terms of book `book` (a [`Matcher::book_number`]). `rank`
+    /// says whether a term may match here and with what priority (lower wins
+    /// on the same span); `None` excludes it.
+    pub fn find(
+        &self,
+        text: &str,
+        book: Option<u32>,
+        rank: impl Fn(usize) -> Option<u8>,
+    ) -> Vec<Found> {
         let Some(ac) = &self.ac else {
             return Vec::new();
         };
@@ -136,7 +190,11 @@ impl Matcher {
             if !is_word_boundary(text, s, e) {
                 continue;
             }
-            for c in &self.candidates[m.pattern().as_usize()] {
+            let p = &self.patterns[m.pattern().as_usize()];
+            let own = book
+                .and_then(|b| p.books.binary_search_by_key(&b, |e| e.0).ok())
+                .map_or(&[][..], |at| &p.books[at].1[..]);
+            for c in p.common.iter().chain(own) {
                 if c.exact.as_deref().is_some_and(|x| &text[s..e] != x) {
                     continue;
                 }
@@ -191,7 +249,7 @@ mod tests {
     }
 
     fn found(m: &Matcher, text: &str) -> Vec<(String, usize)> {
-        m.find(text, |_| Some(0))
+        m.find(text, None, |_| Some(0))
             .into_iter()
             .map(|f| (text[f.range].to_string(), f.term))
             .collect()
@@ -247,9 +305,45 @@ mod tests {
     #[test]
     fn rank_excludes_and_prefers() {
         let m = Matcher::build(&[term("Credential", None), term("Credential", None)]);
-        let f = m.find("Credential", |t| if t == 1 { Some(0) } else { Some(1) });
+        let f = m.find(
+            "Credential",
+            None,
+            |t| if t == 1 { Some(0) } else { Some(1) },
+        );
         assert_eq!(f[0].term, 1);
-        let f = m.find("Credential", |t| (t == 0).then_some(1));
+        let f = m.find("Credential", None, |t| (t == 0).then_some(1));
         assert_eq!(f[0].term, 0);
+    }
+
+    #[test]
+    fn a_page_sees_common_terms_and_its_own_books_only() {
+        let scoped = |name: &str, book: Option<&str>| Term {
+            scope: book.map_or(super::super::Scope::Common, |b| {
+                super::super::Scope::Book(b.into())
+            }),
+            ..term(name, None)
+        };
+        let m = Matcher::build(&[
+            scoped("Token", Some("a")),
+            scoped("Token", Some("b")),
+            scoped("Token", None),
+            scoped("Ledger", Some("b")),
+        ]);
+        let terms = |book: Option<&str>| -> Vec<usize> {
+            let n = book.and_then(|b| m.book_number(b));
+            let mut t: Vec<usize> = m
+                .find("Token Ledger", n, |_| Some(0))
+                .into_iter()
+                .map(|f| f.term)
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(m.book_number("c"), None);
+        assert_eq!(terms(None), vec![2]);
+        assert_eq!(terms(Some("c")), vec![2]);
+        // Same rank: the lower term index wins the span.
+        assert_eq!(terms(Some("a")), vec![0]);
+        assert_eq!(terms(Some("b")), vec![1, 3]);
     }
 }

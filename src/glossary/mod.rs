@@ -98,6 +98,14 @@ pub(crate) struct PageInfo {
     pub source: Arc<str>,
 }
 
+/// The common terms by [`same_term_key`] of their name and of their
+/// abbreviation, for [`Glossary::common_matches`].
+#[derive(Debug, Default)]
+struct CommonKeys {
+    by_name: std::collections::HashMap<String, Vec<usize>>,
+    by_abbreviation: std::collections::HashMap<String, Vec<usize>>,
+}
+
 /// The whole glossary: common terms and every book's own terms.
 #[derive(Debug, Default)]
 pub struct Glossary {
@@ -114,9 +122,9 @@ pub struct Glossary {
     by_slug: BTreeMap<(Scope, String), usize>,
     /// Page URL → the terms defined on that page (built on first use).
     by_origin_page: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
-    /// Per term: the same-term key of its name and of its abbreviation
+    /// Common terms by the same-term key of their name and abbreviation
     /// (built on first use).
-    same_keys: std::sync::OnceLock<Vec<(String, Option<String>)>>,
+    same_keys: std::sync::OnceLock<CommonKeys>,
 }
 
 /// Reads the glossary from `site.glossary_files` and the terminology pages.
@@ -370,30 +378,36 @@ impl Glossary {
     /// with the common terms' keys computed once per glossary.
     pub fn common_matches(&self, t: &Term) -> Vec<usize> {
         let keys = self.same_keys.get_or_init(|| {
-            self.terms
-                .iter()
-                .map(|t| {
-                    (
-                        same_term_key(&t.name),
-                        t.abbreviation.as_deref().map(same_term_key),
-                    )
-                })
-                .collect()
+            let mut k = CommonKeys::default();
+            for (i, c) in self.terms.iter().enumerate() {
+                if c.scope == Scope::Common {
+                    k.by_name.entry(same_term_key(&c.name)).or_default().push(i);
+                    if let Some(a) = c.abbreviation.as_deref() {
+                        k.by_abbreviation
+                            .entry(same_term_key(a))
+                            .or_default()
+                            .push(i);
+                    }
+                }
+            }
+            k
         });
         let kt = same_term_key(&t.name);
         let at = t.abbreviation.as_deref().map(same_term_key);
-        self.terms
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| {
-                let (kc, ac) = &keys[*i];
-                c.scope == Scope::Common
-                    && ((!kc.is_empty() && *kc == kt)
-                        || at.as_deref() == Some(kc.as_str())
-                        || ac.as_deref() == Some(kt.as_str()))
-            })
-            .map(|(i, _)| i)
-            .collect()
+        let mut found: Vec<usize> = Vec::new();
+        // Its name is a common term's name (an empty key names nothing).
+        if !kt.is_empty() {
+            found.extend(keys.by_name.get(&kt).into_iter().flatten());
+        }
+        // Its abbreviation is a common term's name.
+        if let Some(at) = &at {
+            found.extend(keys.by_name.get(at).into_iter().flatten());
+        }
+        // Its name is a common term's abbreviation.
+        found.extend(keys.by_abbreviation.get(&kt).into_iter().flatten());
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 }
 

@@ -126,7 +126,17 @@ fn letters(ctx: &Ctx, mut ids: Vec<usize>, from: &str) -> Vec<Value> {
             .unwrap_or_else(|| "#".to_string());
         groups.entry(letter).or_default().push(ctx.entry(i, from));
     }
-    groups.into_iter().map(|(letter, terms)| json!({"letter": letter, "anchor": format!("letter-{}", letter.to_lowercase()), "terms": terms})).collect()
+    groups
+        .into_iter()
+        .map(|(letter, terms)| {
+            let anchor = format!("letter-{}", letter.to_lowercase());
+            object([
+                ("letter", json!(letter)),
+                ("anchor", json!(anchor)),
+                ("terms", Value::Array(terms)),
+            ])
+        })
+        .collect()
 }
 
 /// The glossary pages of a site, each made on demand: a large site has
@@ -137,6 +147,8 @@ pub struct GlossaryPlan<'a> {
     ctx: Ctx<'a>,
     books: Vec<String>,
     common: Vec<usize>,
+    /// Each book's own terms, in glossary order.
+    book_terms: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl<'a> GlossaryPlan<'a> {
@@ -179,6 +191,15 @@ impl<'a> GlossaryPlan<'a> {
             common: (0..n)
                 .filter(|&i| glossary.terms[i].scope == Scope::Common)
                 .collect(),
+            book_terms: {
+                let mut m: std::collections::HashMap<String, Vec<usize>> = Default::default();
+                for (i, t) in glossary.terms.iter().enumerate() {
+                    if let Some(b) = t.scope.book() {
+                        m.entry(b.to_string()).or_default().push(i);
+                    }
+                }
+                m
+            },
         }
     }
 
@@ -220,12 +241,12 @@ impl<'a> GlossaryPlan<'a> {
     }
 
     fn common_index(&self) -> GeneratedPage {
-        let (ctx, glossary) = (&self.ctx, self.ctx.g);
+        let ctx = &self.ctx;
         let book_links: Vec<Value> = self
             .books
             .iter()
             .map(|b| {
-                let count = glossary.terms.iter().filter(|t| t.scope.book() == Some(b)).count();
+                let count = self.book_terms.get(b).map_or(0, Vec::len);
                 json!({"id": b, "title": ctx.book_title(b), "href": ctx.href(GLOSSARY_URL, &book_glossary_url(b), None), "count": count})
             })
             .collect();
@@ -247,11 +268,9 @@ impl<'a> GlossaryPlan<'a> {
     }
 
     fn book_index(&self, b: &str) -> GeneratedPage {
-        let (ctx, glossary) = (&self.ctx, self.ctx.g);
+        let ctx = &self.ctx;
         let url = book_glossary_url(b);
-        let ids: Vec<usize> = (0..glossary.terms.len())
-            .filter(|&i| glossary.terms[i].scope.book() == Some(b))
-            .collect();
+        let ids: Vec<usize> = self.book_terms.get(b).cloned().unwrap_or_default();
         let title = ctx.book_title(b);
         GeneratedPage {
             url: url.clone(),
@@ -324,7 +343,12 @@ fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
                 .into_iter()
                 .map(|(pid, c)| json!({"title": ctx.page_title(pid), "href": ctx.href(&url, &ctx.site.pages[pid].url(ctx.site), None), "count": c}))
                 .collect();
-            json!({"book": b, "title": ctx.book_title(&b), "total": sum, "pages": pages})
+            object([
+                ("book", json!(b)),
+                ("title", json!(ctx.book_title(&b))),
+                ("total", json!(sum)),
+                ("pages", Value::Array(pages)),
+            ])
         })
         .collect();
     let redefinitions: Vec<Value> = ctx.redefinitions[i]
@@ -367,33 +391,43 @@ fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
         url: url.clone(),
         template: "term.html",
         title: t.name.clone(),
-        data: json!({
-            "term": {
-                "name": t.name,
-                "abbreviation": t.abbreviation,
-                "aliases": t.aliases,
-                "avoid": t.avoid,
-                "status": t.status,
-                "deprecated": t.is_deprecated(),
-                "source": t.source,
-                "identifier": t.identifier,
-                "slug": t.slug,
-                "scope": if book.is_some() { "book" } else { "common" },
-                "book": book,
-                "book_title": book.map(|b| ctx.book_title(b)),
-                "definition_html": t.definition_html,
-                "definition_text": t.definition_text,
-                "extra": extra,
-                "defined_in": ctx.defined_in(t, &url),
-            },
-            "see_also": see_also,
-            "used_in": used_in,
-            "total_uses": total,
-            "redefinitions": redefinitions,
-            "common": common,
-            "index_href": ctx.href(&url, &index_url, None),
-        }),
+        data: object([
+            (
+                "term",
+                json!({
+                    "name": t.name,
+                    "abbreviation": t.abbreviation,
+                    "aliases": t.aliases,
+                    "avoid": t.avoid,
+                    "status": t.status,
+                    "deprecated": t.is_deprecated(),
+                    "source": t.source,
+                    "identifier": t.identifier,
+                    "slug": t.slug,
+                    "scope": if book.is_some() { "book" } else { "common" },
+                    "book": book,
+                    "book_title": book.map(|b| ctx.book_title(b)),
+                    "definition_html": t.definition_html,
+                    "definition_text": t.definition_text,
+                    "extra": extra,
+                    "defined_in": ctx.defined_in(t, &url),
+                }),
+            ),
+            ("see_also", Value::Array(see_also)),
+            ("used_in", Value::Array(used_in)),
+            ("total_uses", json!(total)),
+            ("redefinitions", Value::Array(redefinitions)),
+            ("common", common.unwrap_or(Value::Null)),
+            ("index_href", json!(ctx.href(&url, &index_url, None))),
+        ]),
     }
+}
+
+/// A JSON object of `pairs`, the values moved in: `json!` serialises each
+/// value it is given again, copying a nested array (a common term's uses
+/// across every book) whole.
+fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
 }
 
 fn matrix_page(ctx: &Ctx, common: &[usize], books: &[String]) -> GeneratedPage {
@@ -447,12 +481,18 @@ fn matrix_page(ctx: &Ctx, common: &[usize], books: &[String]) -> GeneratedPage {
 /// One search document per term (kind `term`), definition as text, abbreviation
 /// and aliases matched like the name.
 pub fn search_docs(glossary: &Glossary, site: &Site) -> Vec<SearchDoc> {
+    // Books by URL prefix, the first of a prefix winning.
+    let mut by_prefix: std::collections::HashMap<&str, &crate::content::Book> =
+        std::collections::HashMap::new();
+    for b in &site.books {
+        by_prefix.entry(b.prefix()).or_insert(b);
+    }
     glossary
         .terms
         .iter()
         .map(|t| {
             let book = t.scope.book().unwrap_or_default().to_string();
-            let b = site.books.iter().find(|b| b.prefix() == book);
+            let b = by_prefix.get(book.as_str()).copied();
             let mut aliases: Vec<String> = t.abbreviation.iter().cloned().collect();
             aliases.extend(t.aliases.iter().cloned());
             SearchDoc {
