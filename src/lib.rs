@@ -207,15 +207,12 @@ fn parse_preprocessed_pages(
     pre: Vec<markdown::dialect::Preprocessed>,
 ) -> Vec<Doc> {
     let resolver = resolve::Resolver::new(site);
-    let openapi = markdown::dialect::OpenApiCache::default();
     let env = markdown::ParseEnv {
         resolver: &resolver,
         glossary,
-        openapi: &openapi,
         offline,
         link_mode: site.config.glossary.link,
         html,
-        dialect: true,
     };
     pages
         .par_iter()
@@ -245,13 +242,24 @@ fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
     docs: &[Doc],
     uses: &[(content::PageId, U)],
 ) -> Vec<Diagnostic> {
+    let mut diagnostics = own_diagnostics(site, docs);
+    diagnostics.extend(glossary_diags.iter().cloned());
+    diagnostics.extend(checks::check_links(site, docs));
+    diagnostics.extend(glossary::check_glossary(glossary, site, uses));
+    settle(site, diagnostics)
+}
+
+/// Loading's findings and each page's own.
+fn own_diagnostics(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
     let mut diagnostics = site.diagnostics.clone();
     for (p, d) in docs.iter().enumerate() {
         diagnostics.extend(doc_diagnostics(site, p, d));
     }
-    diagnostics.extend(glossary_diags.iter().cloned());
-    diagnostics.extend(checks::check_links(site, docs));
-    diagnostics.extend(glossary::check_glossary(glossary, site, uses));
+    diagnostics
+}
+
+/// Findings with the config's severities applied, sorted.
+fn settle(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
@@ -266,17 +274,6 @@ fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
 /// it writes is not for publishing.
 fn bench_core() -> bool {
     std::env::var_os("SPECSITE_BENCH_CORE").is_some()
-}
-
-/// The findings of the core build: loading's and each page's own.
-fn core_diagnostics(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
-    let mut diagnostics = site.diagnostics.clone();
-    for (p, d) in docs.iter().enumerate() {
-        diagnostics.extend(doc_diagnostics(site, p, d));
-    }
-    checks::apply_config(&mut diagnostics, &site.config, &site.sources);
-    diag::sort_diagnostics(&mut diagnostics);
-    diagnostics
 }
 
 /// A doc's own findings, with the page's file filled in where a finding has none.
@@ -325,11 +322,11 @@ struct BookPrefixes(std::collections::HashMap<String, content::BookId>);
 
 impl BookPrefixes {
     fn new(site: &Site) -> Self {
-        let mut m = std::collections::HashMap::new();
-        for (i, b) in site.books.iter().enumerate() {
-            m.entry(b.prefix().to_string()).or_insert(i);
-        }
-        BookPrefixes(m)
+        BookPrefixes(
+            (site.books_by_prefix().into_iter())
+                .map(|(p, b)| (p.to_string(), b))
+                .collect(),
+        )
     }
 
     /// The book whose glossary holds the page at `url` (`<prefix>/glossary/…`).
@@ -597,7 +594,8 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
     let check_job = move || {
         if core {
-            return core_diagnostics(site, a_docs);
+            // The core build's findings: loading's and each page's own.
+            return settle(site, own_diagnostics(site, a_docs));
         }
         let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses);
         drop(uses);

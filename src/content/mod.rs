@@ -88,6 +88,18 @@ pub struct Book {
     pub edit_url: Option<String>,
 }
 
+impl Site {
+    /// Books by URL prefix ([`Book::prefix`]), the first book of a prefix
+    /// winning: for lookups by prefix without scanning every book.
+    pub fn books_by_prefix(&self) -> std::collections::HashMap<&str, BookId> {
+        let mut m = std::collections::HashMap::new();
+        for (i, b) in self.books.iter().enumerate() {
+            m.entry(b.prefix()).or_insert(i);
+        }
+        m
+    }
+}
+
 impl Book {
     /// The canonical output prefix, e.g. `consent` or `consent/1.0`.
     pub fn prefix(&self) -> &str {

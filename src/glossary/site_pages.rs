@@ -47,6 +47,8 @@ struct Ctx<'a> {
     redefinitions: Vec<Vec<usize>>,
     /// Per book term: the common term it redefines.
     redefines: Vec<Option<usize>>,
+    /// [`Site::books_by_prefix`].
+    books_by_prefix: std::collections::HashMap<&'a str, crate::content::BookId>,
 }
 
 impl Ctx<'_> {
@@ -55,11 +57,9 @@ impl Ctx<'_> {
     }
 
     fn book_title(&self, prefix: &str) -> String {
-        self.site
-            .books
-            .iter()
-            .find(|b| b.prefix() == prefix)
-            .map_or_else(|| prefix.to_string(), |b| b.title.clone())
+        self.books_by_prefix
+            .get(prefix)
+            .map_or_else(|| prefix.to_string(), |&b| self.site.books[b].title.clone())
     }
 
     fn page_title(&self, pid: PageId) -> String {
@@ -186,6 +186,7 @@ impl<'a> GlossaryPlan<'a> {
                 counts,
                 redefinitions,
                 redefines,
+                books_by_prefix: site.books_by_prefix(),
             },
             books: glossary.books(),
             common: (0..n)
@@ -481,18 +482,13 @@ fn matrix_page(ctx: &Ctx, common: &[usize], books: &[String]) -> GeneratedPage {
 /// One search document per term (kind `term`), definition as text, abbreviation
 /// and aliases matched like the name.
 pub fn search_docs(glossary: &Glossary, site: &Site) -> Vec<SearchDoc> {
-    // Books by URL prefix, the first of a prefix winning.
-    let mut by_prefix: std::collections::HashMap<&str, &crate::content::Book> =
-        std::collections::HashMap::new();
-    for b in &site.books {
-        by_prefix.entry(b.prefix()).or_insert(b);
-    }
+    let by_prefix = site.books_by_prefix();
     glossary
         .terms
         .iter()
         .map(|t| {
             let book = t.scope.book().unwrap_or_default().to_string();
-            let b = by_prefix.get(book.as_str()).copied();
+            let b = by_prefix.get(book.as_str()).map(|&i| &site.books[i]);
             let mut aliases: Vec<String> = t.abbreviation.iter().cloned().collect();
             aliases.extend(t.aliases.iter().cloned());
             SearchDoc {

@@ -19,8 +19,6 @@ pub struct ParseEnv<'a> {
     pub resolver: &'a Resolver<'a>,
     /// The glossary, for term links.
     pub glossary: &'a Glossary,
-    /// OpenAPI documents, loaded once.
-    pub openapi: &'a OpenApiCache,
     /// Links name `index.html`.
     pub offline: bool,
     /// Which term mentions are linked.
@@ -29,9 +27,6 @@ pub struct ParseEnv<'a> {
     /// and HTML output; links, anchors, term uses, sections and findings
     /// are the same either way.
     pub html: bool,
-    /// Render GitBook blocks. Only the benchmark's core build
-    /// (`SPECSITE_BENCH_CORE`) turns this off, leaving them as text.
-    pub dialect: bool,
 }
 
 /// The markdown extensions specsite enables (CommonMark + GFM).
@@ -75,10 +70,10 @@ struct Pass<'a, 'e> {
     pre_range: Range<usize>,
 }
 
-/// Parses and renders page `page_id` of the site.
-pub fn parse_page(env: &ParseEnv, page_id: PageId) -> Doc {
-    let site = env.resolver.site();
-    let pre = preprocess_page(site, env.openapi, page_id, env.dialect);
+/// Parses and renders page `page_id` of the site: [`preprocess_page`] with
+/// OpenAPI specs from `openapi`, then [`parse_preprocessed`].
+pub fn parse_page(env: &ParseEnv, openapi: &OpenApiCache, page_id: PageId) -> Doc {
+    let pre = preprocess_page(env.resolver.site(), openapi, page_id, true);
     parse_preprocessed(env, page_id, pre)
 }
 
@@ -106,7 +101,7 @@ pub fn preprocess_page(
 }
 
 /// [`parse_page`] after [`preprocess_page`]: `pre` is the page's body as
-/// the dialect stage left it (`env.openapi` and `env.dialect` are not used).
+/// the dialect stage left it.
 pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Preprocessed) -> Doc {
     let site = env.resolver.site();
     let page = &site.pages[page_id];
@@ -659,13 +654,11 @@ mod tests {
         let env = ParseEnv {
             resolver: &resolver,
             glossary: &g,
-            openapi: &o,
             offline: false,
             link_mode: LinkMode::First,
             html: true,
-            dialect: true,
         };
-        parse_page(&env, p)
+        parse_page(&env, &o, p)
     }
 
     #[test]
@@ -799,13 +792,11 @@ mod tests {
         let env = ParseEnv {
             resolver: &resolver,
             glossary: &g,
-            openapi: &o,
             offline: false,
             link_mode: LinkMode::First,
             html: false,
-            dialect: true,
         };
-        let lean = parse_page(&env, 0);
+        let lean = parse_page(&env, &o, 0);
         assert!(lean.html.is_empty() && !full.html.is_empty());
         assert_eq!(lean.links, full.links);
         assert_eq!(lean.anchors, full.anchors);
