@@ -557,15 +557,26 @@ fn locate_dest(source: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
 /// `content-ref` and `embed` destinations from there, so the link is a
 /// block's reference rather than a link in prose.
 fn in_block_tag(source: &str, at: usize) -> bool {
-    let Some(before) = source.get(..at) else {
+    if source.get(..at).is_none() {
         return false;
-    };
+    }
+    // Only the last `TAG_LOOKBACK` bytes are searched: a longer tag does not
+    // count, and searching the whole prefix made a page's cost grow with the
+    // square of its links.
+    let mut from = at.saturating_sub(TAG_LOOKBACK);
+    while !source.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = &source[from..at];
     let Some(open) = before.rfind("{%") else {
         return false;
     };
     let tag = &before[open..];
-    !tag.contains("%}") && tag.len() < 500 && (tag.ends_with('"') || tag.ends_with('\''))
+    !tag.contains("%}") && tag.len() < TAG_LOOKBACK && (tag.ends_with('"') || tag.ends_with('\''))
 }
+
+/// How far before a link [`in_block_tag`] looks for the `{%` of a tag.
+const TAG_LOOKBACK: usize = 500;
 
 /// The URLs of a `srcset` value with their byte offsets in it.
 fn srcset_urls(value: &str) -> Vec<(usize, &str)> {

@@ -17,7 +17,7 @@ pub mod store;
 pub mod watch;
 
 use crate::diag::render::{render_report, Format, ReportOptions};
-use crate::diag::{locate, Diagnostic, Summary};
+use crate::diag::{Diagnostic, Summary};
 use crate::{Fatal, Options};
 use incremental::Live;
 use std::collections::BTreeMap;
@@ -244,8 +244,9 @@ impl Overlay {
         if let Some(f) = &self.fatal {
             errors.push(serde_json::json!({"rule": "fatal", "message": f.trim(), "report": f}));
         }
+        let mut at = crate::diag::Locator::new(sources);
         for d in self.files.values().flatten() {
-            let l = locate(d, sources.get(&d.file).map(|s| &**s));
+            let l = at.locate(d);
             errors.push(serde_json::json!({
                 "file": l.file, "line": l.line, "column": l.column, "rule": l.rule,
                 "severity": l.severity, "message": l.message,

@@ -1,8 +1,8 @@
 //! `json`: `{"diagnostics": [{rule, severity, message, file, line, column,
 //! end_line, end_column, suggestion}], "summary": {errors, warnings, infos}}`.
 
-use super::{locate_in, Formatter, ReportOptions};
-use crate::diag::{Diagnostic, Located, Summary};
+use super::{Formatter, ReportOptions};
+use crate::diag::{Diagnostic, Located, Locator, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,8 +23,9 @@ impl Formatter for Json {
         sources: &BTreeMap<String, Arc<str>>,
         _opts: &ReportOptions,
     ) -> String {
+        let mut at = Locator::new(sources);
         let report = Report {
-            diagnostics: diags.iter().map(|d| locate_in(d, sources)).collect(),
+            diagnostics: diags.iter().map(|d| at.locate(d)).collect(),
             summary: Summary::of(diags),
         };
         // Serialising plain strings and numbers cannot fail.

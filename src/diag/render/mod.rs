@@ -12,7 +12,7 @@ mod human;
 mod json;
 mod sarif;
 
-use super::{locate, Diagnostic, Located};
+use super::Diagnostic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -95,11 +95,6 @@ pub fn render_report(
     opts: &ReportOptions,
 ) -> String {
     format.formatter().render(diags, sources, opts)
-}
-
-/// Resolves a diagnostic's position against `sources` (1:1 when its file is unknown).
-pub(crate) fn locate_in(d: &Diagnostic, sources: &BTreeMap<String, Arc<str>>) -> Located {
-    locate(d, sources.get(&d.file).map(|s| &**s))
 }
 
 /// Joins the git prefix and a root-relative file with `/`.
