@@ -29,6 +29,9 @@ pub struct Args {
     /// Cache folder for --external results.
     #[arg(long)]
     cache: Option<PathBuf>,
+    /// Print a rule's documentation (what, why, example, options, defaults, fix) and exit.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
     /// Keep only findings in these files (what pre-commit passes).
     files: Vec<PathBuf>,
 }
@@ -41,8 +44,20 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         deny_warnings,
         external,
         cache,
+        explain,
         files,
     } = args;
+    if let Some(name) = explain {
+        let Some(rule) = specsite::diag::Rule::from_name(&name) else {
+            let names: Vec<&str> = specsite::diag::Rule::ALL.iter().map(|r| r.name()).collect();
+            return Err(Fatal::Other(anyhow::anyhow!(
+                "no rule is named `{name}`; rules: {}",
+                names.join(", ")
+            )));
+        };
+        print!("{}", checks::explain::explain(rule));
+        return Ok(0);
+    }
     let mut a = specsite::analyse(&Options {
         skip_html: true,
         ..common.options()

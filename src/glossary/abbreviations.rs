@@ -14,7 +14,7 @@
 //!   to one of those (`USE CASE`);
 //! - widely known abbreviations ([`KNOWN`], plus `abbreviations.known`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Abbreviations every reader knows; never `abbr-undefined`. General
 /// computing and web terms, units, well-known organisations and standards
@@ -135,7 +135,8 @@ pub fn skip_by_context(source: &str, span: &std::ops::Range<usize>, surface: &st
         || next == Some('=')
         || next == Some('(')
         || (next == Some('.') && after[1..].starts_with(|c: char| c.is_ascii_alphanumeric()))
-        || (prev == Some('.') && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_alphanumeric()))
+        || (prev == Some('.')
+            && before[..before.len() - 1].ends_with(|c: char| c.is_ascii_alphanumeric()))
         || (prev == Some(':') && next == Some(':'))
     {
         return Some(Skip::Code);
@@ -156,12 +157,10 @@ pub fn skip_by_context(source: &str, span: &std::ops::Range<usize>, surface: &st
     let chain = hyphen_chain(source, span);
     if chain.len() >= 3
         || (chain.len() == 2
-            && chain
-                .iter()
-                .any(|p| {
-                    p.bytes().any(|b| b.is_ascii_digit())
-                        || (*p != word && p.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')))
-                }))
+            && chain.iter().any(|p| {
+                p.bytes().any(|b| b.is_ascii_digit())
+                    || (*p != word && p.bytes().all(|b| matches!(b, b'I' | b'V' | b'X')))
+            }))
     {
         return Some(Skip::Code);
     }
@@ -192,9 +191,17 @@ pub fn caps_neighbours<'s>(
     source: &'s str,
     span: &std::ops::Range<usize>,
 ) -> (Option<&'s str>, Option<&'s str>) {
-    let caps = |w: &str| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase() || b == b's') && w.as_bytes()[0].is_ascii_uppercase();
+    let caps = |w: &str| {
+        w.len() >= 2
+            && w.bytes().all(|b| b.is_ascii_uppercase() || b == b's')
+            && w.as_bytes()[0].is_ascii_uppercase()
+    };
     let prev = source[..span.start].strip_suffix(' ').and_then(|b| {
-        let s = b.len() - b.bytes().rev().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let s = b.len()
+            - b.bytes()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
         let w = &b[s..];
         (caps(w) && !b[..s].ends_with(|c: char| c.is_ascii_alphanumeric())).then_some(w)
     });
@@ -237,7 +244,9 @@ fn in_path(source: &str, span: &std::ops::Range<usize>) -> bool {
     let seg = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_' | '.');
     let l: String = left.chars().rev().take_while(|&c| seg(c)).collect();
     let r: String = right.chars().take_while(|&c| seg(c)).collect();
-    l.chars().chain(r.chars()).any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    l.chars()
+        .chain(r.chars())
+        .any(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 /// Up to `n` characters of text before `at`, HTML tags left out (in reading order).
@@ -285,11 +294,15 @@ fn visible_after(source: &str, at: usize, n: usize) -> String {
 }
 
 fn number_after(after: &str) -> bool {
-    after.trim_start_matches([' ', '\u{a0}']).starts_with(|c: char| c.is_ascii_digit())
+    after
+        .trim_start_matches([' ', '\u{a0}'])
+        .starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn number_before(before: &str) -> bool {
-    before.trim_end_matches([' ', '\u{a0}']).ends_with(|c: char| c.is_ascii_digit())
+    before
+        .trim_end_matches([' ', '\u{a0}'])
+        .ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// A title-case word right before (`Annex II`, `Part IV`).
@@ -410,7 +423,10 @@ pub fn find_intros(text: &str) -> Vec<String> {
             continue; // `DCAT-AP`: a compound, not a definition.
         }
         let expansion = &trimmed[sep.len()..];
-        let expansion = expansion.split(['|', '(', ';', '.', ',']).next().unwrap_or("");
+        let expansion = expansion
+            .split(['|', '(', ';', '.', ','])
+            .next()
+            .unwrap_or("");
         // A spaced dash ends the expansion (`Payments - Postpartum care`).
         let expansion = [" - ", " – ", " — "]
             .iter()
@@ -435,7 +451,9 @@ fn expanded_before(abbr: &str, before: &str) -> bool {
         .trim_matches(|c: char| !c.is_alphanumeric());
     let code_like = last.is_empty()
         || last.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        || last.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+        || last
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !code_like {
         return true;
     }
@@ -549,7 +567,11 @@ fn spell(letters: &[char], words: &[&str], skips: usize) -> bool {
             }
         }
     } else {
-        let inner: Vec<char> = w.chars().skip(1).filter(|c| c.is_ascii_uppercase()).collect();
+        let inner: Vec<char> = w
+            .chars()
+            .skip(1)
+            .filter(|c| c.is_ascii_uppercase())
+            .collect();
         if inner.first() == Some(&letters[0]) {
             let mut k = 0;
             for c in inner {
@@ -582,16 +604,16 @@ pub fn common_words(candidates: &BTreeSet<String>, sources: &[&str]) -> BTreeSet
     if wanted.is_empty() {
         return BTreeSet::new();
     }
-    let pages: HashMap<String, usize> = sources
+    let pages: BTreeMap<String, usize> = sources
         .par_iter()
         .map(|text| page_words(text, &wanted))
-        .fold(HashMap::new, |mut acc, words| {
+        .fold(BTreeMap::new, |mut acc, words| {
             for w in words {
                 *acc.entry(w).or_insert(0) += 1;
             }
             acc
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(BTreeMap::new, |mut a, b| {
             for (w, n) in b {
                 *a.entry(w).or_insert(0) += n;
             }
@@ -639,13 +661,19 @@ fn page_words(text: &str, wanted: &BTreeSet<String>) -> BTreeSet<String> {
             }
             let glued = |c: u8| {
                 c.is_ascii_alphanumeric()
-                    || matches!(c, b'/' | b'.' | b'-' | b'_' | b'=' | b'"' | b'\'' | b'@' | b'#' | b'\\')
+                    || matches!(
+                        c,
+                        b'/' | b'.' | b'-' | b'_' | b'=' | b'"' | b'\'' | b'@' | b'#' | b'\\'
+                    )
                     || c >= 0x80
             };
             if (s > 0 && glued(b[s - 1])) || (i < b.len() && glued(b[i]) && b[i] != b'.') {
                 continue;
             }
-            if i < b.len() && b[i] == b'.' && b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            if i < b.len()
+                && b[i] == b'.'
+                && b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            {
                 continue;
             }
             let w = &line[s..i];
@@ -685,7 +713,10 @@ mod tests {
         assert_eq!(skip("key SDK_SCORE", "SDK"), Some(Skip::Code));
         assert_eq!(skip("as DCAT-AP says", "AP"), Some(Skip::Code));
         assert_eq!(skip("as DCAT-AP says", "DCAT"), None);
-        assert_eq!(skip("x/r1/<mark>INDIA</mark>/<mark>GOV/y", "INDIA"), Some(Skip::Code));
+        assert_eq!(
+            skip("x/r1/<mark>INDIA</mark>/<mark>GOV/y", "INDIA"),
+            Some(Skip::Code)
+        );
         assert_eq!(skip("ask AK/TD now", "AK"), None);
         assert_eq!(skip("ISO/IEC/IEEE 42010", "IEC"), None);
     }
@@ -714,7 +745,10 @@ mod tests {
         assert!(expands("UC", "Use Case"));
         assert!(expands("TOTP", "Time-based One-Time Password"));
         assert!(expands("XML", "eXtensible Markup Language"));
-        assert!(expands("GIZ", "Deutsche Gesellschaft für Internationale Zusammenarbeit"));
+        assert!(expands(
+            "GIZ",
+            "Deutsche Gesellschaft für Internationale Zusammenarbeit"
+        ));
         assert!(expands("BoT", "Bank of Tanzania"));
         assert!(expands("TSDB", "Time Series Database"));
         assert!(!expands("CNCF", "kubernetes, helm, harbor"));
@@ -733,8 +767,14 @@ mod tests {
         assert_eq!(got("SLA = Service Level Agreement"), ["SLA"]);
         assert_eq!(got("SLA: Service Level Agreement"), ["SLA"]);
         assert_eq!(got("SLA | Service Level Agreement | x"), ["SLA"]);
-        assert_eq!(got("the geographic information committee (ISO/TC 211)"), ["ISO", "TC"]);
-        assert_eq!(got("CI/CD (continuous integration and delivery)"), ["CD", "CI"]);
+        assert_eq!(
+            got("the geographic information committee (ISO/TC 211)"),
+            ["ISO", "TC"]
+        );
+        assert_eq!(
+            got("CI/CD (continuous integration and delivery)"),
+            ["CD", "CI"]
+        );
         assert_eq!(
             got("SD-JWT VC (Selective Disclosure JWT Verifiable Credentials)"),
             ["SD", "VC"]
@@ -750,8 +790,16 @@ mod tests {
 
     #[test]
     fn common_words_need_several_pages() {
-        let pages = ["A new draft.", "New `DRAFT` ideas", "The new thing, sla/x", "new"];
-        let c: BTreeSet<String> = ["NEW", "DRAFT", "SLA"].iter().map(|s| s.to_string()).collect();
+        let pages = [
+            "A new draft.",
+            "New `DRAFT` ideas",
+            "The new thing, sla/x",
+            "new",
+        ];
+        let c: BTreeSet<String> = ["NEW", "DRAFT", "SLA"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let got = common_words(&c, &pages);
         assert_eq!(got.into_iter().collect::<Vec<_>>(), ["NEW"]);
     }

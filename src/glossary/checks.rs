@@ -351,7 +351,10 @@ fn abbreviation_forms(s: &str) -> Vec<String> {
     let mut forms = vec![s.to_string(), core(s).to_string()];
     for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
         let w = core(w);
-        if w.len() >= 2 && w.bytes().all(|b| b.is_ascii_uppercase()) && !forms.iter().any(|f| f == w) {
+        if w.len() >= 2
+            && w.bytes().all(|b| b.is_ascii_uppercase())
+            && !forms.iter().any(|f| f == w)
+        {
             forms.push(w.to_string());
         }
     }

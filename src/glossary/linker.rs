@@ -361,7 +361,12 @@ mod tests {
     #[test]
     fn records_acronyms_but_not_shouting() {
         let g = glossary();
-        let (_, uses) = run(&g, "consent", LinkMode::None, "The XYZ and APIs. Then THE WHOLE LINE SHOUTS. iOS");
+        let (_, uses) = run(
+            &g,
+            "consent",
+            LinkMode::None,
+            "The XYZ and APIs. Then THE WHOLE LINE SHOUTS. iOS",
+        );
         let acr: Vec<(&str, UseKind)> = uses
             .iter()
             .filter(|u| u.term == NO_TERM)
@@ -369,10 +374,7 @@ mod tests {
             .collect();
         assert_eq!(
             acr,
-            vec![
-                ("XYZ", UseKind::Acronym),
-                ("APIs", UseKind::Acronym),
-            ]
+            vec![("XYZ", UseKind::Acronym), ("APIs", UseKind::Acronym),]
         );
     }
 

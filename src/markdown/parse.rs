@@ -572,8 +572,13 @@ fn push_visible_text(h: &str, out: &mut String) {
             push_decoded(&rest[i..], out);
             return;
         };
-        let tag = rest[i + 1..i + j].trim_start_matches('/').to_ascii_lowercase();
-        let name = tag.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+        let tag = rest[i + 1..i + j]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name = tag
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
         match name {
             "td" | "th" if rest[i + 1..].starts_with('/') => out.push_str(" | "),
             "tr" | "p" | "li" | "br" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
