@@ -70,6 +70,10 @@ enum Command {
         /// Cache folder for --external results.
         #[arg(long)]
         cache: Option<PathBuf>,
+        /// Findings in versions other than the latest keep their own
+        /// severity (by default they are info).
+        #[arg(long)]
+        all_versions: bool,
         /// Keep only findings in these files (what pre-commit passes).
         files: Vec<PathBuf>,
     },
@@ -155,7 +159,7 @@ fn report_fatal(e: &Fatal) {
         sources.insert(diagnostic.file.clone(), text.clone());
         let opts = ReportOptions {
             color: false,
-            git_prefix: String::new(),
+            ..Default::default()
         };
         eprint!(
             "{}",
@@ -177,6 +181,7 @@ fn options(common: &Common) -> Options {
         out: None,
         offline: false,
         skip_html: false,
+        all_versions: false,
     }
 }
 
@@ -200,7 +205,8 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                 cleanup,
             } = specsite::build(&opts, &out)?;
             let a = &analysis;
-            let mut ropts = ReportOptions::for_stdout(&common.root, format);
+            let mut ropts =
+                ReportOptions::for_stdout(&common.root, format).with_git_sources(&a.site);
             ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
             eprint!(
                 "{}",
@@ -208,9 +214,9 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             );
             let s = Summary::of(&a.diagnostics);
             eprintln!(
-                "built {} pages from {} books into {} in {} ms",
+                "built {} pages from {} into {} in {} ms",
                 pages_written,
-                a.site.books.len(),
+                specsite::content::count_books(&a.site),
                 out.display(),
                 started.elapsed().as_millis(),
             );
@@ -227,10 +233,12 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
             deny_warnings,
             external,
             cache,
+            all_versions,
             files,
         } => {
             let mut a = specsite::analyse(&Options {
                 skip_html: true,
+                all_versions,
                 ..options(&common)
             })?;
             let mut diags = std::mem::take(&mut a.diagnostics);
@@ -266,7 +274,7 @@ fn run(cli: Cli) -> Result<u8, Fatal> {
                     format,
                     &diags,
                     &a.site.sources,
-                    &ReportOptions::for_stdout(&common.root, format)
+                    &ReportOptions::for_stdout(&common.root, format).with_git_sources(&a.site)
                 )
             );
             // Left for the process exit to free at once.

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Output folders specsite generates inside every book.
-const RESERVED: [&str; 2] = ["glossary", "print"];
+const RESERVED: [&str; 3] = ["glossary", "print", "changes"];
 
 /// Builds the site from what the walk found and read.
 pub(crate) fn assemble(
@@ -224,6 +224,7 @@ pub(crate) fn assemble(
         glossary_files,
         sources,
         diagnostics: diags,
+        ..Site::default()
     }
 }
 
@@ -264,6 +265,14 @@ fn take_text(
                     format!("`{file}` is not UTF-8 (invalid byte at offset {at}); it was skipped"),
                 )
                 .with_suggestion("re-save the file as UTF-8"),
+            );
+            None
+        }
+        Err(ReadError::Missing(why)) => {
+            diags.push(
+                Diagnostic::new(Rule::SourceMissingObject, file, 0..0, why).with_suggestion(
+                    "fetch the object (`git fetch`, `git lfs pull`), or ignore this if the file is not needed",
+                ),
             );
             None
         }
