@@ -188,7 +188,7 @@ pub fn changes_pages(
             let link = |to: &str| href(&url, to, None, offline);
             let here = |p: PageId| link(&join_url(prefix, &site.pages[p].slug));
             let there = |q: PageId| link(&site.pages[q].url(site));
-            let title = |p: PageId| crate::render::site::page_title(site, docs, p);
+            let title = |p: PageId| crate::render::site::title_of_page(site, docs, p);
             let entry = |p: Option<PageId>, q: Option<PageId>, plus: usize, minus: usize| {
                 let any = p.or(q).unwrap_or_default();
                 Entry {

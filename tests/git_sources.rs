@@ -104,7 +104,7 @@ fn setup(config: &str) -> (tempfile::TempDir, PathBuf) {
     write(
         &consent,
         "spec/new.md",
-        "# New things\n\nOnly in development.\n",
+        "# New things\n\nOnly in development. [Old setup](https://specs.example.org/consent/v/1.0/setup).\n",
     );
     write(
         &consent,
@@ -227,6 +227,12 @@ fn the_switcher_keeps_the_reader_on_the_same_page() {
     let menu = &html[start..start + html[start..].find("</details>").unwrap()];
     assert!(menu.contains("href=\"../../setup/\""), "{menu}");
     assert!(menu.contains("href=\"../../23Q4/setup/\""), "{menu}");
+    // GitBook's `/v/<label>/` URLs land in that version.
+    let html = page(&out, "consent/new/index.html");
+    assert!(
+        html.contains("<a href=\"../1.0/setup/\">Old setup</a>"),
+        "{html}"
+    );
     // A page the other version lacks: that version's start page.
     let html = page(&out, "consent/new/index.html");
     let start = html.find("class=\"version-switcher\"").expect("switcher");

@@ -307,6 +307,31 @@ fn load_source(
     Ok(out)
 }
 
+/// Why a site loaded from `sources:` is out of date: the first published
+/// ref that no longer names the commit that was read (`None`: all still do).
+/// One `for-each-ref` per repository.
+pub fn moved_ref(site: &super::Site) -> Option<String> {
+    let mut by_repo: BTreeMap<&Path, Vec<&GitVersion>> = BTreeMap::new();
+    for v in site.git_versions.iter().filter(|v| v.git_ref.is_some()) {
+        by_repo.entry(v.repo_path.as_path()).or_default().push(v);
+    }
+    for (path, versions) in by_repo {
+        let repo = Repo {
+            path: path.to_path_buf(),
+            workdir: None,
+        };
+        let refs = repo.refs().unwrap_or_default();
+        for v in versions {
+            let name = v.git_ref.as_deref().unwrap_or_default();
+            let now = repo.resolve(&refs, name).map(|r| r.commit);
+            if now.as_deref() != v.commit.as_deref() {
+                return Some(format!("{} moved ({}@{})", name, v.book, v.label));
+            }
+        }
+    }
+    None
+}
+
 fn missing(rel: &str, why: String) -> Diagnostic {
     Diagnostic::new(Rule::SourceMissingObject, rel, 0..0, why).with_suggestion(
         "fetch the object (`git fetch`, `git lfs pull`), or ignore this if the file is not needed",

@@ -140,7 +140,7 @@ struct Place<'a> {
     canonical: bool,
 }
 
-pub(crate) fn page_title(site: &Site, docs: &[Doc], p: PageId) -> String {
+fn page_title(site: &Site, docs: &[Doc], p: PageId) -> String {
     let page = &site.pages[p];
     page.front
         .title

@@ -73,8 +73,12 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         .config
         .as_ref()
         .map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.clone()));
-    let (_watcher, rx) = watch::watch(live.root(), config.as_deref())
-        .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
+    let (_watcher, rx) = watch::watch(
+        live.root(),
+        config.as_deref(),
+        &live.analysis.site.git_versions,
+    )
+    .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
     let mut overlay = Overlay::default();
     let mut stamps = watch::Stamps::default();
     stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
