@@ -15,7 +15,10 @@ pub fn explain(rule: Rule) -> String {
     );
     for line in rule.help().lines() {
         let (head, body) = line.split_once(": ").unwrap_or(("", line));
-        out.push_str(&format!("\n## {head}\n\n{}\n", wrap_text(&first_upper(body))));
+        out.push_str(&format!(
+            "\n## {head}\n\n{}\n",
+            wrap_text(&first_upper(body))
+        ));
     }
     out.push_str("\n## Options\n\n");
     out.push_str(&format!(
