@@ -7,6 +7,7 @@
 
 pub mod broken_anchor;
 pub mod broken_link;
+pub mod explain;
 pub mod external;
 pub mod filter;
 pub mod git;
@@ -14,9 +15,11 @@ pub mod links;
 pub mod missing_asset;
 pub mod path_outside_root;
 pub mod registry;
+pub mod versions;
 
 pub use external::{check_external, external_urls, ExternalOptions};
 pub use filter::{exit_code, filter_report, root_relative};
 pub use git::{changed_files, git_prefix};
 pub use links::check_links;
 pub use registry::apply_config;
+pub use versions::demote_old_versions;

@@ -103,8 +103,11 @@ rules! {
     /// Why: deprecated terms are on their way out of the specifications.
     /// Example: a page using a term marked `status: deprecated`.
     TermDeprecated = "term-deprecated", Warning, "a deprecated term is used";
-    /// What it does: finds all-caps abbreviations that no glossary or page defines.
-    /// Why: readers cannot expand them.
+    /// What it does: finds all-caps abbreviations that no glossary or page of the
+    /// book defines, leaving out English words written in capitals, identifiers and
+    /// code, currency codes by an amount, roman numerals and widely known abbreviations.
+    /// Why: readers cannot expand them; a finding that is no abbreviation is noise
+    /// that gets the rule turned off.
     /// Example: `The XYZP must respond` with no `XYZP` anywhere in the glossary.
     AbbrUndefined = "abbr-undefined", Warning, "an abbreviation used but defined nowhere";
     /// What it does: finds one abbreviation given two different expansions.
@@ -143,6 +146,16 @@ rules! {
     /// Why: one would silently overwrite the other.
     /// Example: a page `glossary.md` in a book, where the book's glossary is generated.
     OutputCollision = "output-collision", Error, "two things would be written to the same output path";
+    /// What it does: reports a `sources:` repository that cannot be read, or a ref it does not
+    /// have; the build stops (exit 2).
+    /// Why: publishing a site with a version silently missing would mislead its readers.
+    /// Example: `versions: [{ ref: 24Q1 }]` in a repository that has no branch or tag `24Q1`.
+    SourceUnreadable = "source-unreadable", Error, "a git source that cannot be read";
+    /// What it does: reports a file of a git source whose object is absent (a partial clone,
+    /// a snapshot) or is a Git LFS pointer; the file is left out and the rest builds.
+    /// Why: a missing diagram or page should be visible, not a silent hole.
+    /// Example: `consent@1.0/spec/.gitbook/assets/flow.png` not fetched by a blobless clone.
+    SourceMissingObject = "source-missing-object", Warning, "a file absent from a git source's objects";
 }
 
 #[cfg(test)]
@@ -159,6 +172,6 @@ mod tests {
             assert!(help.lines().all(|l| !l.starts_with(' ')), "{help}");
             assert!(help.lines().count() <= 3, "{help}");
         }
-        assert_eq!(Rule::ALL.len(), 19);
+        assert_eq!(Rule::ALL.len(), 21);
     }
 }

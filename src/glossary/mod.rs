@@ -7,6 +7,7 @@
 //! glossary and the recorded [`TermUse`]s into findings; [`glossary_pages`]
 //! and [`search_docs`] feed the renderer and the search index.
 
+pub mod abbreviations;
 pub mod checks;
 pub mod cli;
 pub mod linker;
@@ -19,12 +20,12 @@ pub mod yaml;
 pub use checks::check_glossary;
 pub use cli::{define, import_terms, DefineResult};
 pub use linker::PageLinker;
-pub use model::{DefinitionFormat, Origin, Scope, Term};
+pub use model::{same_term_key, DefinitionFormat, Origin, Scope, Term};
 pub use site_pages::{glossary_pages, search_docs, GeneratedPage, GlossaryPlan};
 
 use crate::content::{PageId, Site};
 use crate::diag::{Diagnostic, LineIndex};
-use model::{gitbook_slug, same_term_key};
+use model::gitbook_slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -48,8 +49,8 @@ pub enum UseKind {
     /// An all-caps token (2–6 letters, optional plural `s`), for `abbr-undefined`;
     /// `term` is [`NO_TERM`].
     Acronym,
-    /// An all-caps token introduced in place: `Expansion (ABBR)` or `ABBR (Expansion)`;
-    /// `term` is [`NO_TERM`].
+    /// An abbreviation the page expands, in any form
+    /// [`abbreviations::find_intros`] knows; `term` is [`NO_TERM`], the span empty.
     AcronymIntro,
 }
 

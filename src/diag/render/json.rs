@@ -1,7 +1,7 @@
 //! `json`: `{"diagnostics": [{rule, severity, message, file, line, column,
 //! end_line, end_column, suggestion}], "summary": {errors, warnings, infos}}`.
 
-use super::{Formatter, ReportOptions};
+use super::{Formatter, ReportOptions, SourceRef};
 use crate::diag::{Diagnostic, Located, Locator, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -11,9 +11,18 @@ use std::sync::Arc;
 pub struct Json;
 
 #[derive(Serialize)]
-struct Report {
-    diagnostics: Vec<Located>,
+struct Report<'a> {
+    diagnostics: Vec<Entry<'a>>,
     summary: Summary,
+}
+
+/// A finding, with `source` for a file read from git (DESIGN.md §10).
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(flatten)]
+    located: Located,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<SourceRef<'a>>,
 }
 
 impl Formatter for Json {
@@ -21,11 +30,17 @@ impl Formatter for Json {
         &self,
         diags: &[Diagnostic],
         sources: &BTreeMap<String, Arc<str>>,
-        _opts: &ReportOptions,
+        opts: &ReportOptions,
     ) -> String {
         let mut at = Locator::new(sources);
         let report = Report {
-            diagnostics: diags.iter().map(|d| at.locate(d)).collect(),
+            diagnostics: diags
+                .iter()
+                .map(|d| Entry {
+                    located: at.locate(d),
+                    source: opts.source_ref(&d.file),
+                })
+                .collect(),
             summary: Summary::of(diags),
         };
         // Serialising plain strings and numbers cannot fail.
