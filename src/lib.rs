@@ -78,6 +78,27 @@ pub enum Fatal {
     Other(#[from] anyhow::Error),
 }
 
+impl Fatal {
+    /// The failure as a finding, with the text of the file it points into
+    /// when there is one, so that machine formats can print a report on
+    /// exit 2: `invalid-yaml` for a config file that does not parse,
+    /// `book-without-summary` when no book is found, `output-collision` for
+    /// a refused `--out`, and `source-unreadable` for a root or source that
+    /// cannot be read and any other failure.
+    pub fn finding(&self) -> (Diagnostic, Option<std::sync::Arc<str>>) {
+        use diag::Rule;
+        let site_wide = |rule: Rule| Diagnostic::new(rule, "", 0..0, self.to_string());
+        match self {
+            Fatal::Load(LoadError::Config {
+                diagnostic, text, ..
+            }) => ((**diagnostic).clone(), Some(text.clone())),
+            Fatal::Load(LoadError::NoBooks { .. }) => (site_wide(Rule::BookWithoutSummary), None),
+            Fatal::Out(_) => (site_wide(Rule::OutputCollision), None),
+            Fatal::Load(_) | Fatal::Other(_) => (site_wide(Rule::SourceUnreadable), None),
+        }
+    }
+}
+
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, false, |_| ())?;
