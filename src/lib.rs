@@ -572,6 +572,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
+    // Taken before anything is read: a second build into the same folder
+    // waits here, and what killed builds left beside it is removed (with the
+    // default `--out` it would sit inside the root).
+    let lock = output::OutLock::acquire(out)?;
     let mut t = timing::Stages::start();
     let core = bench_core();
     // Text assets are not read: the OpenAPI cache reads the specs it
@@ -600,7 +604,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     .map_err(Fatal::Out)?;
     t.mark("checkout");
     let offline = opts.offline || site.config.offline;
-    let sink = output::DiskSink::new(out)?;
+    let sink = output::DiskSink::new(out, lock)?;
     t.mark("theme");
     // The browser index and the pages are written side by side: pages only
     // need the manifest's name, which depends on the search docs alone.

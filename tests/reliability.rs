@@ -231,3 +231,231 @@ fn search_limit_overflow_panics() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(!v["results"].as_array().unwrap().is_empty(), "{v}");
 }
+
+/// A site with a page, a nested page and an image, for the build tests.
+fn build_site() -> (tempfile::TempDir, PathBuf) {
+    site(&[
+        ("content/book/SUMMARY.md", "* [A](a.md)\n* [B](sub/b.md)\n"),
+        (
+            "content/book/a.md",
+            "# A\n\n![logo](.gitbook/assets/logo.png)\n",
+        ),
+        ("content/book/sub/b.md", "# B\n\nSee [A](../a.md).\n"),
+        (
+            "content/book/.gitbook/assets/logo.png",
+            "not really a png\n",
+        ),
+    ])
+}
+
+fn build(root: &Path, out: &Path) -> std::process::Output {
+    run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+/// Names in `dir` (not recursive), sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn output_files_are_hard_links_to_sources() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, root) = build_site();
+    let out = tmp.path().join("out");
+    let b = build(&root, &out);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let inode = |p: &Path| {
+        let m = std::fs::metadata(p).unwrap();
+        (m.dev(), m.ino())
+    };
+    let sources: std::collections::HashSet<(u64, u64)> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| inode(e.path()))
+        .collect();
+    let mut copies = 0;
+    for e in walkdir::WalkDir::new(&out) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            assert!(
+                !sources.contains(&inode(e.path())),
+                "{} shares a source's inode",
+                e.path().display()
+            );
+            assert_eq!(
+                std::fs::metadata(e.path()).unwrap().nlink(),
+                1,
+                "{}",
+                e.path().display()
+            );
+            copies += 1;
+        }
+    }
+    assert!(copies > 5);
+    // Appending to the output leaves the sources as they were.
+    let page_copy = out.join("book/a/index.md");
+    let asset_copy = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .find(|p| p.file_name().is_some_and(|n| n == "logo.png"))
+        .expect("the asset is copied");
+    for copy in [&page_copy, &asset_copy] {
+        let mut f = std::fs::OpenOptions::new().append(true).open(copy).unwrap();
+        std::io::Write::write_all(&mut f, b"appended\n").unwrap();
+    }
+    assert_eq!(
+        common::read(&root, "content/book/a.md"),
+        "# A\n\n![logo](.gitbook/assets/logo.png)\n"
+    );
+    assert_eq!(
+        common::read(&root, "content/book/.gitbook/assets/logo.png"),
+        "not really a png\n"
+    );
+}
+
+#[test]
+fn interrupted_builds_leave_temp_folders() {
+    let (tmp, root) = build_site();
+    let out = tmp.path().join("out");
+    // What killed builds left: a half-written site and an old one moved aside.
+    for stale in [".out.specsite-tmp-a1B2c3", ".out.specsite-old-x9Y8z7"] {
+        std::fs::create_dir_all(tmp.path().join(stale).join("book/sub")).unwrap();
+        std::fs::write(tmp.path().join(stale).join("book/sub/index.html"), "stale").unwrap();
+    }
+    // Another folder's leftovers and the user's own files stay.
+    std::fs::create_dir_all(tmp.path().join(".other.specsite-tmp-q")).unwrap();
+    let b = build(&root, &out);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert_eq!(
+        names_in(tmp.path()),
+        [".other.specsite-tmp-q", "out", "site"]
+    );
+    // With the default --out the leftovers sit inside the root, and go too.
+    std::fs::create_dir_all(root.join(".public.specsite-tmp-zz/book")).unwrap();
+    std::fs::write(
+        root.join(".public.specsite-tmp-zz/book/index.md"),
+        "# Stale\n",
+    )
+    .unwrap();
+    let b = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert_eq!(names_in(&root), ["content", "public"]);
+}
+
+#[test]
+fn swap_into_out_is_two_renames() {
+    use std::os::unix::io::AsRawFd;
+    let (tmp, root) = build_site();
+    let out = tmp.path().join("out");
+    assert_eq!(build(&root, &out).status.code(), Some(0));
+    assert!(out.join("book/a/index.html").exists());
+    // While another build holds the folder, a build waits its turn.
+    let held = std::fs::File::open(tmp.path()).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let mut waiting = common::bin()
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "the second build did not wait"
+    );
+    drop(held);
+    let done = waiting.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&done.stderr).contains("waiting for another specsite build"));
+    // Builds racing into one --out all succeed, and --out never goes
+    // missing while they swap.
+    let watcher_out = out.clone();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let watcher = std::thread::spawn(move || {
+        let mut missing = 0;
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            if !watcher_out.join("book/a/index.html").exists() {
+                missing += 1;
+            }
+        }
+        missing
+    });
+    let builds: Vec<_> = (0..4)
+        .map(|_| {
+            common::bin()
+                .args([
+                    "build",
+                    "--root",
+                    root.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                ])
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for b in builds {
+        let o = b.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(
+        watcher.join().unwrap(),
+        0,
+        "--out was missing while a build swapped"
+    );
+    assert_eq!(names_in(tmp.path()), ["out", "site"]);
+}
+
+#[test]
+fn out_naming_an_existing_regular_file() {
+    let (tmp, root) = build_site();
+    let file = tmp.path().join("site.html");
+    std::fs::write(&file, "mine").unwrap();
+    let b = build(&root, &file);
+    assert_eq!(b.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&b.stderr);
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert_eq!(names_in(tmp.path()), ["site", "site.html"]);
+}
