@@ -459,3 +459,241 @@ fn out_naming_an_existing_regular_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
     assert_eq!(names_in(tmp.path()), ["site", "site.html"]);
 }
+
+/// Every file under `dir` whose contents contain `needle`.
+fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
+    common::tree(dir)
+        .into_iter()
+        .filter(|(_, b)| {
+            String::from_utf8_lossy(b)
+                .to_ascii_lowercase()
+                .contains(needle)
+        })
+        .map(|(p, _)| p)
+        .collect()
+}
+
+fn json_check(root: &Path) -> (Option<i32>, serde_json::Value) {
+    let out = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code(), v)
+}
+
+/// `rule file:line:col` of every finding of `rule`.
+fn found(v: &serde_json::Value, rule: &str) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn javascript_urls_become_live_hrefs() {
+    let (tmp, root) = site(&[
+        (
+            "specsite.yaml",
+            "books:\n  - id: book\n    edit_url: \"javascript:alert(1)//{path}\"\n",
+        ),
+        ("content/book/SUMMARY.md", "* [A](a.md)\n"),
+        (
+            "content/book/a.md",
+            "# A\n\n[click](javascript:alert(1)) and [ok](https://example.org)\n\n![img](JavaScript:alert(2))\n\n<a href=\"javascript:alert(3)\">raw</a> <a href=\"&#106;avascript:alert(4)\">ent</a>\n\n{% embed url=\"javascript:alert(5)\" %}\nCaption\n{% endembed %}\n",
+        ),
+    ]);
+    let (code, v) = json_check(&root);
+    assert_eq!(code, Some(0), "warnings only: {v}");
+    assert_eq!(
+        found(&v, "unsafe-link"),
+        [
+            "content/book/a.md:3:9",
+            "content/book/a.md:5:8",
+            "content/book/a.md:7:10",
+            "content/book/a.md:7:48",
+            "content/book/a.md:9:15",
+            "specsite.yaml:3:16",
+        ]
+    );
+    let out = tmp.path().join("out");
+    assert_eq!(build(&root, &out).status.code(), Some(0));
+    let html = common::read(&out, "book/a/index.html");
+    for attr in ["href=\"javascript:", "src=\"javascript:", "href=\"&#106;"] {
+        let live: Vec<String> = files_containing(&out, attr)
+            .into_iter()
+            .filter(|f| !f.ends_with(".md")) // the page's source, copied as it is
+            .collect();
+        assert!(live.is_empty(), "{attr}: {live:?}");
+    }
+    // Shown as text instead.
+    assert!(common::main_of(&html).contains("javascript:alert(5)"));
+    assert!(
+        !html.contains("avascript:alert(4)"),
+        "an entity-encoded scheme is dropped too"
+    );
+    let main = common::main_of(&html);
+    assert!(
+        main.contains("click") && main.contains("href=\"https://example.org\""),
+        "{main}"
+    );
+}
+
+#[test]
+fn term_identifier_with_quotes_or_angle_brackets() {
+    let (tmp, root) = site(&[
+        ("content/book/SUMMARY.md", "* [A](a.md)\n"),
+        ("content/book/a.md", "# A\n\nThe Registry keeps records.\n"),
+        (
+            "glossary/common.yaml",
+            "- term: Registry\n  identifier: '\"><img src=x onerror=alert(1)>'\n  definition: Keeps records.\n- term: Dots\n  identifier: '../../escape'\n  definition: Tries to leave.\n",
+        ),
+    ]);
+    let out = tmp.path().join("out");
+    let b = build(&root, &out);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let folders = names_in(&out.join("glossary"));
+    assert!(
+        folders.contains(&"img-srcx-onerroralert1".to_string()),
+        "{folders:?}"
+    );
+    assert!(folders.contains(&"escape".to_string()), "{folders:?}");
+    assert!(
+        folders.iter().all(|f| !f.contains(['"', '<', '>', '\''])),
+        "{folders:?}"
+    );
+    assert_eq!(names_in(tmp.path()), ["out", "site"]);
+}
+
+#[test]
+fn long_term_name_fails_the_whole_build() {
+    let long = "Very long term ".repeat(20) + "end";
+    let cjk = "術語".repeat(60);
+    let other = "Very long term ".repeat(20) + "other end";
+    let yaml = format!(
+        "- term: {long}\n  definition: One.\n- term: {other}\n  definition: Two.\n- term: {cjk}\n  definition: Three.\n- term: Short\n  definition: Four.\n"
+    );
+    let (tmp, root) = site(&[
+        ("content/book/SUMMARY.md", "* [A](a.md)\n"),
+        ("content/book/a.md", "# A\n"),
+        ("glossary/common.yaml", &yaml),
+    ]);
+    let (code, v) = json_check(&root);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(
+        found(&v, "name-too-long"),
+        [
+            "glossary/common.yaml:1:9",
+            "glossary/common.yaml:3:9",
+            "glossary/common.yaml:5:9"
+        ]
+    );
+    let out = tmp.path().join("out");
+    let b = build(&root, &out);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let folders = names_in(&out.join("glossary"));
+    assert!(
+        folders.contains(&"short".to_string()),
+        "names that fit stay: {folders:?}"
+    );
+    let cut: Vec<&String> = folders.iter().filter(|f| f.len() > 100).collect();
+    assert_eq!(cut.len(), 3, "{folders:?}");
+    assert!(cut.iter().all(|f| f.len() <= 200), "{cut:?}");
+    assert_eq!(cut[0][..150], cut[1][..150]);
+    assert_ne!(
+        cut[0], cut[1],
+        "the two that begin alike differ by their hash"
+    );
+    // The same names are cut the same way by the next build.
+    let again = tmp.path().join("again");
+    assert_eq!(build(&root, &again).status.code(), Some(0));
+    assert_eq!(names_in(&again.join("glossary")), folders);
+}
+
+#[test]
+fn book_id_or_redirect_outside_the_output_is_found_by_check() {
+    let (_t, root) = site(&[
+        (
+            "specsite.yaml",
+            "books:\n  - id: ../escape\n    path: content/book\n",
+        ),
+        ("content/book/SUMMARY.md", "* [A](a.md)\n"),
+        ("content/book/a.md", "# A\n"),
+    ]);
+    let (code, v) = json_check(&root);
+    assert_eq!(code, Some(2));
+    assert_eq!(found(&v, "path-outside-root"), ["specsite.yaml:2:9"]);
+    let (_t2, root) = site(&[
+        (
+            "content/book/.gitbook.yaml",
+            "redirects:\n  ../../../outside: a.md\n  old: a.md\n",
+        ),
+        ("content/book/SUMMARY.md", "* [A](a.md)\n"),
+        ("content/book/a.md", "# A\n"),
+    ]);
+    let (code, v) = json_check(&root);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(
+        found(&v, "path-outside-root"),
+        ["content/book/.gitbook.yaml:2:3"]
+    );
+    let out = root.join("public");
+    let b = run(&["build", "--root", root.to_str().unwrap()]);
+    assert_eq!(
+        b.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+    assert!(out.join("book/old/index.html").exists());
+}
+
+#[test]
+fn summary_and_gitbook_paths_outside_root_say_does_not_exist() {
+    let (_t, root) = site(&[
+        (
+            "content/book/.gitbook.yaml",
+            "root: ../../..\nstructure:\n  summary: ../../../../SUMMARY.md\n",
+        ),
+        (
+            "content/book/SUMMARY.md",
+            "* [A](a.md)\n* [Secret](../../../../etc/passwd)\n",
+        ),
+        ("content/book/a.md", "# A\n"),
+    ]);
+    let (code, v) = json_check(&root);
+    assert_eq!(code, Some(1), "{v}");
+    assert_eq!(
+        found(&v, "path-outside-root"),
+        [
+            "content/book/.gitbook.yaml:1:7",
+            "content/book/.gitbook.yaml:3:12",
+            "content/book/SUMMARY.md:2:12",
+        ]
+    );
+    assert!(found(&v, "summary-missing-file").is_empty(), "{v}");
+}
