@@ -168,8 +168,15 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
                     ms_since(t)
                 );
                 overlay.fatal = None;
-                let problems = live.problems_in(&plan.files);
-                for f in &plan.files {
+                // After a full rebuild the tables of contents are looked at
+                // too: a deleted page is a `summary-missing-file` there.
+                let mut files = plan.files.clone();
+                if first.full {
+                    let books = &live.analysis.site.books;
+                    files.extend(books.iter().map(|b| b.summary_file.clone()));
+                }
+                let problems = live.problems_in(&files);
+                for f in &files {
                     overlay.files.remove(f);
                 }
                 for d in &problems {
