@@ -704,9 +704,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 .decode_utf8_lossy()
                 .into_owned();
             openapi::join_rel(openapi::parent_dir(&self.env.page.file), &decoded)
-                .and_then(|rel| std::fs::metadata(self.env.site.root.join(rel)).ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
+                .and_then(|rel| self.env.site.file_len(&rel))
         };
         self.html_block(
             prefix,
@@ -797,7 +795,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
                     let mut first_error = None;
                     let env = self.env;
                     for file in &files {
-                        let result = env.openapi.load(&env.site.root, file).and_then(|doc| {
+                        let result = env.openapi.load(env.site, file).and_then(|doc| {
                             let op = openapi::find_operation(&doc, &path, &method)
                                 .map_err(|e| format!("in `{file}`: {e}"))?;
                             let id = self.unique_id(&openapi::operation_anchor(&method, op.path));
