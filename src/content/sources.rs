@@ -223,14 +223,20 @@ fn load_source(
             gitbook: GitbookConfig::default(),
         };
         let gitbook = files.iter().find(|(p, _)| p == ".gitbook.yaml");
-        if let Some((_, FileData::Bytes(b))) = gitbook {
-            apply_gitbook(
-                &format!("{dir}/.gitbook.yaml"),
+        let gitbook_file = format!("{dir}/.gitbook.yaml");
+        match gitbook {
+            Some((_, FileData::Bytes(b))) if !git::is_lfs_pointer(b) => apply_gitbook(
+                &gitbook_file,
                 b.to_vec(),
                 &mut spec,
                 &mut out.sources,
                 &mut out.diagnostics,
-            );
+            ),
+            Some((_, FileData::Bytes(_) | FileData::Missing)) => out.diagnostics.push(missing(
+                &gitbook_file,
+                format!("`{gitbook_file}` is not in the repository's objects; the book uses root `./`, README.md and SUMMARY.md"),
+            )),
+            _ => {}
         }
         if spec.edit_url.is_none() {
             if let (Some(url), Some(r)) = (&origin, &c.git_ref) {
