@@ -69,7 +69,7 @@ pub(crate) fn load_sources(
             .into_iter()
             .map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| Err(LoadError::Source("reading a source failed".into())))
+                    .unwrap_or_else(|_| Err(unreadable("?", "reading it failed")))
             })
             .collect()
     });
@@ -119,7 +119,18 @@ pub fn label_of(short: &str) -> String {
 }
 
 fn unreadable(repo: &str, why: impl std::fmt::Display) -> LoadError {
-    LoadError::Source(format!("source-unreadable: sources: `{repo}`: {why}"))
+    let message = format!("sources: `{repo}`: {why}");
+    LoadError::Source {
+        repo: repo.to_string(),
+        diagnostic: Box::new(Diagnostic::new(
+            Rule::SourceUnreadable,
+            "",
+            0..0,
+            message.clone(),
+        )),
+        message: format!("source-unreadable: {message}"),
+        text: "".into(),
+    }
 }
 
 fn load_source(
