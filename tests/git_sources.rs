@@ -481,3 +481,148 @@ fn each_version_with_a_predecessor_has_a_changes_page() {
     assert!(html.contains("<strong>1</strong> changed"), "{html}");
     assert!(html.contains("<a href=\"../../1.0/\">"), "{html}");
 }
+
+/// A running `specsite serve`, killed on drop.
+struct Serve(std::process::Child, u16);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    let _ = write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    );
+    let mut raw = String::new();
+    let _ = s.read_to_string(&mut raw);
+    raw
+}
+
+#[test]
+fn serve_rebuilds_when_a_published_branch_moves() {
+    use std::io::BufRead;
+    let (_t, site) = setup(CONFIG);
+    let mut child = bin()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let err = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut serve = Serve(child, 0);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while serve.1 == 0 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx.recv_timeout(left).expect("serve prints its address");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            serve.1 = rest.split('/').next().unwrap().parse().unwrap();
+        }
+    }
+    assert!(http_get(serve.1, "/consent/setup/").contains("Two-point-oh"));
+    // A commit on `main`, the published latest version.
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    write(
+        &repo,
+        "spec/setup.md",
+        "# Setup\n\nThree-point-oh setup steps.\n",
+    );
+    commit_all(&repo, 6, "third");
+    loop {
+        if http_get(serve.1, "/consent/setup/").contains("Three-point-oh") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new commit was never served"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // The other versions are untouched.
+    assert!(http_get(serve.1, "/consent/1.0/setup/").contains("One-point-oh"));
+}
+
+#[test]
+fn file_arguments_select_worktree_files_on_disk() {
+    let (_t, site) = setup(
+        "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { ref: main, latest: true }\n      - { worktree: true, label: preview }\n      - { ref: \"1.0\" }\n",
+    );
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    write(&repo, "spec/setup.md", "# Setup\n\n[broken](nowhere.md).\n");
+    let o = run(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+        "--all-versions",
+        repo.join("spec/setup.md").to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    // The worktree's file only: not the same path read from `1.0`'s objects.
+    assert_eq!(files, ["consent@preview/spec/setup.md"], "{v:#}");
+}
+
+#[test]
+fn last_updated_comes_from_each_refs_own_history() {
+    let (_t, site) = setup(&format!("last_updated: true\n{CONFIG}"));
+    let (out, _) = build(&site);
+    let date = |rel: &str| {
+        let html = page(&out, rel);
+        let i = html.find("<time datetime=\"").expect("a date") + 16;
+        html[i..i + 10].to_string()
+    };
+    assert_eq!(date("consent/setup/index.html"), "2024-01-03");
+    assert_eq!(date("consent/1.0/setup/index.html"), "2024-01-01");
+    assert_eq!(date("consent/23Q4/index.html"), "2024-01-02");
+    assert_eq!(date("consent/23Q4/setup/index.html"), "2024-01-01");
+}
+
+#[test]
+fn a_repository_inside_the_root_is_never_a_folder_book() {
+    let (t, _) = setup(CONFIG);
+    // The site root holds the clone itself, and nothing else.
+    let root = t.path().join("repos");
+    write(
+        &root,
+        "specsite.yaml",
+        "sources:\n  - repo: bb-consent\n    versions:\n      - { ref: main }\n",
+    );
+    let out = t.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("from 1 book in 1 version"), "{stderr}");
+    assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
+    assert!(!out.join("bb-consent").exists());
+}
