@@ -76,25 +76,21 @@ struct Pass<'a, 'e> {
 /// Parses and renders page `page_id` of the site: [`preprocess_page`] with
 /// OpenAPI specs from `openapi`, then [`parse_preprocessed`].
 pub fn parse_page(env: &ParseEnv, openapi: &OpenApiCache, page_id: PageId) -> Doc {
-    let pre = preprocess_page(env.resolver.site(), openapi, page_id, true);
+    let pre = preprocess_page(env.resolver.site(), openapi, page_id);
     parse_preprocessed(env, page_id, pre)
 }
 
 /// The dialect stage of [`parse_page`] alone: page `page_id`'s body with
-/// GitBook blocks rendered (left as text when `dialect` is false). It needs
-/// no glossary, so a build runs it while the glossary is read.
+/// GitBook blocks rendered. It needs no glossary, so a build runs it while
+/// the glossary is read.
 pub fn preprocess_page(
     site: &crate::content::Site,
     openapi: &OpenApiCache,
     page_id: PageId,
-    dialect: bool,
 ) -> dialect::Preprocessed {
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
-    if !dialect {
-        return dialect::passthrough(body, page.body_start);
-    }
     let denv = DialectEnv {
         site,
         page,
