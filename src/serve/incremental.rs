@@ -708,13 +708,16 @@ fn analyse_all(opts: &Options) -> Result<Parts, Fatal> {
         .par_iter()
         .map(|&p| crate::checks::links::check_page_links(&site, &docs, p))
         .collect();
-    let diagnostics = crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
+    let requirements = crate::requirements::extract_site(&site, &docs);
+    let diagnostics =
+        crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs, &requirements);
     Ok((
         Analysis {
             site,
             glossary,
             docs,
             diagnostics,
+            requirements,
         },
         glossary_diags,
         link_diags,
