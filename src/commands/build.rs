@@ -1,0 +1,62 @@
+//! `specsite build`: the whole pipeline, the site written to `--out`.
+
+use super::Common;
+use specsite::diag::render::{render_report, Format, ReportOptions};
+use specsite::diag::Summary;
+use specsite::{Fatal, Options};
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    common: Common,
+    /// Output folder (default: <root>/public).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Internal links name index.html, so the site browses from disk.
+    #[arg(long)]
+    offline: bool,
+    /// Report format for the findings (printed to stderr).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn run(args: Args) -> Result<u8, Fatal> {
+    let Args {
+        common,
+        out,
+        offline,
+        format,
+    } = args;
+    let out = out.unwrap_or_else(|| common.root.join("public"));
+    let opts = Options {
+        offline,
+        ..common.options()
+    };
+    let started = std::time::Instant::now();
+    let specsite::BuildResult {
+        analysis,
+        pages_written,
+        cleanup,
+    } = specsite::build(&opts, &out)?;
+    let a = &analysis;
+    let mut ropts = ReportOptions::for_stdout(&common.root, format);
+    ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
+    eprint!(
+        "{}",
+        render_report(format, &a.diagnostics, &a.site.sources, &ropts)
+    );
+    let s = Summary::of(&a.diagnostics);
+    eprintln!(
+        "built {} pages from {} books into {} in {} ms",
+        pages_written,
+        a.site.books.len(),
+        out.display(),
+        started.elapsed().as_millis(),
+    );
+    // Wait for the old output's removal; the analysis is left for the
+    // process exit to free at once, faster than piece by piece.
+    drop(cleanup);
+    std::mem::forget(analysis);
+    Ok(u8::from(s.errors > 0))
+}

@@ -1,0 +1,99 @@
+//! `specsite check`: every check, no output written; the report narrowed to
+//! `--changed-since` and `FILE...` when given.
+
+use super::Common;
+use specsite::checks;
+use specsite::diag::render::{render_report, Format, ReportOptions};
+use specsite::diag::sort_diagnostics;
+use specsite::{Fatal, Options};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    common: Common,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Keep findings in files changed since this git revision (committed or not),
+    /// and findings anywhere whose link target is a changed file.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Also check http(s) links (cached in <root>/.specsite/).
+    #[arg(long)]
+    external: bool,
+    /// Cache folder for --external results.
+    #[arg(long)]
+    cache: Option<PathBuf>,
+    /// Keep only findings in these files (what pre-commit passes).
+    files: Vec<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<u8, Fatal> {
+    let Args {
+        common,
+        format,
+        changed_since,
+        deny_warnings,
+        external,
+        cache,
+        files,
+    } = args;
+    let mut a = specsite::analyse(&Options {
+        skip_html: true,
+        ..common.options()
+    })?;
+    let mut diags = std::mem::take(&mut a.diagnostics);
+    if external {
+        let cache = cache.unwrap_or_else(|| common.root.join(".specsite"));
+        let urls = checks::external_urls(&a.site, &a.docs);
+        let mut found = checks::check_external(urls, &cache, &Default::default());
+        checks::apply_config(&mut found, &a.site.config, &a.site.sources);
+        diags.extend(found);
+    }
+    if let Some(keep) = files_to_report(&common, changed_since.as_deref(), &files)? {
+        diags = checks::filter_report(diags, &keep, &a.site, &a.docs);
+    }
+    sort_diagnostics(&mut diags);
+    print!(
+        "{}",
+        render_report(
+            format,
+            &diags,
+            &a.site.sources,
+            &ReportOptions::for_stdout(&common.root, format)
+        )
+    );
+    // Left for the process exit to free at once.
+    std::mem::forget(a);
+    Ok(checks::exit_code(&diags, deny_warnings) as u8)
+}
+
+/// The root-relative files whose findings are reported: those changed since
+/// `changed_since`, narrowed to `files` when any are named; `None` keeps all.
+fn files_to_report(
+    common: &Common,
+    changed_since: Option<&str>,
+    files: &[PathBuf],
+) -> Result<Option<BTreeSet<String>>, Fatal> {
+    let mut keep: Option<BTreeSet<String>> = None;
+    if let Some(rev) = changed_since {
+        keep = Some(checks::changed_files(&common.root, rev).map_err(Fatal::Other)?);
+    }
+    if !files.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let named: BTreeSet<String> = files
+            .iter()
+            .filter_map(|f| checks::root_relative(&common.root, &cwd, f))
+            .collect();
+        keep = Some(match keep {
+            Some(k) => k.intersection(&named).cloned().collect(),
+            None => named,
+        });
+    }
+    Ok(keep)
+}

@@ -1,0 +1,65 @@
+//! One module per command, as ruff's `commands/`: each holds the command's
+//! arguments (`Args`, clap derive) and `run`, which does the work through the
+//! library and returns the exit code (0, 1) or a [`Fatal`] (exit 2).
+
+pub mod build;
+pub mod check;
+pub mod define;
+pub mod import_terms;
+pub mod init;
+pub mod search;
+pub mod serve;
+
+use specsite::diag::render::{render_report, Format, ReportOptions};
+use specsite::{Fatal, Options};
+use std::path::PathBuf;
+
+/// Options every command that reads a site shares.
+#[derive(clap::Args, Clone)]
+pub struct Common {
+    /// Site root.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Config file (default: <root>/specsite.yaml).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+impl Common {
+    /// Library options for this root and config, nothing else set.
+    pub fn options(&self) -> Options {
+        Options {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            out: None,
+            offline: false,
+            skip_html: false,
+        }
+    }
+}
+
+/// Prints a command's fatal error to stderr; an invalid config file also
+/// gets its `invalid-yaml` finding with the snippet.
+pub fn report_fatal(e: &Fatal) {
+    if let Fatal::Load(specsite::content::LoadError::Config {
+        diagnostic, text, ..
+    }) = e
+    {
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert(diagnostic.file.clone(), text.clone());
+        let opts = ReportOptions {
+            color: false,
+            git_prefix: String::new(),
+        };
+        eprint!(
+            "{}",
+            render_report(
+                Format::Human,
+                std::slice::from_ref(diagnostic),
+                &sources,
+                &opts
+            )
+        );
+    }
+    eprintln!("error: {e}");
+}
