@@ -40,9 +40,10 @@ fn analysed(opts: &Options) -> Result<Analysis, Fatal> {
 
 fn unknown_book(a: &Analysis, book: &Option<String>) -> Result<(), Fatal> {
     match book {
-        Some(b) if !a.site.books.iter().any(|x| &x.id == b) => Err(Fatal::Other(
-            anyhow::anyhow!("no book `{b}` (books: {})", book_ids(a)),
-        )),
+        Some(b) if !a.site.books.iter().any(|x| &x.id == b) => Err(Fatal::Other(anyhow::anyhow!(
+            "no book `{b}` (books: {})",
+            book_ids(a)
+        ))),
         _ => Ok(()),
     }
 }
@@ -117,9 +118,8 @@ pub fn run_lock(opts: &Options, book: Option<&str>, check: bool) -> Result<(Stri
         if book.is_some_and(|id| id != b.id) || br.requirements.is_empty() && !br.locked {
             continue;
         }
-        let old = read_lock(&a.site, br.book).map_err(|d| {
-            Fatal::Other(anyhow::anyhow!("{}: {}", d.file, d.message))
-        })?;
+        let old = read_lock(&a.site, br.book)
+            .map_err(|d| Fatal::Other(anyhow::anyhow!("{}: {}", d.file, d.message)))?;
         let lock = lock_book(&br.requirements, old.as_ref());
         let text = write_lock_text(&lock);
         let rel = lock_path(&a.site, br.book);
@@ -135,7 +135,9 @@ pub fn run_lock(opts: &Options, book: Option<&str>, check: bool) -> Result<(Stri
             .filter(|r| r.status == super::Status::Provisional && !r.extra.author_id)
             .count();
         if check {
-            out.push_str(&format!("{rel} would change ({new} unlocked requirements)\n"));
+            out.push_str(&format!(
+                "{rel} would change ({new} unlocked requirements)\n"
+            ));
         } else {
             std::fs::write(&path, &text)
                 .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot write {rel}: {e}")))?;

@@ -107,8 +107,7 @@ fn context(blocks: &[Block]) -> Context {
                 heading_type.insert(i, t);
             }
             let num = leading_number(&b.text, false).filter(|n| !n.starts_with('#'));
-            if let Some(n) = num.or_else(|| parent.and_then(|p| heading_section.get(&p).cloned()))
-            {
+            if let Some(n) = num.or_else(|| parent.and_then(|p| heading_section.get(&p).cloned())) {
                 heading_section.insert(i, n);
             }
             stack.push((level, i));
@@ -465,13 +464,20 @@ fn table_units(
         if type_of(rows[0]) == ReqType::Other {
             continue;
         }
-        let width = rows.iter().map(|&r| blocks[r].cells.len()).max().unwrap_or(0);
+        let width = rows
+            .iter()
+            .map(|&r| blocks[r].cells.len())
+            .max()
+            .unwrap_or(0);
         if width < 2 {
             continue;
         }
         let cell = |r: usize, c: usize| -> &str {
             let b = &blocks[r];
-            b.cells.get(c).map(|(t, _)| b.text[t.clone()].trim()).unwrap_or("")
+            b.cells
+                .get(c)
+                .map(|(t, _)| b.text[t.clone()].trim())
+                .unwrap_or("")
         };
         // A header-hidden table's first body row is often its header.
         let level_col = (0..width).rev().find(|&c| {
@@ -495,7 +501,11 @@ fn table_units(
                 let b = &blocks[r];
                 let f = find_tags(&b.text, &b.code);
                 let tagged_cells = (b.cells.iter())
-                    .filter(|(cr, _)| f.tags.iter().any(|t| t.upper && cr.contains(&t.range.start)))
+                    .filter(|(cr, _)| {
+                        f.tags
+                            .iter()
+                            .any(|t| t.upper && cr.contains(&t.range.start))
+                    })
                     .count();
                 if tagged_cells > 1 {
                     continue;

@@ -105,17 +105,15 @@ pub fn read_lock(site: &Site, b: BookId) -> Result<Option<Lock>, Box<Diagnostic>
     let Ok(text) = std::fs::read_to_string(site.root.join(&rel)) else {
         return Ok(None);
     };
-    serde_yaml::from_str::<Lock>(&text)
-        .map(Some)
-        .map_err(|e| {
-            let at = e.location().map(|l| l.index()).unwrap_or(0);
-            Box::new(Diagnostic::new(
-                Rule::InvalidYaml,
-                rel,
-                at..at,
-                format!("requirements.lock does not parse: {e}"),
-            ))
-        })
+    serde_yaml::from_str::<Lock>(&text).map(Some).map_err(|e| {
+        let at = e.location().map(|l| l.index()).unwrap_or(0);
+        Box::new(Diagnostic::new(
+            Rule::InvalidYaml,
+            rel,
+            at..at,
+            format!("requirements.lock does not parse: {e}"),
+        ))
+    })
 }
 
 /// The number of an id `<book>#req-<N>`.

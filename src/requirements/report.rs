@@ -44,7 +44,12 @@ pub fn book_index(
         book: book.id.clone(),
         version: book.version.clone(),
         locked: br.locked,
-        requirements: br.requirements.iter().filter(|r| keep(r)).cloned().collect(),
+        requirements: br
+            .requirements
+            .iter()
+            .filter(|r| keep(r))
+            .cloned()
+            .collect(),
     }
 }
 
@@ -121,7 +126,11 @@ pub fn table(indexes: &[BookIndex]) -> String {
     let mut out = String::new();
     for ix in indexes {
         let status = if ix.locked { "" } else { " (ids provisional)" };
-        let version = ix.version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        let version = ix
+            .version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{}{version}: {} requirements{status}\n",
             ix.book,

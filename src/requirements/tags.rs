@@ -348,11 +348,14 @@ mod tests {
 
     #[test]
     fn a_list_of_levels_is_prose_and_code_is_never_a_tag() {
-        assert!(find_tags("Tagged (REQUIRED, RECOMMENDED or OPTIONAL) as below", &[])
-            .tags
-            .is_empty());
+        assert!(
+            find_tags("Tagged (REQUIRED, RECOMMENDED or OPTIONAL) as below", &[])
+                .tags
+                .is_empty()
+        );
         let text = "Write `(REQUIRED)` after it";
-        assert!(find_tags(text, &[6..18]).tags.is_empty());
+        let code = vec![std::ops::Range { start: 6, end: 18 }];
+        assert!(find_tags(text, &code).tags.is_empty());
     }
 
     #[test]
