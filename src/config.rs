@@ -35,6 +35,8 @@ pub struct Config {
     pub openapi_specs: BTreeMap<String, String>,
     /// The books, in order; when given, discovery is off.
     pub books: Option<Vec<BookConfig>>,
+    /// Books read from git repositories (DESIGN.md §10).
+    pub sources: Vec<SourceConfig>,
     /// Per-rule severity overrides.
     pub rules: BTreeMap<String, RuleLevel>,
     /// Globs of paths (relative to the root) that are never loaded.
@@ -104,6 +106,41 @@ pub struct VersionConfig {
     pub latest: bool,
 }
 
+/// One entry of `sources:`: a book read from a git repository.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceConfig {
+    /// The repository (a clone or a bare repository), relative to the root.
+    pub repo: String,
+    /// Book id (default: the folder name, `.git` and a `bb-` prefix dropped).
+    pub book: Option<String>,
+    /// Display title (default: the SUMMARY/README title).
+    pub title: Option<String>,
+    /// Short description for the landing page.
+    pub description: Option<String>,
+    /// "Edit this page" URL template (default: from a GitHub `origin` remote).
+    pub edit_url: Option<String>,
+    /// Refs to publish, newest first.
+    pub versions: Vec<SourceVersionConfig>,
+    /// Globs over branch and tag names, newest commit first (instead of `versions:`).
+    pub refs: Vec<String>,
+}
+
+/// One version of a `sources:` book.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceVersionConfig {
+    /// Branch, tag or other revision to read.
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// Label, also the URL segment (default: the ref's short name, slugged).
+    pub label: Option<String>,
+    /// The version also served at the book's own URL.
+    pub latest: bool,
+    /// The repository's working tree, uncommitted edits included.
+    pub worktree: bool,
+}
+
 /// A severity override for one rule.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -152,6 +189,30 @@ impl Config {
                         message: "books: every entry needs an `id`".into(),
                         offset: text.find("books:"),
                     });
+                }
+            }
+        }
+        for (i, src) in cfg.sources.iter().enumerate() {
+            let at = || text.find("sources:");
+            let fail = |message: String| crate::yaml::YamlError {
+                message,
+                offset: at(),
+            };
+            if src.repo.trim().is_empty() {
+                return Err(fail(format!("sources: entry {} needs a `repo`", i + 1)));
+            }
+            if !src.versions.is_empty() && !src.refs.is_empty() {
+                return Err(fail(format!(
+                    "sources: `{}`: give `versions:` or `refs:`, not both",
+                    src.repo
+                )));
+            }
+            for v in &src.versions {
+                if v.worktree == v.git_ref.is_some() {
+                    return Err(fail(format!(
+                        "sources: `{}`: each version needs either `ref:` or `worktree: true`",
+                        src.repo
+                    )));
                 }
             }
         }

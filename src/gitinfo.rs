@@ -4,6 +4,40 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+/// [`last_updated`] for a whole site: the root's repository, plus each
+/// `sources:` version's dates from its own ref's history (one `git log` per
+/// repository), keyed `<book>@<label>/<path>`.
+pub fn site_last_updated(site: &crate::content::Site) -> BTreeMap<String, String> {
+    let mut dates = last_updated(&site.root);
+    let mut by_repo: BTreeMap<&Path, Vec<&crate::content::GitVersion>> = BTreeMap::new();
+    for v in &site.git_versions {
+        by_repo.entry(v.repo_path.as_path()).or_default().push(v);
+    }
+    for (path, versions) in by_repo {
+        let repo = crate::content::git::Repo {
+            path: path.to_path_buf(),
+            workdir: None,
+        };
+        // A working tree's files are dated by the commit it stands on.
+        let head = || {
+            let r = repo.refs().unwrap_or_default();
+            repo.resolve(&r, "HEAD").map(|r| r.commit)
+        };
+        let commits: Vec<(String, &crate::content::GitVersion)> = versions
+            .iter()
+            .filter_map(|v| Some((v.commit.clone().or_else(head)?, *v)))
+            .collect();
+        let wanted: Vec<String> = commits.iter().map(|(c, _)| c.clone()).collect();
+        let per_commit = repo.last_updated(&wanted);
+        for (commit, v) in commits {
+            for (file, date) in per_commit.get(&commit).into_iter().flatten() {
+                dates.insert(format!("{}/{file}", v.dir), date.clone());
+            }
+        }
+    }
+    dates
+}
+
 /// Root-relative path → date (YYYY-MM-DD) of the last commit touching it.
 /// Empty when `root` is not in a git work tree or git is missing.
 pub fn last_updated(root: &Path) -> BTreeMap<String, String> {

@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod changes;
 pub mod checks;
 pub mod config;
 pub mod content;
@@ -61,6 +62,9 @@ pub struct Options {
     /// Skip building page HTML: what `check` sets, since it renders nothing.
     /// Findings, links and anchors are the same either way.
     pub skip_html: bool,
+    /// `check --all-versions`: findings in versions other than the latest
+    /// (and a working tree) keep their severity instead of becoming `info`.
+    pub all_versions: bool,
 }
 
 /// A build or check could not run at all (exit 2).
@@ -150,12 +154,14 @@ pub fn load(opts: &Options) -> Result<Site, Fatal> {
 }
 
 fn load_with(opts: &Options, skip_text_assets: bool) -> Result<Site, Fatal> {
-    Ok(content::load_site(&LoadOptions {
+    let mut site = content::load_site(&LoadOptions {
         root: opts.root.clone(),
         config: opts.config.clone(),
         out: opts.out.clone(),
         skip_text_assets,
-    })?)
+    })?;
+    site.all_versions = opts.all_versions;
+    Ok(site)
 }
 
 /// The parse stage of [`analyse`] for some pages: `result[i]` is `pages[i]`
@@ -276,6 +282,7 @@ fn own_diagnostics(site: &Site, docs: &[Doc]) -> Vec<Diagnostic> {
 /// Findings with the config's severities applied, sorted.
 fn settle(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     checks::apply_config(&mut diagnostics, &site.config, &site.sources);
+    checks::demote_old_versions(&mut diagnostics, site);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
 }
@@ -380,6 +387,27 @@ impl render::site::GeneratedPages for LazyGlossary<'_> {
     }
 }
 
+/// Two lists of generated pages as one: the first's, then the second's.
+struct Generated2<A>(A, Vec<render::site::Generated>);
+
+impl<A: render::site::GeneratedPages> render::site::GeneratedPages for Generated2<A> {
+    fn count(&self) -> usize {
+        self.0.count() + self.1.len()
+    }
+    fn url(&self, i: usize) -> String {
+        match i.checked_sub(self.0.count()) {
+            Some(j) => self.1[j].url.clone(),
+            None => self.0.url(i),
+        }
+    }
+    fn page(&self, i: usize) -> std::borrow::Cow<'_, render::site::Generated> {
+        match i.checked_sub(self.0.count()) {
+            Some(j) => std::borrow::Cow::Borrowed(&self.1[j]),
+            None => self.0.page(i),
+        }
+    }
+}
+
 /// Every search document of an analysed site: one per page section (latest
 /// versions only) and one per glossary term.
 pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
@@ -441,11 +469,12 @@ fn section_docs(
 /// A cheap fingerprint of every source the search index depends on (paths,
 /// sizes, modification times), so the index is rebuilt only when they change.
 pub fn source_fingerprint(site: &Site) -> u64 {
-    let files: Vec<(String, u64, i64)> = site
+    let mut files: Vec<(String, u64, i64)> = site
         .sources
         .keys()
-        .map(|f| {
-            let (size, mtime) = std::fs::metadata(site.root.join(f))
+        .filter_map(|f| Some((f, site.disk_path(f)?)))
+        .map(|(f, path)| {
+            let (size, mtime) = std::fs::metadata(path)
                 .map(|m| {
                     let t = m
                         .modified()
@@ -459,6 +488,14 @@ pub fn source_fingerprint(site: &Site) -> u64 {
             (f.clone(), size, mtime)
         })
         .collect();
+    // Files read from git change only with the commit read.
+    for v in &site.git_versions {
+        files.push((
+            format!("{}@{}", v.dir, v.commit.as_deref().unwrap_or("")),
+            0,
+            0,
+        ));
+    }
     search::fingerprint(&files) ^ u64::from(env!("CARGO_PKG_VERSION").len() as u32)
 }
 
@@ -510,7 +547,11 @@ fn read_text_assets_of(site: &mut Site, diagnostics: &[Diagnostic]) {
         .map(|d| d.file.clone())
         .collect();
     for f in wanted {
-        if let Ok(text) = std::fs::read_to_string(site.root.join(&f)) {
+        let text = site
+            .read_bytes(&f)
+            .ok()
+            .and_then(|b| String::from_utf8(b.into_owned()).ok());
+        if let Some(text) = text {
             site.sources.insert(f, text.into());
         }
     }
@@ -552,7 +593,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     output::check_out_dir(
         &site.root,
         out,
-        site.pages.iter().map(|p| site.root.join(&p.file)),
+        site.pages.iter().filter_map(|p| site.disk_path(&p.file)),
     )
     .map_err(Fatal::Out)?;
     t.mark("checkout");
@@ -584,14 +625,17 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             None => Ok(()),
         }
     };
-    let generated = LazyGlossary {
-        plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
-        books: BookPrefixes::new(site),
-    };
+    let generated = Generated2(
+        LazyGlossary {
+            plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
+            books: BookPrefixes::new(site),
+        },
+        changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline),
+    );
     t.mark("glossary");
     let render_job = || {
-        let books_with_glossary = (generated.plan.books().iter())
-            .filter(|b| generated.books.0.contains_key(*b))
+        let books_with_glossary = (generated.0.plan.books().iter())
+            .filter(|b| generated.0.books.0.contains_key(*b))
             .cloned()
             .collect();
         let env = render::site::RenderEnv {
@@ -603,7 +647,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             body_end_html: String::new(),
             books_with_glossary,
             last_updated: if site.config.last_updated {
-                gitinfo::last_updated(&site.root)
+                gitinfo::site_last_updated(site)
             } else {
                 Default::default()
             },

@@ -156,6 +156,7 @@ fn github_and_sarif_agree_on_positions() {
     let opts = ReportOptions {
         color: false,
         git_prefix: "specs".into(),
+        ..Default::default()
     };
     let gh = render_report(Format::Github, &diags, &site.sources, &opts);
     assert!(

@@ -14,9 +14,11 @@ pub mod links;
 pub mod missing_asset;
 pub mod path_outside_root;
 pub mod registry;
+pub mod versions;
 
 pub use external::{check_external, external_urls, ExternalOptions};
 pub use filter::{exit_code, filter_report, root_relative};
 pub use git::{changed_files, git_prefix};
 pub use links::check_links;
 pub use registry::apply_config;
+pub use versions::demote_old_versions;

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         cleanup,
     } = specsite::build(&opts, &out)?;
     let a = &analysis;
-    let mut ropts = ReportOptions::for_stdout(&common.root, format);
+    let mut ropts = ReportOptions::for_stdout(&common.root, format).with_git_sources(&a.site);
     ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
     eprint!(
         "{}",
@@ -48,9 +48,9 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
     );
     let s = Summary::of(&a.diagnostics);
     eprintln!(
-        "built {} pages from {} books into {} in {} ms",
+        "built {} pages from {} into {} in {} ms",
         pages_written,
-        a.site.books.len(),
+        specsite::content::count_books(&a.site),
         out.display(),
         started.elapsed().as_millis(),
     );

@@ -29,6 +29,10 @@ pub struct Args {
     /// Cache folder for --external results.
     #[arg(long)]
     cache: Option<PathBuf>,
+    /// Findings in versions other than the latest keep their own severity
+    /// (by default they are info).
+    #[arg(long)]
+    all_versions: bool,
     /// Keep only findings in these files (what pre-commit passes).
     files: Vec<PathBuf>,
 }
@@ -41,10 +45,12 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         deny_warnings,
         external,
         cache,
+        all_versions,
         files,
     } = args;
     let mut a = specsite::analyse(&Options {
         skip_html: true,
+        all_versions,
         ..common.options()
     })?;
     let mut diags = std::mem::take(&mut a.diagnostics);
@@ -55,7 +61,7 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         checks::apply_config(&mut found, &a.site.config, &a.site.sources);
         diags.extend(found);
     }
-    if let Some(keep) = files_to_report(&common, changed_since.as_deref(), &files)? {
+    if let Some(keep) = files_to_report(&common, &a.site, changed_since.as_deref(), &files)? {
         diags = checks::filter_report(diags, &keep, &a.site, &a.docs);
     }
     sort_diagnostics(&mut diags);
@@ -65,7 +71,7 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
             format,
             &diags,
             &a.site.sources,
-            &ReportOptions::for_stdout(&common.root, format)
+            &ReportOptions::for_stdout(&common.root, format).with_git_sources(&a.site)
         )
     );
     // Left for the process exit to free at once.
@@ -75,20 +81,40 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
 
 /// The root-relative files whose findings are reported: those changed since
 /// `changed_since`, narrowed to `files` when any are named; `None` keeps all.
+/// Files on disk only: those under the root, and those of a `worktree: true`
+/// version (named `<book>@<label>/<path>`); files read from git objects are
+/// never in the set.
 fn files_to_report(
     common: &Common,
+    site: &specsite::content::Site,
     changed_since: Option<&str>,
     files: &[PathBuf],
 ) -> Result<Option<BTreeSet<String>>, Fatal> {
+    let worktrees: Vec<(&str, &std::path::Path)> = (site.git_versions.iter())
+        .filter_map(|v| Some((v.dir.as_str(), v.workdir.as_deref()?)))
+        .collect();
     let mut keep: Option<BTreeSet<String>> = None;
     if let Some(rev) = changed_since {
-        keep = Some(checks::changed_files(&common.root, rev).map_err(Fatal::Other)?);
+        let mut changed = checks::changed_files(&common.root, rev).map_err(Fatal::Other)?;
+        // A working tree in another repository: its changes since `rev`
+        // when that repository knows the revision.
+        for (dir, work) in &worktrees {
+            if let Ok(files) = checks::changed_files(work, rev) {
+                changed.extend(files.into_iter().map(|f| format!("{dir}/{f}")));
+            }
+        }
+        keep = Some(changed);
     }
     if !files.is_empty() {
         let cwd = std::env::current_dir().unwrap_or_default();
         let named: BTreeSet<String> = files
             .iter()
-            .filter_map(|f| checks::root_relative(&common.root, &cwd, f))
+            .filter_map(|f| {
+                let in_worktree = worktrees.iter().find_map(|(dir, work)| {
+                    Some(format!("{dir}/{}", checks::root_relative(work, &cwd, f)?))
+                });
+                in_worktree.or_else(|| checks::root_relative(&common.root, &cwd, f))
+            })
             .collect();
         keep = Some(match keep {
             Some(k) => k.intersection(&named).cloned().collect(),

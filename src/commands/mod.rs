@@ -35,6 +35,7 @@ impl Common {
             out: None,
             offline: false,
             skip_html: false,
+            all_versions: false,
         }
     }
 }
@@ -50,7 +51,7 @@ pub fn report_fatal(e: &Fatal) {
         sources.insert(diagnostic.file.clone(), text.clone());
         let opts = ReportOptions {
             color: false,
-            git_prefix: String::new(),
+            ..Default::default()
         };
         eprint!(
             "{}",

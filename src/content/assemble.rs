@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Output folders specsite generates inside every book.
-const RESERVED: [&str; 2] = ["glossary", "print"];
+const RESERVED: [&str; 3] = ["glossary", "print", "changes"];
 
 /// Builds the site from what the walk found and read.
 pub(crate) fn assemble(
@@ -158,13 +158,28 @@ pub(crate) fn assemble(
     }
 
     // Terminology flags (DESIGN.md §1).
+    // A path into a `sources:` book names its latest version:
+    // `consent/spec/x.md` is `consent@<latest>/spec/x.md`.
+    let in_latest = |raw: &str| -> String {
+        let path = normalize_rel(raw);
+        if page_by_file.contains_key(&path) {
+            return path;
+        }
+        let Some((id, rest)) = path.split_once('/') else {
+            return path;
+        };
+        books
+            .iter()
+            .find(|b| b.id == id && b.latest && b.repo_dir.contains('@'))
+            .map_or(path.clone(), |b| format!("{}/{rest}", b.repo_dir))
+    };
     let common_list: Option<BTreeSet<String>> = config
         .common_glossary
         .as_ref()
-        .map(|l| l.iter().map(|f| normalize_rel(f)).collect());
+        .map(|l| l.iter().map(|f| in_latest(f)).collect());
     let (config_file, config_text) = config_src;
     for raw in config.common_glossary.iter().flatten() {
-        if !page_by_file.contains_key(&normalize_rel(raw)) {
+        if !page_by_file.contains_key(&in_latest(raw)) {
             let span = config_text
                 .find(raw.as_str())
                 .map_or(0..0, |s| s..s + raw.len());
@@ -180,8 +195,13 @@ pub(crate) fn assemble(
         let listed = common_list.as_ref().is_some_and(|l| l.contains(&p.file));
         p.terminology =
             listed || (p.in_summary && p.path.to_ascii_lowercase().contains("terminology"));
-        p.common_terminology =
-            listed || (common_list.is_none() && p.terminology && is_common_name(&p.path));
+        // Only the latest version of a book holds common terms: older
+        // versions' copies of the page would define them all again.
+        p.common_terminology = listed
+            || (common_list.is_none()
+                && p.terminology
+                && is_common_name(&p.path)
+                && books[p.book].latest);
     }
 
     // Book page lists: SUMMARY order, then everything else by path.
@@ -224,6 +244,7 @@ pub(crate) fn assemble(
         glossary_files,
         sources,
         diagnostics: diags,
+        ..Site::default()
     }
 }
 
@@ -264,6 +285,14 @@ fn take_text(
                     format!("`{file}` is not UTF-8 (invalid byte at offset {at}); it was skipped"),
                 )
                 .with_suggestion("re-save the file as UTF-8"),
+            );
+            None
+        }
+        Err(ReadError::Missing(why)) => {
+            diags.push(
+                Diagnostic::new(Rule::SourceMissingObject, file, 0..0, why).with_suggestion(
+                    "fetch the object (`git fetch`, `git lfs pull`), or ignore this if the file is not needed",
+                ),
             );
             None
         }

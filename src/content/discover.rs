@@ -60,7 +60,7 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
 
     let mut sources: BTreeMap<String, Arc<str>> = BTreeMap::new();
     let loaded = load_config(&root, opts, &mut sources)?;
-    let skip =
+    let mut skip =
         walk::Skip::new(opts.out.as_deref(), &loaded.config).map_err(|(pattern, message)| {
             let offset = loaded.text.find(pattern.as_str()).unwrap_or(0);
             let err = crate::yaml::YamlError {
@@ -77,24 +77,67 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
         })?;
     let config = loaded.config;
     let config_rel = loaded.rel;
+    skip.exclude(
+        (config.sources.iter())
+            .filter_map(|s| std::fs::canonicalize(root.join(&s.repo)).ok())
+            .filter(|p| p.starts_with(&root)),
+    );
 
     let mut diagnostics = Vec::new();
-    let mut specs = find_books(&root, &config, &skip)?;
-    if specs.is_empty() {
+    // The repositories are read while the folders are found and walked.
+    let (git, folder) = rayon::join(
+        || super::sources::load_sources(&root, &config, &skip, opts.skip_text_assets),
+        || -> Result<_, LoadError> {
+            let mut specs = find_books(&root, &config, &skip)?;
+            let mut sources = BTreeMap::new();
+            let mut diagnostics = Vec::new();
+            for spec in &mut specs {
+                read_gitbook(&root, spec, &mut sources, &mut diagnostics);
+            }
+            let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
+            let read = walk::read_all(&root, &found, opts.skip_text_assets);
+            Ok((specs, sources, diagnostics, found, read))
+        },
+    );
+    let git = git?;
+    let (mut specs, more_sources, more_diags, mut found, mut read) = folder?;
+    sources.extend(more_sources);
+    diagnostics.extend(more_diags);
+    if specs.is_empty() && git.specs.is_empty() {
         return Err(LoadError::NoBooks { root: shown_root });
     }
-    for spec in &mut specs {
-        read_gitbook(&root, spec, &mut sources, &mut diagnostics);
+    t.mark("l:books+walk+read");
+    // The sources' versions come after the folder books.
+    for spec in &git.specs {
+        if let Some(b) = specs.iter().find(|b| b.id == spec.id) {
+            let what = if b.dir.contains('@') {
+                "two `sources:` entries"
+            } else {
+                "a folder book and a `sources:` entry"
+            };
+            return Err(LoadError::Other(format!(
+                "the book id `{}` is used twice ({what}); give one of them another id (`book:` in `sources:`)",
+                spec.id
+            )));
+        }
     }
-
-    t.mark("l:books");
-    let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
-    t.mark("l:walk");
-    let read = walk::read_all(&root, &found, opts.skip_text_assets);
-    t.mark("l:read");
+    let offset = specs.len();
+    specs.extend(git.specs.iter().cloned());
+    (found.pages).extend(git.found.pages.into_iter().map(|(b, f)| (b + offset, f)));
+    found.pages.sort_by(|a, b| a.1.cmp(&b.1));
+    found.summaries.extend(git.found.summaries);
+    found.assets.extend(git.found.assets);
+    found.assets.sort();
+    found.text_assets.extend(git.found.text_assets);
+    found.text_assets.sort();
+    read.extend(git.read);
+    sources.extend(git.sources);
+    diagnostics.extend(git.diagnostics);
     let config_src = (loaded.shown, loaded.text);
     let mut site = assemble::assemble(root, config, &config_src, specs, found, read, sources);
     t.mark("l:assemble");
+    site.git_versions = git.versions;
+    site.git_blobs = git.blobs;
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
     Ok(site)
@@ -377,6 +420,19 @@ fn read_gitbook(
     let Ok(bytes) = std::fs::read(root.join(&rel)) else {
         return;
     };
+    apply_gitbook(&rel, bytes, spec, sources, diags);
+}
+
+/// Applies the `.gitbook.yaml` at root-relative `rel` (its bytes given) to
+/// a book; an invalid one is reported and the defaults kept.
+pub(crate) fn apply_gitbook(
+    rel: &str,
+    bytes: Vec<u8>,
+    spec: &mut BookSpec,
+    sources: &mut BTreeMap<String, Arc<str>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let rel = rel.to_string();
     let text: Arc<str> = match String::from_utf8(bytes) {
         Ok(t) => t.into(),
         Err(e) => {

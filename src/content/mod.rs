@@ -7,7 +7,9 @@
 mod assemble;
 pub mod discover;
 pub mod frontmatter;
+pub mod git;
 pub mod gitbook;
+pub mod sources;
 pub mod summary;
 mod walk;
 
@@ -48,6 +50,106 @@ pub struct Site {
     pub sources: BTreeMap<String, Arc<str>>,
     /// Findings while loading (invalid YAML, encoding, missing summary entries…).
     pub diagnostics: Vec<Diagnostic>,
+    /// The versions read from `sources:` (DESIGN.md §10), whose files live
+    /// under the virtual folders `<book>@<label>`.
+    pub git_versions: Vec<GitVersion>,
+    /// Bytes of the assets read from git, by root-relative path (they are
+    /// nowhere on disk).
+    pub git_blobs: std::collections::HashMap<String, Arc<[u8]>>,
+    /// `check --all-versions`: findings in older versions keep their
+    /// severity instead of becoming `info`.
+    pub all_versions: bool,
+}
+
+/// One version of a `sources:` book: where its files came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitVersion {
+    /// The virtual root-relative folder of its files: `<book>@<label>`.
+    pub dir: String,
+    /// Book id.
+    pub book: String,
+    /// Version label.
+    pub label: String,
+    /// The repository as the config names it.
+    pub repo: String,
+    /// The repository's absolute path.
+    pub repo_path: PathBuf,
+    /// The ref read (`refs/heads/main`); `None` for the working tree.
+    pub git_ref: Option<String>,
+    /// The commit read; `None` for the working tree.
+    pub commit: Option<String>,
+    /// For a `worktree: true` version: the working tree its files are read from.
+    pub workdir: Option<PathBuf>,
+    /// The version also published at the book's own URL.
+    pub latest: bool,
+}
+
+impl Site {
+    /// The `sources:` version a root-relative file belongs to, with the
+    /// file's path inside the repository.
+    pub fn git_version_of<'a>(&self, file: &'a str) -> Option<(&GitVersion, &'a str)> {
+        let (dir, rest) = file.split_once('/')?;
+        if !dir.contains('@') {
+            return None;
+        }
+        let v = self.git_versions.iter().find(|v| v.dir == dir)?;
+        Some((v, rest))
+    }
+
+    /// Where a root-relative file is on disk: under the root, or in the
+    /// working tree of a `worktree: true` version; `None` for a file read
+    /// from git objects.
+    pub fn disk_path(&self, file: &str) -> Option<PathBuf> {
+        match self.git_version_of(file) {
+            Some((v, rest)) => v.workdir.as_ref().map(|w| w.join(rest)),
+            None => Some(self.root.join(file)),
+        }
+    }
+
+    /// A root-relative file's bytes, from git or from disk.
+    pub fn read_bytes(&self, file: &str) -> std::io::Result<std::borrow::Cow<'_, [u8]>> {
+        if let Some(b) = self.git_blobs.get(file) {
+            return Ok(std::borrow::Cow::Borrowed(b));
+        }
+        if let Some(t) = self.sources.get(file) {
+            return Ok(std::borrow::Cow::Borrowed(t.as_bytes()));
+        }
+        match self.disk_path(file) {
+            Some(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
+            None => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("`{file}` is not in the repository's objects"),
+            )),
+        }
+    }
+
+    /// Whether a root-relative file exists (on disk or in a git version).
+    pub fn file_exists(&self, file: &str) -> bool {
+        if self.git_blobs.contains_key(file) || self.page_by_file.contains_key(file) {
+            return true;
+        }
+        match self.disk_path(file) {
+            Some(p) => p.is_file(),
+            None => self
+                .assets
+                .binary_search_by(|a| a.as_str().cmp(file))
+                .is_ok(),
+        }
+    }
+
+    /// The size of a root-relative file in bytes, if it exists.
+    pub fn file_len(&self, file: &str) -> Option<u64> {
+        if let Some(b) = self.git_blobs.get(file) {
+            return Some(b.len() as u64);
+        }
+        match self.disk_path(file) {
+            Some(p) => std::fs::metadata(p)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len()),
+            None => None,
+        }
+    }
 }
 
 /// One book (or one version of a versioned book).
@@ -97,6 +199,26 @@ impl Site {
             m.entry(b.prefix()).or_insert(i);
         }
         m
+    }
+}
+
+/// The site's books counted for a summary line, versions apart: `2 books`,
+/// `1 book in 2 versions`, `3 books, 5 versions`.
+pub fn count_books(site: &Site) -> String {
+    let mut ids: Vec<&str> = site.books.iter().map(|b| b.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let versions = site.books.iter().filter(|b| b.version.is_some()).count();
+    let books = match ids.len() {
+        1 => "1 book".to_string(),
+        n => format!("{n} books"),
+    };
+    match versions {
+        0 => books,
+        1 if ids.len() == 1 => format!("{books} in 1 version"),
+        n if ids.len() == 1 => format!("{books} in {n} versions"),
+        1 => format!("{books}, 1 version"),
+        n => format!("{books}, {n} versions"),
     }
 }
 
@@ -179,6 +301,10 @@ pub enum LoadError {
     /// A `books:` entry whose folder does not exist.
     #[error("{0}")]
     Other(String),
+    /// A `sources:` repository that cannot be read, or a ref it does not
+    /// have (`source-unreadable`); the text names the source.
+    #[error("{0}")]
+    Source(String),
 }
 
 /// Options for loading.

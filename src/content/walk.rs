@@ -25,12 +25,15 @@ use std::sync::Arc;
 use walkdir::WalkDir;
 
 /// Folders the walk never enters, by name.
-const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".specsite"];
+pub(crate) const SKIPPED_DIRS: [&str; 4] = [".git", "node_modules", "target", ".specsite"];
 
 /// Decides which folders and files the walk leaves out.
 #[derive(Debug)]
 pub(crate) struct Skip {
     out: Option<PathBuf>,
+    /// Folders never entered besides the output: `sources:` repositories
+    /// inside the root (a folder inside one is never a folder book).
+    excluded: Vec<PathBuf>,
     ignore: GlobSet,
 }
 
@@ -56,8 +59,14 @@ impl Skip {
             .map_err(|e| (String::new(), format!("ignore: {e}")))?;
         Ok(Skip {
             out: out.map(absolute),
+            excluded: Vec::new(),
             ignore,
         })
+    }
+
+    /// Also leaves out these folders (absolute).
+    pub fn exclude(&mut self, dirs: impl IntoIterator<Item = PathBuf>) {
+        self.excluded.extend(dirs);
     }
 
     /// Whether the walk leaves out the folder `abs` (root-relative `rel`).
@@ -66,7 +75,7 @@ impl Skip {
         if SKIPPED_DIRS.contains(&name) || (name.starts_with('.') && name != ".gitbook") {
             return true;
         }
-        if self.out.as_deref().is_some_and(|o| o == abs) {
+        if self.out.as_deref().is_some_and(|o| o == abs) || self.excluded.iter().any(|e| e == abs) {
             return true;
         }
         self.ignores(rel)
@@ -152,13 +161,16 @@ pub(crate) fn walk_root(
     found
 }
 
-fn classify(
+/// Sorts one root-relative file into its [`Found`] bin. `page_roots` and
+/// `repos` are sorted deepest first. Returns, for a file kept as an asset,
+/// whether its text is kept too (YAML); `None` for anything else.
+pub(crate) fn classify(
     found: &mut Found,
     rel: String,
     page_roots: &[(String, usize)],
     repos: &[(String, usize)],
     summaries: &[String],
-) {
+) -> Option<bool> {
     let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
     let ext = name
         .rsplit_once('.')
@@ -171,11 +183,11 @@ fn classify(
             .is_some_and(|n| !n.contains('/'))
     {
         found.glossary.push(rel);
-        return;
+        return None;
     }
     if summaries.contains(&rel) {
         found.summaries.push(rel);
-        return;
+        return None;
     }
     let is_md = ext == "md" || ext == "markdown";
     if is_md {
@@ -189,19 +201,21 @@ fn classify(
                 if !name.eq_ignore_ascii_case("SUMMARY.md") {
                     found.pages.push((*book, rel));
                 }
-                return;
+                return None;
             }
         }
     }
     if name.starts_with('.') || name.eq_ignore_ascii_case("SUMMARY.md") {
-        return;
+        return None;
     }
     if repos.iter().any(|(d, _)| inside(&rel, d)) {
         if is_yaml {
             found.text_assets.push(rel.clone());
         }
         found.assets.push(rel);
+        return Some(is_yaml);
     }
+    None
 }
 
 /// Whether root-relative `rel` lies inside root-relative folder `dir` (`""` is the root).
@@ -217,6 +231,8 @@ pub(crate) enum ReadError {
     Encoding(usize),
     /// The file could not be read at all.
     Io(String),
+    /// The file's object is absent from its git repository; the text says so.
+    Missing(String),
 }
 
 /// Reads every text file the walk kept, in parallel: path → text or why not.

@@ -183,6 +183,16 @@ rules! {
     /// Why: a provisional id may change on the next run, breaking links and checklists.
     /// Example: a new `(REQUIRED)` item added without running `specsite requirements lock`.
     ReqUnlocked = "req-unlocked", Warning, "a requirement missing from requirements.lock";
+    /// What it does: reports a `sources:` repository that cannot be read, or a ref it does not
+    /// have; the build stops (exit 2).
+    /// Why: publishing a site with a version silently missing would mislead its readers.
+    /// Example: `versions: [{ ref: 24Q1 }]` in a repository that has no branch or tag `24Q1`.
+    SourceUnreadable = "source-unreadable", Error, "a git source that cannot be read";
+    /// What it does: reports a file of a git source whose object is absent (a partial clone,
+    /// a snapshot) or is a Git LFS pointer; the file is left out and the rest builds.
+    /// Why: a missing diagram or page should be visible, not a silent hole.
+    /// Example: `consent@1.0/spec/.gitbook/assets/flow.png` not fetched by a blobless clone.
+    SourceMissingObject = "source-missing-object", Warning, "a file absent from a git source's objects";
 }
 
 #[cfg(test)]
@@ -199,6 +209,6 @@ mod tests {
             assert!(help.lines().all(|l| !l.starts_with(' ')), "{help}");
             assert!(help.lines().count() <= 3, "{help}");
         }
-        assert_eq!(Rule::ALL.len(), 29);
+        assert_eq!(Rule::ALL.len(), 31);
     }
 }

@@ -19,12 +19,12 @@ pub mod yaml;
 pub use checks::check_glossary;
 pub use cli::{define, import_terms, DefineResult};
 pub use linker::PageLinker;
-pub use model::{DefinitionFormat, Origin, Scope, Term};
+pub use model::{same_term_key, DefinitionFormat, Origin, Scope, Term};
 pub use site_pages::{glossary_pages, search_docs, GeneratedPage, GlossaryPlan};
 
 use crate::content::{PageId, Site};
 use crate::diag::{Diagnostic, LineIndex};
-use model::{gitbook_slug, same_term_key};
+use model::gitbook_slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;

@@ -735,7 +735,13 @@ pub fn render_site(
     t.mark("r:pages");
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
         if let Some(u) = asset_url(site, a) {
-            sink.copy(&u, &site.root.join(a))?;
+            // Assets of git versions are bytes in memory; an absent object
+            // (already reported) is left out.
+            match (site.git_blobs.get(a), site.disk_path(a)) {
+                (Some(bytes), _) => sink.write(&u, bytes)?,
+                (None, Some(path)) => sink.copy(&u, &path)?,
+                (None, None) => {}
+            }
         }
         Ok(())
     })?;
@@ -831,11 +837,12 @@ fn render_pages_with(
         let url = prep.url_at(site, p, place);
         sink.write(&format!("{url}index.html"), html.as_bytes())?;
         // The source as it is: linked to the file when the sink can.
-        sink.write_copy_of(
-            &format!("{url}index.md"),
-            page.source.as_bytes(),
-            &site.root.join(&page.file),
-        )?;
+        match site.disk_path(&page.file) {
+            Some(path) => {
+                sink.write_copy_of(&format!("{url}index.md"), page.source.as_bytes(), &path)?
+            }
+            None => sink.write(&format!("{url}index.md"), page.source.as_bytes())?,
+        }
         Ok(())
     })
 }

@@ -242,10 +242,21 @@ impl<'a> Resolver<'a> {
             },
             None => (first, None),
         };
-        // A version label right after the book id selects that version.
+        // A version label right after the book id selects that version, as
+        // does GitBook's `v/<label>`.
         let mut candidates: Vec<&Book> =
             self.site.books.iter().filter(|b| b.id == book_id).collect();
-        if let Some(v) = segs.first() {
+        if segs.len() >= 2 && segs[0] == "v" {
+            let label = segs[1];
+            if let Some(vb) = candidates
+                .iter()
+                .find(|b| b.version.as_deref() == Some(label))
+            {
+                candidates = vec![*vb];
+                segs.drain(..2);
+            }
+        }
+        if let Some(v) = segs.first().filter(|_| candidates.len() > 1) {
             if let Some(vb) = candidates
                 .iter()
                 .find(|b| b.version.as_deref() == Some(*v))

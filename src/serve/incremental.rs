@@ -597,8 +597,16 @@ impl Live {
     }
 
     fn refresh_generated(&mut self) {
-        let generated = crate::glossary_generated(&self.analysis, self.offline());
+        let mut generated = crate::glossary_generated(&self.analysis, self.offline());
         self.books_with_glossary = books_with_glossary(&self.analysis.site, &generated);
+        // The versions' changes pages (they read the glossary too).
+        let a = &self.analysis;
+        generated.extend(crate::changes::changes_pages(
+            &a.site,
+            &a.docs,
+            &a.glossary,
+            self.offline(),
+        ));
         self.generated = generated;
     }
 

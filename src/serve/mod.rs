@@ -52,6 +52,7 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         out: Some(so.root.join("public")),
         offline: false,
         skip_html: false,
+        all_versions: false,
     };
     let store = Arc::new(store::Store::default());
     let hub = Arc::new(http::Hub::default());
@@ -59,9 +60,9 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
     let mut live = Live::build(opts, LIVE_RELOAD_HTML.to_string(), store.clone())?;
     let s = Summary::of(&live.analysis.diagnostics);
     eprintln!(
-        "built {} pages from {} books in memory in {} ms ({} errors, {} warnings; `specsite check` lists them)",
+        "built {} pages from {} in memory in {} ms ({} errors, {} warnings; `specsite check` lists them)",
         live.analysis.site.pages.len(),
-        live.analysis.site.books.len(),
+        crate::content::count_books(&live.analysis.site),
         started.elapsed().as_millis(),
         s.errors,
         s.warnings,
@@ -72,8 +73,12 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
         .config
         .as_ref()
         .map(|c| std::fs::canonicalize(c).unwrap_or_else(|_| c.clone()));
-    let (_watcher, rx) = watch::watch(live.root(), config.as_deref())
-        .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
+    let (_watcher, rx) = watch::watch(
+        live.root(),
+        config.as_deref(),
+        &live.analysis.site.git_versions,
+    )
+    .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot watch {}: {e}", so.root.display())))?;
     let mut overlay = Overlay::default();
     let mut stamps = watch::Stamps::default();
     stamps.record_new(watch::known_files(&live.analysis.site, config.as_deref()));
@@ -271,6 +276,7 @@ fn report(diags: &[Diagnostic], sources: &BTreeMap<String, Arc<str>>) -> String 
         color: std::io::stderr().is_terminal()
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         git_prefix: String::new(),
+        ..Default::default()
     };
     let mut out = render_report(Format::Human, diags, sources, &opts);
     if !out.ends_with('\n') {

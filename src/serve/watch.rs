@@ -66,6 +66,7 @@ impl Plan {
 pub fn watch(
     root: &Path,
     config: Option<&Path>,
+    sources: &[crate::content::GitVersion],
 ) -> notify::Result<(
     Debouncer<notify::RecommendedWatcher>,
     Receiver<DebounceEventResult>,
@@ -73,6 +74,27 @@ pub fn watch(
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = new_debouncer(DEBOUNCE, tx)?;
     debouncer.watcher().watch(root, RecursiveMode::Recursive)?;
+    // `sources:`: each repository's refs (a commit on a published branch
+    // moves one), and the working tree of a `worktree: true` version.
+    let mut watched: Vec<PathBuf> = Vec::new();
+    for v in sources {
+        let git_dir = git_dir_of(&v.repo_path);
+        for (dir, mode) in [
+            (git_dir.clone(), RecursiveMode::NonRecursive),
+            (git_dir.join("refs"), RecursiveMode::Recursive),
+        ] {
+            if !watched.contains(&dir) && !dir.starts_with(root) {
+                debouncer.watcher().watch(&dir, mode)?;
+                watched.push(dir);
+            }
+        }
+        if let Some(w) = &v.workdir {
+            if !watched.contains(w) && !w.starts_with(root) {
+                debouncer.watcher().watch(w, RecursiveMode::Recursive)?;
+                watched.push(w.clone());
+            }
+        }
+    }
     if let Some(dir) = config.and_then(|c| c.parent()) {
         if !dir.starts_with(root) {
             debouncer
@@ -155,6 +177,41 @@ pub fn known_files(site: &Site, config: Option<&Path>) -> Vec<PathBuf> {
     out
 }
 
+/// The git folder of a repository: `<repo>/.git`, or the bare repository itself.
+fn git_dir_of(repo: &Path) -> PathBuf {
+    let dot = repo.join(".git");
+    if dot.is_dir() {
+        dot
+    } else {
+        repo.to_path_buf()
+    }
+}
+
+/// For a change inside a `sources:` repository: why it needs a rebuild
+/// (a published ref moved, a worktree version's file changed), or `None`.
+fn source_change(site: &Site, path: &Path) -> Option<Option<String>> {
+    for v in &site.git_versions {
+        let git_dir = git_dir_of(&v.repo_path);
+        if path.starts_with(&git_dir) {
+            if v.git_ref.is_none() {
+                continue;
+            }
+            return Some(crate::content::sources::moved_ref(site));
+        }
+        if let Some(w) = &v.workdir {
+            if let Ok(rel) = path.strip_prefix(w) {
+                let rel = rel.to_string_lossy();
+                let name = rel.rsplit('/').next().unwrap_or(&rel);
+                if rel.is_empty() || scratch(name) || path.is_dir() {
+                    return Some(None);
+                }
+                return Some(Some(format!("{}/{rel}", v.dir)));
+            }
+        }
+    }
+    None
+}
+
 /// Sorts changed paths (absolute, as the watcher reports them) into a [`Plan`].
 /// `config` is the config file in use (absolute), if any.
 pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
@@ -163,6 +220,12 @@ pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
         if config.is_some_and(|c| c == path) {
             plan.files.insert(path.display().to_string());
             plan.full(format!("config {}", path.display()));
+            continue;
+        }
+        if let Some(why) = source_change(site, path) {
+            if let Some(why) = why {
+                plan.full(why);
+            }
             continue;
         }
         let Ok(rel) = path.strip_prefix(&site.root) else {

@@ -38,7 +38,13 @@ impl Formatter for Github {
                 message.push_str(s);
             }
             let _ = write!(out, "::{command} ");
-            if !d.file.is_empty() {
+            // A file read from git is nowhere in the checked-out tree that
+            // GitHub annotates: the finding names it in its message only.
+            let in_git = opts.git_source_of(&d.file).is_some();
+            if in_git {
+                message = format!("{}: {message}", d.file);
+            }
+            if !d.file.is_empty() && !in_git {
                 let _ = write!(
                     out,
                     "file={},line={},col={},endLine={},endColumn={},",

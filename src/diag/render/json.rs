@@ -1,7 +1,7 @@
 //! `json`: `{"diagnostics": [{rule, severity, message, file, line, column,
 //! end_line, end_column, suggestion}], "summary": {errors, warnings, infos}}`.
 
-use super::{locate_in, Formatter, ReportOptions};
+use super::{locate_in, Formatter, ReportOptions, SourceRef};
 use crate::diag::{Diagnostic, Located, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -11,9 +11,18 @@ use std::sync::Arc;
 pub struct Json;
 
 #[derive(Serialize)]
-struct Report {
-    diagnostics: Vec<Located>,
+struct Report<'a> {
+    diagnostics: Vec<Entry<'a>>,
     summary: Summary,
+}
+
+/// A finding, with `source` for a file read from git (DESIGN.md §10).
+#[derive(Serialize)]
+struct Entry<'a> {
+    #[serde(flatten)]
+    located: Located,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<SourceRef<'a>>,
 }
 
 impl Formatter for Json {
@@ -21,10 +30,16 @@ impl Formatter for Json {
         &self,
         diags: &[Diagnostic],
         sources: &BTreeMap<String, Arc<str>>,
-        _opts: &ReportOptions,
+        opts: &ReportOptions,
     ) -> String {
         let report = Report {
-            diagnostics: diags.iter().map(|d| locate_in(d, sources)).collect(),
+            diagnostics: diags
+                .iter()
+                .map(|d| Entry {
+                    located: locate_in(d, sources),
+                    source: opts.source_ref(&d.file),
+                })
+                .collect(),
             summary: Summary::of(diags),
         };
         // Serialising plain strings and numbers cannot fail.

@@ -41,6 +41,76 @@ pub struct ReportOptions {
     /// same, else e.g. `docs/spec`), prefixed to file paths in `github` and
     /// `sarif` output.
     pub git_prefix: String,
+    /// Where the files of `sources:` versions come from, by their virtual
+    /// folder (`<book>@<label>`): `json` adds it to their findings, `sarif`
+    /// makes the folder their `uriBaseId`, `github` leaves out their `file=`.
+    pub git_sources: BTreeMap<String, GitSource>,
+}
+
+/// Where a `sources:` version's files come from (DESIGN.md §10).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GitSource {
+    /// The repository as the config names it.
+    pub repo: String,
+    /// The ref read (`refs/heads/main`); null for a working tree.
+    #[serde(rename = "ref")]
+    pub git_ref: Option<String>,
+    /// The commit read; null for a working tree.
+    pub commit: Option<String>,
+    /// Whether the files are on disk (a `worktree: true` version).
+    #[serde(skip)]
+    pub on_disk: bool,
+}
+
+/// A finding's source as `json` prints it: the version's, plus the path in the repository.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceRef<'a> {
+    /// The repository as the config names it.
+    pub repo: &'a str,
+    /// The ref read; null for a working tree.
+    #[serde(rename = "ref")]
+    pub git_ref: Option<&'a str>,
+    /// The commit read; null for a working tree.
+    pub commit: Option<&'a str>,
+    /// The file's path in the repository.
+    pub path: &'a str,
+}
+
+impl ReportOptions {
+    /// Fills [`ReportOptions::git_sources`] from a loaded site.
+    pub fn with_git_sources(mut self, site: &crate::content::Site) -> Self {
+        for v in &site.git_versions {
+            self.git_sources.insert(
+                v.dir.clone(),
+                GitSource {
+                    repo: v.repo.clone(),
+                    git_ref: v.git_ref.clone(),
+                    commit: v.commit.clone(),
+                    on_disk: v.workdir.is_some(),
+                },
+            );
+        }
+        self
+    }
+
+    /// The version folder a finding's file lies in and the file's path in
+    /// the repository, for a file of a `sources:` version.
+    pub fn git_source_of<'a>(&'a self, file: &'a str) -> Option<(&'a str, &'a GitSource, &'a str)> {
+        let (dir, rest) = file.split_once('/')?;
+        let (key, src) = self.git_sources.get_key_value(dir)?;
+        Some((key.as_str(), src, rest))
+    }
+
+    /// The [`SourceRef`] of a finding's file, for a file of a `sources:` version.
+    pub fn source_ref<'a>(&'a self, file: &'a str) -> Option<SourceRef<'a>> {
+        let (_, src, path) = self.git_source_of(file)?;
+        Some(SourceRef {
+            repo: &src.repo,
+            git_ref: src.git_ref.as_deref(),
+            commit: src.commit.as_deref(),
+            path,
+        })
+    }
 }
 
 impl ReportOptions {
@@ -59,6 +129,7 @@ impl ReportOptions {
         ReportOptions {
             color: !no_color && std::io::stdout().is_terminal(),
             git_prefix,
+            git_sources: BTreeMap::new(),
         }
     }
 }

@@ -92,12 +92,19 @@ impl Formatter for Sarif {
                     .end_line(l.end_line as i64)
                     .end_column(l.end_column as i64)
                     .build();
+                // A file read from git: its path in the repository, relative
+                // to the version (`uriBaseId` `<book>@<label>`).
+                let artifact = match opts.git_source_of(&d.file) {
+                    Some((base, _, path)) => ArtifactLocation::builder()
+                        .uri(uri_path(path))
+                        .uri_base_id(base)
+                        .build(),
+                    None => ArtifactLocation::builder()
+                        .uri(uri_path(&prefixed(&opts.git_prefix, &d.file)))
+                        .build(),
+                };
                 let physical = PhysicalLocation::builder()
-                    .artifact_location(
-                        ArtifactLocation::builder()
-                            .uri(uri_path(&prefixed(&opts.git_prefix, &d.file)))
-                            .build(),
-                    )
+                    .artifact_location(artifact)
                     .region(region)
                     .build();
                 builder

@@ -709,9 +709,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 .decode_utf8_lossy()
                 .into_owned();
             openapi::join_rel(openapi::parent_dir(&self.env.page.file), &decoded)
-                .and_then(|rel| std::fs::metadata(self.env.site.root.join(rel)).ok())
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
+                .and_then(|rel| self.env.site.file_len(&rel))
         };
         self.html_block(
             prefix,
@@ -801,17 +799,12 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 openapi::Located::Files(files) => {
                     let mut first_error = None;
                     for file in &files {
-                        let result =
-                            self.env
-                                .openapi
-                                .load(&self.env.site.root, file)
-                                .and_then(|doc| {
-                                    let op = openapi::find_operation(&doc, &path, &method)
-                                        .map_err(|e| format!("in `{file}`: {e}"))?;
-                                    let id = self
-                                        .unique_id(&openapi::operation_anchor(&method, op.path));
-                                    Ok(openapi::render_operation(&op, &id))
-                                });
+                        let result = self.env.openapi.load(self.env.site, file).and_then(|doc| {
+                            let op = openapi::find_operation(&doc, &path, &method)
+                                .map_err(|e| format!("in `{file}`: {e}"))?;
+                            let id = self.unique_id(&openapi::operation_anchor(&method, op.path));
+                            Ok(openapi::render_operation(&op, &id))
+                        });
                         match result {
                             Ok(html) => return html,
                             Err(e) => {

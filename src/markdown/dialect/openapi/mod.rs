@@ -21,7 +21,6 @@ pub use node::Node;
 
 use super::DialectEnv;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 type Loaded = Result<Arc<Node>, String>;
@@ -58,7 +57,7 @@ impl OpenApiCache {
     }
 
     /// The parsed document at root-relative `rel`, read on first request.
-    pub fn load(&self, root: &Path, rel: &str) -> Result<Arc<Node>, String> {
+    pub fn load(&self, site: &crate::content::Site, rel: &str) -> Result<Arc<Node>, String> {
         let cell = {
             let mut files = match self.files.lock() {
                 Ok(f) => f,
@@ -68,14 +67,16 @@ impl OpenApiCache {
         };
         // Parsing happens outside the map lock, so different files parse in
         // parallel; a second request for the same file waits for the first.
-        cell.get_or_init(|| parse_spec_file(&root.join(rel), rel))
-            .clone()
+        cell.get_or_init(|| parse_spec_file(site, rel)).clone()
     }
 }
 
-fn parse_spec_file(path: &Path, rel: &str) -> Loaded {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
-    parse_spec_text(&text, rel).map(Arc::new)
+fn parse_spec_file(site: &crate::content::Site, rel: &str) -> Loaded {
+    let bytes = site
+        .read_bytes(rel)
+        .map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| format!("cannot read `{rel}`: {e}"))?;
+    parse_spec_text(text, rel).map(Arc::new)
 }
 
 /// Parses spec text: JSON first for `.json` files, YAML otherwise (and as
@@ -114,7 +115,7 @@ pub(crate) enum Located {
 }
 
 fn exists(env: &DialectEnv, rel: &str) -> bool {
-    !rel.is_empty() && env.site.root.join(rel).is_file()
+    !rel.is_empty() && env.site.file_exists(rel)
 }
 
 /// Joins a root-relative folder and a relative path lexically. `None` when
@@ -317,7 +318,7 @@ pub(crate) fn files_with_operation(env: &DialectEnv, path: &str, method: &str) -
         .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
         .filter(|a| {
             env.openapi
-                .load(&env.site.root, a)
+                .load(env.site, a)
                 .is_ok_and(|doc| find_operation(&doc, path, method).is_ok())
         })
         .cloned()
