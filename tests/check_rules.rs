@@ -211,3 +211,23 @@ fn site_url_aliases_and_book_aliases_make_absolute_links_internal() {
     }
     insta::assert_snapshot!("site_alias", human);
 }
+
+#[test]
+fn abbr_undefined_skips_words_code_numerals_known_and_expanded_abbreviations() {
+    let (human, found, code) = check("abbr-undefined");
+    // Left: an abbreviation nobody expands, one expanded nowhere in the book,
+    // and one whose `ABBR: …` line does not spell it. Capitalised words,
+    // identifiers, paths, currency, roman numerals, known abbreviations,
+    // every expansion form (heading, `–`, `=`, `:`, markdown and HTML table
+    // rows, bracketed compounds) and the generated file-size label are not findings.
+    assert_eq!(
+        found,
+        [
+            "abbr-undefined book/README.md:3:5",
+            "abbr-undefined book/README.md:13:44",
+            "abbr-undefined book/forms.md:6:20",
+        ]
+    );
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("abbr_undefined", human);
+}

@@ -111,7 +111,10 @@ fn link_page(
                     in_term_link = false;
                 }
             }
-            Event::Text(t) if skip == 0 => l.text(&t, r, &mut html),
+            Event::Text(t) if skip == 0 => {
+                l.text(&t, r, &mut html);
+                l.record_intros(&t);
+            }
             _ => {}
         }
     }

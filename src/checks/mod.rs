@@ -7,6 +7,7 @@
 
 pub mod broken_anchor;
 pub mod broken_link;
+pub mod explain;
 pub mod external;
 pub mod filter;
 pub mod git;

@@ -33,6 +33,9 @@ pub struct Args {
     /// (by default they are info).
     #[arg(long)]
     all_versions: bool,
+    /// Print a rule's documentation (what, why, example, options, defaults, fix) and exit.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
     /// Keep only findings in these files (what pre-commit passes).
     files: Vec<PathBuf>,
 }
@@ -46,8 +49,20 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         external,
         cache,
         all_versions,
+        explain,
         files,
     } = args;
+    if let Some(name) = explain {
+        let Some(rule) = specsite::diag::Rule::from_name(&name) else {
+            let names: Vec<&str> = specsite::diag::Rule::ALL.iter().map(|r| r.name()).collect();
+            return Err(Fatal::Other(anyhow::anyhow!(
+                "no rule is named `{name}`; rules: {}",
+                names.join(", ")
+            )));
+        };
+        print!("{}", checks::explain::explain(rule));
+        return Ok(0);
+    }
     let mut a = specsite::analyse(&Options {
         skip_html: true,
         all_versions,

@@ -103,8 +103,11 @@ rules! {
     /// Why: deprecated terms are on their way out of the specifications.
     /// Example: a page using a term marked `status: deprecated`.
     TermDeprecated = "term-deprecated", Warning, "a deprecated term is used";
-    /// What it does: finds all-caps abbreviations that no glossary or page defines.
-    /// Why: readers cannot expand them.
+    /// What it does: finds all-caps abbreviations that no glossary or page of the
+    /// book defines, leaving out English words written in capitals, identifiers and
+    /// code, currency codes by an amount, roman numerals and widely known abbreviations.
+    /// Why: readers cannot expand them; a finding that is no abbreviation is noise
+    /// that gets the rule turned off.
     /// Example: `The XYZP must respond` with no `XYZP` anywhere in the glossary.
     AbbrUndefined = "abbr-undefined", Warning, "an abbreviation used but defined nowhere";
     /// What it does: finds one abbreviation given two different expansions.

@@ -9,25 +9,7 @@ use crate::diag::suppress::is_suppressed;
 use crate::diag::{sort_diagnostics, Diagnostic, Rule, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Abbreviations every reader knows; never `abbr-undefined`.
-pub const UNIVERSAL_ABBREVIATIONS: &[&str] = &[
-    "API", "URL", "URI", "HTTP", "HTTPS", "JSON", "XML", "HTML", "CSS", "PDF", "ID", "UI", "UX",
-    "SMS", "REST", "SQL", "UUID", "OK", "IT", "FAQ", "TBD", "TODO", "NOTE", "IP", "TCP", "DNS",
-    "TLS", "SSL", "YAML", "CSV", "CPU", "RAM", "USB", "GPS", "PIN", "EU", "UN", "UK", "USA", "ISO",
-    "AM", "PM", "PNG", "SVG", "GIF", "JPEG", "UTF", "GET", "POST", "PUT", "PATCH", "DELETE",
-];
-
-/// RFC 2119 keywords: capitalised on purpose, never abbreviations.
-pub const RFC2119: &[&str] = &[
-    "MUST",
-    "SHALL",
-    "SHOULD",
-    "REQUIRED",
-    "RECOMMENDED",
-    "MAY",
-    "OPTIONAL",
-    "NOT",
-];
+use super::abbreviations::{self, core};
 
 /// Longest definition excerpt quoted in a `term-redefined` message.
 const QUOTE_CHARS: usize = 160;
@@ -224,9 +206,9 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
             .unwrap_or_default()
     };
     // Abbreviations known per scope.
-    let mut common_known: BTreeSet<String> = UNIVERSAL_ABBREVIATIONS
+    let mut common_known: BTreeSet<String> = abbreviations::KNOWN
         .iter()
-        .chain(RFC2119)
+        .chain(abbreviations::RFC2119)
         .map(|s| s.to_string())
         .collect();
     common_known.extend(g.known_abbreviations.iter().cloned());
@@ -245,6 +227,9 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
     }
     for t in &g.terms {
         add(&t.scope, &t.name);
+        if let Some(a) = &t.abbreviation {
+            add(&t.scope, a);
+        }
         for a in &t.aliases {
             add(&t.scope, a);
         }
@@ -258,13 +243,16 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
                 .insert(core(&u.surface).to_string());
         }
     }
+    // Per page, the acronym uses no glossary, expansion or context rule explains.
+    let mut open: Vec<(PageId, Vec<&TermUse>)> = Vec::new();
+    let mut candidates: BTreeSet<String> = BTreeSet::new();
     for (pid, list) in uses {
         let list: &[TermUse] = list.borrow();
         let Some(page) = site.pages.get(*pid) else {
             continue;
         };
         let book = book_of(*pid);
-        let mut undefined: BTreeMap<&str, (usize, &TermUse)> = BTreeMap::new();
+        let mut left = Vec::new();
         for u in list {
             match u.term_index() {
                 Some(i) => {
@@ -292,16 +280,46 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
                         );
                     }
                 }
-                None => {
+                None if u.kind == UseKind::Acronym => {
                     let c = core(&u.surface);
                     if common_known.contains(c)
                         || book_known.get(&book).is_some_and(|s| s.contains(c))
+                        || abbreviations::skip_by_context(&page.source, &u.span, &u.surface)
+                            .is_some()
                     {
                         continue;
                     }
-                    undefined.entry(c).or_insert((0, u)).0 += 1;
+                    candidates.insert(c.to_string());
+                    left.push(u);
                 }
+                None => {}
             }
+        }
+        if !left.is_empty() {
+            open.push((*pid, left));
+        }
+    }
+    // English words in capitals: common words of the site's own prose, and
+    // capitalised words next to one.
+    let sources: Vec<&str> = site.pages.iter().map(|p| &*p.source).collect();
+    let common_words = abbreviations::common_words(&candidates, &sources);
+    let reads_as_word =
+        |w: &str| abbreviations::FUNCTION_WORDS.contains(&w) || common_words.contains(w);
+    for (pid, list) in open {
+        let page = &site.pages[pid];
+        let mut undefined: BTreeMap<&str, (usize, &TermUse)> = BTreeMap::new();
+        for u in list {
+            let c = core(&u.surface);
+            if reads_as_word(c) {
+                continue;
+            }
+            let (prev, next) = abbreviations::caps_neighbours(&page.source, &u.span);
+            if prev.is_some_and(|w| reads_as_word(core(w)))
+                || next.is_some_and(|w| reads_as_word(core(w)))
+            {
+                continue;
+            }
+            undefined.entry(c).or_insert((0, u)).0 += 1;
         }
         for (c, (n, u)) in undefined {
             let times = if n == 1 {
@@ -326,24 +344,21 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
 }
 
 /// The forms under which a glossary abbreviation or name counts as defined:
-/// as written, without a plural `s`, and its first word when that is all capitals (`QR Code` → `QR`).
+/// as written, without a plural `s`, and each of its words that is all
+/// capitals (`QR Code` → `QR`, `WCAG 2.1 AA` → `WCAG`, `AA`).
 fn abbreviation_forms(s: &str) -> Vec<String> {
     let s = s.trim();
     let mut forms = vec![s.to_string(), core(s).to_string()];
-    if let Some(first) = s.split_whitespace().next() {
-        if first.len() >= 2 && first.bytes().all(|b| b.is_ascii_uppercase()) {
-            forms.push(core(first).to_string());
+    for w in s.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let w = core(w);
+        if w.len() >= 2
+            && w.bytes().all(|b| b.is_ascii_uppercase())
+            && !forms.iter().any(|f| f == w)
+        {
+            forms.push(w.to_string());
         }
     }
     forms
-}
-
-/// `APIs` → `API`.
-fn core(s: &str) -> &str {
-    match s.strip_suffix('s') {
-        Some(c) if c.len() >= 2 && c.bytes().all(|b| b.is_ascii_uppercase()) => c,
-        _ => s,
-    }
 }
 
 fn deprecation_hint(t: &Term) -> String {
@@ -478,6 +493,10 @@ mod tests {
         assert_eq!(
             abbreviation_forms("QR Code"),
             vec!["QR Code", "QR Code", "QR"]
+        );
+        assert_eq!(
+            abbreviation_forms("WCAG 2.1 AA"),
+            vec!["WCAG 2.1 AA", "WCAG 2.1 AA", "WCAG", "AA"]
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Per-page term linking: the markdown pass hands every prose text run to a
 //! [`PageLinker`], which escapes it, links term mentions and records every use.
 
+use super::abbreviations::is_candidate;
 use super::{Glossary, Scope, TermUse, UseKind, NO_TERM};
 use crate::config::LinkMode;
 use crate::diag::{Diagnostic, Rule};
@@ -174,7 +175,9 @@ impl PageLinker<'_> {
     }
 
     /// Records all-caps tokens (2–6 letters, optional plural `s`) for the
-    /// abbreviation checks. Runs of three or more all-caps words are shouting, not abbreviations.
+    /// abbreviation checks. Runs of three or more all-caps words are shouting,
+    /// not abbreviations. Which abbreviations a page expands is found from
+    /// whole blocks ([`super::abbreviations::find_intros`]), not here.
     fn record_acronyms(&mut self, text: &str, source_range: &Range<usize>) {
         let bytes = text.as_bytes();
         let mut words: Vec<(usize, usize, bool)> = Vec::new();
@@ -187,7 +190,7 @@ impl PageLinker<'_> {
                 }
                 let glued = (s > 0 && !bytes[s - 1].is_ascii())
                     || (i < bytes.len() && !bytes[i].is_ascii());
-                words.push((s, i, !glued && is_acronym(&text[s..i])));
+                words.push((s, i, !glued && is_candidate(&text[s..i])));
             } else {
                 i += 1;
             }
@@ -207,22 +210,29 @@ impl PageLinker<'_> {
             if (prev_caps && (next_caps || prev2_caps)) || (next_caps && next2_caps) {
                 continue;
             }
-            let before = text[..w.0].trim_end_matches(' ');
-            let after = &text[w.1..];
-            let intro =
-                (before.ends_with('(') && after.starts_with(')')) || after.starts_with(" (");
             let span = self.source_span(text, &(w.0..w.1), source_range, &mut cursor);
-            let kind = if intro {
-                UseKind::AcronymIntro
-            } else {
-                UseKind::Acronym
-            };
             self.uses.push(TermUse {
                 term: NO_TERM,
                 span,
                 surface: text[w.0..w.1].to_string(),
-                kind,
+                kind: UseKind::Acronym,
             });
+        }
+    }
+
+    /// Records the abbreviations a block of the page's plain text expands
+    /// (one line per block, table cells separated by ` | `; see
+    /// [`super::abbreviations::find_intros`]).
+    pub fn record_intros(&mut self, text: &str) {
+        for line in text.lines() {
+            for abbr in super::abbreviations::find_intros(line) {
+                self.uses.push(TermUse {
+                    term: NO_TERM,
+                    span: 0..0,
+                    surface: abbr,
+                    kind: UseKind::AcronymIntro,
+                });
+            }
         }
     }
 
@@ -270,15 +280,6 @@ impl PageLinker<'_> {
     pub fn finish(self) -> (Vec<TermUse>, Vec<Diagnostic>) {
         (self.uses, self.diagnostics)
     }
-}
-
-/// `API`, `APIs`: 2–6 capitals, optionally a plural `s`; letters only.
-fn is_acronym(w: &str) -> bool {
-    let core = w
-        .strip_suffix('s')
-        .filter(|c| c.len() >= 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
-        .unwrap_or(w);
-    (2..=6).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 fn closest_slug(g: &Glossary, book: &str, slug: &str) -> Option<String> {
@@ -358,9 +359,14 @@ mod tests {
     }
 
     #[test]
-    fn records_acronyms_and_introductions() {
+    fn records_acronyms_but_not_shouting() {
         let g = glossary();
-        let (_, uses) = run(&g, "consent", LinkMode::None, "The XYZ and APIs; Quite Useful Thing (QUT) and ABC (A B C). THE WHOLE LINE SHOUTS. iOS");
+        let (_, uses) = run(
+            &g,
+            "consent",
+            LinkMode::None,
+            "The XYZ and APIs. Then THE WHOLE LINE SHOUTS. iOS",
+        );
         let acr: Vec<(&str, UseKind)> = uses
             .iter()
             .filter(|u| u.term == NO_TERM)
@@ -368,12 +374,7 @@ mod tests {
             .collect();
         assert_eq!(
             acr,
-            vec![
-                ("XYZ", UseKind::Acronym),
-                ("APIs", UseKind::Acronym),
-                ("QUT", UseKind::AcronymIntro),
-                ("ABC", UseKind::AcronymIntro)
-            ]
+            vec![("XYZ", UseKind::Acronym), ("APIs", UseKind::Acronym),]
         );
     }
 

@@ -7,6 +7,7 @@
 //! glossary and the recorded [`TermUse`]s into findings; [`glossary_pages`]
 //! and [`search_docs`] feed the renderer and the search index.
 
+pub mod abbreviations;
 pub mod checks;
 pub mod cli;
 pub mod linker;
@@ -48,8 +49,8 @@ pub enum UseKind {
     /// An all-caps token (2–6 letters, optional plural `s`), for `abbr-undefined`;
     /// `term` is [`NO_TERM`].
     Acronym,
-    /// An all-caps token introduced in place: `Expansion (ABBR)` or `ABBR (Expansion)`;
-    /// `term` is [`NO_TERM`].
+    /// An abbreviation the page expands, in any form
+    /// [`abbreviations::find_intros`] knows; `term` is [`NO_TERM`], the span empty.
     AcronymIntro,
 }
 

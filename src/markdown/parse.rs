@@ -70,6 +70,9 @@ struct Pass<'a, 'e> {
     pre_range: Range<usize>,
     /// Block structure being recorded into `doc.blocks`.
     blocks: BlockRecorder,
+    /// The page's plain text, a block per line and table cells separated by
+    /// ` | `, in which expanded abbreviations are looked for.
+    abbr_text: String,
 }
 
 /// Records [`Block`]s as the page's events go by.
@@ -164,6 +167,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
         pre: None,
         pre_range: 0..0,
         blocks: BlockRecorder::default(),
+        abbr_text: String::new(),
     };
     // Ids of generated components (operation cards, tabs) are link targets too.
     pass.doc.anchors.extend(pre.anchors.iter().cloned());
@@ -184,6 +188,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
         mut doc,
         linker,
         section,
+        abbr_text,
         ..
     } = pass;
     doc.html = html;
@@ -200,6 +205,8 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
             first.title = page_title;
         }
     }
+    let mut linker = linker;
+    linker.record_intros(&abbr_text);
     let (uses, diags) = linker.finish();
     doc.term_uses = uses;
     doc.diagnostics.extend(diags);
@@ -304,6 +311,7 @@ impl<'a, 'e> Pass<'a, 'e> {
                     return;
                 }
                 self.add_text(&t);
+                self.abbr_text.push_str(&t.replace('\n', " "));
                 if self.heading.is_some() || self.link_depth > 0 || self.image_depth > 0 {
                     self.push(Event::Text(t));
                 } else {
@@ -318,13 +326,16 @@ impl<'a, 'e> Pass<'a, 'e> {
             }
             Event::SoftBreak | Event::HardBreak => {
                 self.add_text(" ");
+                self.abbr_text.push(' ');
                 self.push(ev);
             }
             Event::Html(h) => {
+                push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
                 self.push(Event::Html(out.into()));
             }
             Event::InlineHtml(h) => {
+                push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
                 self.push(Event::InlineHtml(out.into()));
             }
@@ -370,6 +381,16 @@ impl<'a, 'e> Pass<'a, 'e> {
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => {
                 self.add_text(" ");
+                self.abbr_text
+                    .push_str(if matches!(ev, Event::End(TagEnd::TableCell)) {
+                        " | "
+                    } else {
+                        "\n"
+                    });
+                self.push(ev);
+            }
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) | Event::Start(Tag::Item) => {
+                self.abbr_text.push('\n');
                 self.push(ev);
             }
             other => self.push(other),
@@ -650,6 +671,7 @@ impl<'a, 'e> Pass<'a, 'e> {
 
     fn end_heading(&mut self, end: usize) {
         let Some(h) = self.heading.take() else { return };
+        self.abbr_text.push('\n');
         let text = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
         let (base, mut alt) = heading_ids(&text);
         let id = self.ids.allocate(&base);
@@ -840,6 +862,49 @@ impl<'a, 'e> Pass<'a, 'e> {
         out.push_str(&h[last..]);
         out
     }
+}
+
+/// Appends the text of an HTML fragment to `out`: tags left out, a table
+/// cell's end as ` | `, the end of a row, paragraph, item or line break as a
+/// new line, the common entities decoded.
+fn push_visible_text(h: &str, out: &mut String) {
+    let mut rest = h;
+    while let Some(i) = rest.find('<') {
+        push_decoded(&rest[..i], out);
+        let Some(j) = rest[i..].find('>') else {
+            push_decoded(&rest[i..], out);
+            return;
+        };
+        let tag = rest[i + 1..i + j]
+            .trim_start_matches('/')
+            .to_ascii_lowercase();
+        let name = tag
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        match name {
+            "td" | "th" if rest[i + 1..].starts_with('/') => out.push_str(" | "),
+            "tr" | "p" | "li" | "br" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                out.push('\n')
+            }
+            _ => {}
+        }
+        rest = &rest[i + j + 1..];
+    }
+    push_decoded(rest, out);
+}
+
+fn push_decoded(t: &str, out: &mut String) {
+    if !t.contains('&') {
+        out.push_str(&t.replace('\n', " "));
+        return;
+    }
+    let t = html_unescape(t)
+        .replace("&#x20;", " ")
+        .replace("&nbsp;", " ")
+        .replace("&#x3C;", "<")
+        .replace('\n', " ");
+    out.push_str(&t);
 }
 
 /// The span of a link's destination inside the link's source range, or the
