@@ -1,7 +1,7 @@
 //! Times the build's stages one by one through the library's own stage
 //! functions, on a site (default the GovStack corpus beside the project,
 //! else the demo site in this repository): load, the GitBook dialect, the
-//! glossary, markdown parsing, checks, search docs, the browser index and
+//! glossary, markdown parsing, requirements, checks, search docs, the browser index and
 //! rendering (into memory, so no disk is measured). Prints each stage's
 //! median and fastest wall time over `RUNS` runs (default 5).
 //!
@@ -82,14 +82,18 @@ fn main() {
         specsite::parse_docs(&site, &glossary, false, true, &all)
     });
     report("dialect+parse", med, min);
+    let (requirements, med, min) =
+        time(runs, || specsite::requirements::extract_site(&site, &docs));
+    report("requirements", med, min);
     let (_, med, min) = time(runs, || {
-        specsite::collect_diagnostics(&site, &glossary, &glossary_diags, &docs)
+        specsite::collect_diagnostics(&site, &glossary, &glossary_diags, &docs, &requirements)
     });
     report("checks", med, min);
     let analysis = specsite::Analysis {
         site,
         glossary,
         docs,
+        requirements,
         diagnostics: Vec::new(),
     };
     let (search_docs, med, min) = time(runs, || specsite::search_docs(&analysis));

@@ -18,6 +18,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod requirements;
 pub mod resolve;
 pub mod search;
 pub mod serve;
@@ -43,6 +44,8 @@ pub struct Analysis {
     pub docs: Vec<Doc>,
     /// Every finding, config severities applied, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every book's requirements (DESIGN.md §9).
+    pub requirements: requirements::SiteRequirements,
 }
 
 /// Options shared by `build` and `check`.
@@ -82,7 +85,15 @@ pub enum Fatal {
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
     let mut t = timing::Stages::start();
-    a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
+    a.requirements = requirements::extract_site(&a.site, &a.docs);
+    t.mark("requirements");
+    a.diagnostics = collect_diagnostics(
+        &a.site,
+        &a.glossary,
+        &glossary_diags,
+        &a.docs,
+        &a.requirements,
+    );
     t.mark("check");
     Ok(a)
 }
@@ -123,6 +134,7 @@ fn analyse_unchecked<R: Send>(
             glossary,
             docs,
             diagnostics: Vec::new(),
+            requirements: Default::default(),
         },
         glossary_diags,
         extra,
@@ -220,14 +232,15 @@ fn parse_preprocessed_pages(
 
 /// The check stage of [`analyse`]: loading findings, each doc's own findings,
 /// `glossary_diags` (from [`glossary::load_glossary`]), link and glossary
-/// checks; config severities applied, sorted.
+/// checks, the requirements' findings; config severities applied, sorted.
 pub fn collect_diagnostics(
     site: &Site,
     glossary: &glossary::Glossary,
     glossary_diags: &[Diagnostic],
     docs: &[Doc],
+    reqs: &requirements::SiteRequirements,
 ) -> Vec<Diagnostic> {
-    collect_diagnostics_with(site, glossary, glossary_diags, docs, &term_uses(docs))
+    collect_diagnostics_with(site, glossary, glossary_diags, docs, &term_uses(docs), reqs)
 }
 
 /// [`collect_diagnostics`] with every page's term uses given apart from the
@@ -238,8 +251,10 @@ fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
     glossary_diags: &[Diagnostic],
     docs: &[Doc],
     uses: &[(content::PageId, U)],
+    reqs: &requirements::SiteRequirements,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = own_diagnostics(site, docs);
+    diagnostics.extend(reqs.diagnostics.iter().cloned());
     diagnostics.extend(glossary_diags.iter().cloned());
     diagnostics.extend(checks::check_links(site, docs));
     diagnostics.extend(glossary::check_glossary(glossary, site, uses));
@@ -539,6 +554,8 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     })?;
     let theme = theme?;
     t.mark("analyse");
+    analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
+    t.mark("requirements");
     let search_docs = take_search_docs(&mut analysis);
     // The term uses are moved out of the docs: the glossary pages need only
     // their counts (taken now), and the checks free them when done.
@@ -609,8 +626,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         render::site::render_site(&env, &generated, &sink)
     };
     let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
+    let a_reqs = &analysis.requirements;
     let check_job = move || {
-        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses);
+        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses, a_reqs);
         drop(uses);
         found
     };

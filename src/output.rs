@@ -152,6 +152,8 @@ impl DiskSink {
         let folders = self.made.lock().map_or(0, |m| {
             // Every ancestor inside the output folder was created too.
             let mut all = std::collections::HashSet::new();
+            // Only counted: the order does not matter.
+            #[allow(clippy::iter_over_hash_type)]
             for dir in m.iter() {
                 let mut d = dir.as_path();
                 while d != self.temp && d.starts_with(&self.temp) && all.insert(d) {

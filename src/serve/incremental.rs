@@ -494,6 +494,9 @@ impl Live {
             .filter(|u| !self.generated.iter().any(|g| g.url == *u))
             .map(|u| format!("{u}index.html"))
             .collect();
+        // Requirements (and their ids) may change with any page.
+        self.analysis.requirements =
+            crate::requirements::extract_site(&self.analysis.site, &self.analysis.docs);
         self.analysis.diagnostics = self.diagnostics();
         let Some(changed_generated) = old_generated.filter(|_| !theme_changed) else {
             let rendered = self.render_all()?;
@@ -568,6 +571,7 @@ impl Live {
         for (p, doc) in a.docs.iter().enumerate() {
             d.extend(crate::doc_diagnostics(site, p, doc));
         }
+        d.extend(a.requirements.diagnostics.iter().cloned());
         d.extend(self.glossary_diags.iter().cloned());
         d.extend(self.link_diags.iter().flatten().cloned());
         d.extend(crate::glossary::check_glossary(
@@ -716,13 +720,16 @@ fn analyse_all(opts: &Options) -> Result<Parts, Fatal> {
         .par_iter()
         .map(|&p| crate::checks::links::check_page_links(&site, &docs, p))
         .collect();
-    let diagnostics = crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
+    let requirements = crate::requirements::extract_site(&site, &docs);
+    let diagnostics =
+        crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs, &requirements);
     Ok((
         Analysis {
             site,
             glossary,
             docs,
             diagnostics,
+            requirements,
         },
         glossary_diags,
         link_diags,
