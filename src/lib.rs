@@ -577,7 +577,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     })?;
     let theme = theme?;
     t.mark("analyse");
-    if !core {
+    // For the benchmark only: SPECSITE_BENCH_NO_REQUIREMENTS leaves the
+    // requirements out (no blocks recorded, nothing extracted or written),
+    // so that what they add to a build can be measured.
+    if !core && std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none() {
         analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
         let offline = opts.offline || analysis.site.config.offline;
         requirements::place_in_docs(

@@ -265,7 +265,7 @@ impl<'a, 'e> Pass<'a, 'e> {
     }
 
     fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
-        if self.code.is_none() {
+        if self.code.is_none() && record_blocks() {
             self.record_block(&ev, &range);
         }
         match ev {
@@ -998,6 +998,13 @@ fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
         offset += cand.len() + 1;
     }
     out
+}
+
+/// Whether the pass records blocks: always, except for the benchmark's
+/// `SPECSITE_BENCH_NO_REQUIREMENTS`, which measures what requirements add.
+fn record_blocks() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none())
 }
 
 /// The comment that marks where block `b` starts in a page's HTML.
