@@ -86,6 +86,8 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, false, |_| ())?;
     let mut t = timing::Stages::start();
     a.requirements = requirements::extract_site(&a.site, &a.docs);
+    let offline = opts.offline || a.site.config.offline;
+    requirements::place_in_docs(&a.site, &mut a.docs, &a.requirements, offline);
     t.mark("requirements");
     a.diagnostics = collect_diagnostics(
         &a.site,
@@ -575,8 +577,18 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     })?;
     let theme = theme?;
     t.mark("analyse");
-    if !core {
+    // For the benchmark only: SPECSITE_BENCH_NO_REQUIREMENTS leaves the
+    // requirements out (no blocks recorded, nothing extracted or written),
+    // so that what they add to a build can be measured.
+    if !core && std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none() {
         analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
+        let offline = opts.offline || analysis.site.config.offline;
+        requirements::place_in_docs(
+            &analysis.site,
+            &mut analysis.docs,
+            &analysis.requirements,
+            offline,
+        );
         t.mark("requirements");
     }
     let search_docs = take_search_docs(&mut analysis);
@@ -630,8 +642,20 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
             books: BookPrefixes::new(site),
         },
-        changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline),
+        {
+            let mut pages =
+                changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline);
+            pages.extend(requirements::pages::generated(
+                site,
+                &analysis.requirements,
+                offline,
+            ));
+            pages
+        },
     );
+    for (path, bytes) in requirements::pages::files(site, &analysis.requirements) {
+        sink.write(&path, &bytes).map_err(Fatal::Other)?;
+    }
     t.mark("glossary");
     let render_job = || {
         let books_with_glossary = (generated.0.plan.books().iter())

@@ -643,3 +643,129 @@ fn checklist_csv_opens_in_libreoffice() {
     };
     assert_eq!(norm(&back), norm(&written));
 }
+
+#[test]
+fn build_writes_the_index_json_checklist_and_anchors_on_pages() {
+    let root = common::fixture("requirements/forms");
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = tmp.path().join("site");
+    let run = common::run(&[
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // The book's index: grouped, counted, filterable without JavaScript.
+    let index = common::read(&out, "reg/requirements/index.html");
+    let main = common::main_of(&index);
+    assert!(main.contains("<strong>17</strong> REQUIRED"), "{main}");
+    assert!(main
+        .contains(r#"<input type="radio" name="level" id="req-level-optional" value="OPTIONAL">"#));
+    assert!(main.contains(r#"<section class="req-type" data-type="interface""#));
+    assert!(main.contains(r#"<tr id="req-reg-req-5" data-level="REQUIRED">"#));
+    assert!(main.contains(r#"href="../5-cross-cutting-requirements/#req-reg-req-5""#));
+    assert!(main.contains("ids are provisional"));
+    // A page: ids beside requirements, linked to the index; a row's anchor on its <tr>.
+    let page = common::read(&out, "reg/5-cross-cutting-requirements/index.html");
+    assert!(page.contains(r##"<a class="req-id" id="req-govstack-cfr-data-req-1" href="../requirements/#req-govstack-cfr-data-req-1""##), "{page}");
+    assert!(page.contains(
+        r#"<tr id="req-reg-req-5"><td><a class="req-id" href="../requirements/#req-reg-req-5""#
+    ));
+    // Heading anchors are untouched.
+    assert!(
+        page.contains(
+            r#"<h3 id="id-1-records-are-encrypted-at-rest-required-immutable-observable">"#
+        ),
+        "{page}"
+    );
+    let print = common::read(&out, "reg/print/index.html");
+    assert!(print.contains(">reg#req-20</a>"));
+    for (path, bytes) in common::tree(&out) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("<!--req:"),
+                "{path}"
+            );
+        }
+    }
+    // requirements.json per book and for the site; the checklist.
+    let json: Value =
+        serde_json::from_str(&common::read(&out, "reg/requirements.json")).expect("json");
+    assert_eq!(json["urn"], "urn:specsite:reg");
+    assert_eq!(json["requirements"].as_array().expect("reqs").len(), 26);
+    let site: Value = serde_json::from_str(&common::read(&out, "requirements.json")).expect("json");
+    assert_eq!(site["books"][0]["book"], "reg");
+    let csv = common::read(&out, "reg/checklist.csv");
+    assert!(csv.starts_with("\u{feff}book,version,id,"));
+    assert_eq!(csv.matches("\r\n").count(), 27);
+    let all = common::read(&out, "requirements/index.html");
+    assert!(
+        common::main_of(&all).contains(r#"<a href="../reg/requirements/">Registry</a>"#),
+        "{all}"
+    );
+    // The README links to a requirement's anchor: no broken-anchor.
+    let check = common::run(&[
+        "check",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&check.stdout).expect("json");
+    assert!(
+        !v["diagnostics"]
+            .as_array()
+            .expect("d")
+            .iter()
+            .any(|d| d["rule"] == "broken-anchor"),
+        "{v}"
+    );
+}
+
+#[test]
+fn pages_in_the_reserved_requirements_paths_collide() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let book = tmp.path().join("book");
+    std::fs::create_dir_all(&book).expect("mkdir");
+    std::fs::write(
+        book.join("SUMMARY.md"),
+        "# Summary\n\n* [Intro](README.md)\n* [Requirements](requirements.md)\n* [Checklist](checklist.csv.md)\n",
+    )
+    .expect("write");
+    std::fs::write(book.join("README.md"), "# Intro\n").expect("write");
+    std::fs::write(book.join("requirements.md"), "# Requirements\n").expect("write");
+    std::fs::write(book.join("checklist.csv.md"), "# Checklist\n").expect("write");
+    let out = common::run(&[
+        "check",
+        "--root",
+        tmp.path().to_str().expect("utf-8"),
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let found: Vec<String> = v["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["rule"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "output-collision book/checklist.csv.md",
+            "output-collision book/requirements.md"
+        ]
+    );
+}

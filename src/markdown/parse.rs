@@ -95,6 +95,12 @@ struct BlockRecorder {
     html_head: bool,
     html_row: Option<usize>,
     html_cell: bool,
+    /// Where a block's marker may go: (index into the pass's events, block).
+    marks: Vec<(usize, usize)>,
+    /// The heading block being read.
+    heading_block: Option<usize>,
+    /// HTML rows opened by the current raw HTML event.
+    rows_now: Vec<usize>,
 }
 
 /// `first_line` of a block still being read.
@@ -180,6 +186,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
     }
     let mut html = String::new();
     if env.html {
+        pass.place_marks();
         html.reserve(pre.text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
         dialect::finish(&mut html, &pre.fragments);
@@ -258,7 +265,7 @@ impl<'a, 'e> Pass<'a, 'e> {
     }
 
     fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
-        if self.code.is_none() {
+        if self.code.is_none() && record_blocks() {
             self.record_block(&ev, &range);
         }
         match ev {
@@ -332,11 +339,13 @@ impl<'a, 'e> Pass<'a, 'e> {
             Event::Html(h) => {
                 push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
+                let out = self.mark_html_rows(out);
                 self.push(Event::Html(out.into()));
             }
             Event::InlineHtml(h) => {
                 push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
+                let out = self.mark_html_rows(out);
                 self.push(Event::InlineHtml(out.into()));
             }
             Event::Start(Tag::Link {
@@ -397,6 +406,27 @@ impl<'a, 'e> Pass<'a, 'e> {
         }
     }
 
+    /// Puts a [`marker`] where each block that may be a requirement starts
+    /// (one mentioning a level word), for the requirements stage to turn
+    /// into its anchor and id, or drop.
+    fn place_marks(&mut self) {
+        let marks = std::mem::take(&mut self.blocks.marks);
+        for &(at, b) in marks.iter().rev() {
+            if at <= self.events.len() && mentions_level(&self.doc.blocks[b].text) {
+                self.events.insert(at, Event::InlineHtml(marker(b).into()));
+            }
+        }
+    }
+
+    /// Raw HTML with markers after the `<tr>` tags of the rows it opened.
+    fn mark_html_rows(&mut self, out: String) -> String {
+        let rows = std::mem::take(&mut self.blocks.rows_now);
+        if rows.is_empty() || !self.env.html {
+            return out;
+        }
+        mark_rows(&out, &rows)
+    }
+
     /// Opens a block at `start` inside the innermost open one.
     fn open_block(&mut self, kind: BlockKind, start: usize) -> usize {
         let i = self.doc.blocks.len();
@@ -451,7 +481,8 @@ impl<'a, 'e> Pass<'a, 'e> {
             Event::Start(Tag::Heading { level, .. }) => {
                 let index = self.doc.headings.len();
                 let level = *level as u8;
-                self.open_block(BlockKind::Heading { level, index }, range.start);
+                let i = self.open_block(BlockKind::Heading { level, index }, range.start);
+                self.blocks.heading_block = Some(i);
             }
             Event::End(TagEnd::Heading(_)) => self.close_md_block(range.end),
             Event::Start(Tag::List(_)) => {
@@ -463,7 +494,8 @@ impl<'a, 'e> Pass<'a, 'e> {
             }
             Event::Start(Tag::Item) => {
                 let list = self.blocks.lists.last().copied().unwrap_or(0);
-                self.open_block(BlockKind::Item { list }, range.start);
+                let i = self.open_block(BlockKind::Item { list }, range.start);
+                self.blocks.marks.push((self.events.len() + 1, i));
             }
             Event::End(TagEnd::Item) => self.close_md_block(range.end),
             Event::Start(Tag::Paragraph) => {
@@ -477,7 +509,8 @@ impl<'a, 'e> Pass<'a, 'e> {
                         }
                     }
                 } else {
-                    self.open_block(BlockKind::Paragraph, range.start);
+                    let i = self.open_block(BlockKind::Paragraph, range.start);
+                    self.blocks.marks.push((self.events.len() + 1, i));
                 }
                 self.blocks.paragraphs.push(!in_item);
             }
@@ -492,7 +525,10 @@ impl<'a, 'e> Pass<'a, 'e> {
             Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
                 let head = matches!(ev, Event::Start(Tag::TableHead));
                 let table = self.blocks.next_table.saturating_sub(1);
-                self.open_block(BlockKind::Row { table, head }, range.start);
+                let i = self.open_block(BlockKind::Row { table, head }, range.start);
+                if !head {
+                    self.blocks.marks.push((self.events.len() + 1, i));
+                }
             }
             Event::End(TagEnd::TableHead | TagEnd::TableRow) => self.close_md_block(range.end),
             Event::Start(Tag::TableCell) => {
@@ -607,6 +643,8 @@ impl<'a, 'e> Pass<'a, 'e> {
                     let head = self.blocks.html_head;
                     let i = self.open_block(BlockKind::Row { table, head }, at_source(lt));
                     self.blocks.html_row = Some(i);
+                    // Header rows take their place in the order, unmarked.
+                    self.blocks.rows_now.push(if head { usize::MAX } else { i });
                 }
                 ("tr", true) => self.close_html_row(at_source(gt + 1)),
                 ("td" | "th", false) if self.blocks.html_row.is_some() => {
@@ -704,6 +742,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             ));
         }
         self.events.extend(h.events);
+        if let (true, Some(b)) = (self.env.html, self.blocks.heading_block.take()) {
+            self.events.push(Event::InlineHtml(marker(b).into()));
+        }
         self.events.push(Event::End(TagEnd::Heading(h.level)));
         // A new search section starts at every heading.
         let prev = std::mem::take(&mut self.section);
@@ -957,6 +998,62 @@ fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
         offset += cand.len() + 1;
     }
     out
+}
+
+/// Whether the pass records blocks: always, except for the benchmark's
+/// `SPECSITE_BENCH_NO_REQUIREMENTS`, which measures what requirements add.
+fn record_blocks() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none())
+}
+
+/// The comment that marks where block `b` starts in a page's HTML.
+pub fn marker(b: usize) -> String {
+    format!("<!--req:{b}-->")
+}
+
+/// Whether `text` holds a level word in any case (a block worth a marker).
+fn mentions_level(text: &str) -> bool {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["requir", "recomm", "option", "draft", "deprec"])
+            .expect("valid patterns")
+    });
+    ac.is_match(text)
+}
+
+/// `html` with a [`marker`] after each `<tr …>` opening tag, for `rows` in order.
+fn mark_rows(html: &str, rows: &[usize]) -> String {
+    let mut out = String::with_capacity(html.len() + rows.len() * 16);
+    let mut rest = html;
+    let mut rows = rows.iter();
+    while let Some(i) = find_tr(rest) {
+        let Some(gt) = rest[i..].find('>').map(|g| i + g + 1) else {
+            break;
+        };
+        out.push_str(&rest[..gt]);
+        rest = &rest[gt..];
+        if let Some(&b) = rows.next().filter(|&&b| b != usize::MAX) {
+            out.push_str(&marker(b));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset of the next `<tr` opening tag (not `<track>` or the like).
+fn find_tr(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("<tr").map(|i| from + i) {
+        let next = s.as_bytes().get(i + 3).copied();
+        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'/')) {
+            return Some(i);
+        }
+        from = i + 3;
+    }
+    None
 }
 
 /// Decodes the entities common in GitBook's HTML text (named ones for

@@ -386,6 +386,7 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
                     .then(|| source_range(&page.source, b, u.tag.word.clone())),
                 author_id: u.author_id.is_some(),
                 row: matches!(b.kind, BlockKind::Row { .. }),
+                block: u.block,
             },
         });
     }

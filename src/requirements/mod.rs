@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diff;
 pub mod extract;
 pub mod ids;
+pub mod pages;
 pub mod report;
 pub mod tags;
 
@@ -157,6 +158,8 @@ pub struct Extra {
     pub author_id: bool,
     /// A table row (its anchor goes on the `<tr>`).
     pub row: bool,
+    /// The unit's block in its page's [`Doc::blocks`].
+    pub block: usize,
 }
 
 impl Requirement {
@@ -258,6 +261,103 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
         });
     }
     out.diagnostics.extend(checks_site(site, &out));
+    out
+}
+
+/// Gives every requirement its anchor on its page: adds `req-<id>` to the
+/// page's anchors (after the heading ids, which keep theirs) and, where the
+/// page HTML was built, turns the parse pass's block markers into the id,
+/// linked to the book's requirement index (on a table row, the anchor is the
+/// `<tr>`'s id); markers of blocks that hold no requirement are dropped.
+pub fn place_in_docs(site: &Site, docs: &mut [Doc], reqs: &SiteRequirements, offline: bool) {
+    let mut by_page: Vec<Vec<&Requirement>> = vec![Vec::new(); docs.len()];
+    for br in &reqs.books {
+        for r in &br.requirements {
+            if let Some(list) = by_page.get_mut(r.extra.page) {
+                list.push(r);
+            }
+        }
+    }
+    docs.par_iter_mut()
+        .zip(by_page.par_iter())
+        .enumerate()
+        .for_each(|(p, (doc, list))| {
+            for r in list {
+                doc.anchors.insert(r.anchor());
+            }
+            if !doc.html.contains("<!--req:") {
+                return;
+            }
+            let page = &site.pages[p];
+            let book = &site.books[page.book];
+            let page_url = page.url(site);
+            let index = crate::urls::join_url(book.prefix(), "requirements/");
+            let by_block: std::collections::HashMap<usize, &Requirement> =
+                list.iter().map(|r| (r.extra.block, *r)).collect();
+            doc.html = mark_html(&doc.html, |b| {
+                by_block.get(&b).map(|r| {
+                    let anchor = r.anchor();
+                    let href = crate::urls::href(&page_url, &index, Some(&anchor), offline);
+                    (anchor, href, r.id.clone(), r.extra.row)
+                })
+            });
+        });
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    out
+}
+
+/// `html` with each `<!--req:N-->` marker replaced by what `of(N)` gives
+/// (anchor, index href, id, is a row), or removed.
+fn mark_html(html: &str, of: impl Fn(usize) -> Option<(String, String, String, bool)>) -> String {
+    const OPEN: &str = "<!--req:";
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find(OPEN) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len()..];
+        let Some(close) = after.find("-->") else {
+            out.push_str(&rest[i..]);
+            return out;
+        };
+        rest = &after[close + 3..];
+        let Some((anchor, href, id, row)) = after[..close].parse().ok().and_then(&of) else {
+            continue;
+        };
+        let badge = |with_id: bool| {
+            let id_attr = if with_id {
+                format!(" id=\"{}\"", escape(&anchor))
+            } else {
+                String::new()
+            };
+            format!(
+                "<a class=\"req-id\"{id_attr} href=\"{}\" title=\"In the requirement index\">{}</a>",
+                escape(&href),
+                escape(&id)
+            )
+        };
+        if !row {
+            out.push_str(&badge(true));
+            continue;
+        }
+        // A row: the anchor is the `<tr>`'s id, the badge opens its first cell.
+        if let Some(tr) = out.rfind("<tr") {
+            out.insert_str(tr + 3, &format!(" id=\"{}\"", escape(&anchor)));
+        }
+        let cell = ["<td", "<th"].iter().filter_map(|t| rest.find(t)).min();
+        if let Some(c) = cell {
+            if let Some(gt) = rest[c..].find('>') {
+                let at = c + gt + 1;
+                out.push_str(&rest[..at]);
+                out.push_str(&badge(false));
+                rest = &rest[at..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
