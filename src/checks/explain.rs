@@ -26,7 +26,7 @@ pub fn explain(rule: Rule) -> String {
         rule.name()
     ));
     out.push_str(&format!(
-        "- `<!-- specsite-allow: {} -->` on the line or the line above silences one finding.\n",
+        "- `<!-- specsite-allow: {} -->` on a finding's line or the line above\n  silences it.\n",
         rule.name()
     ));
     if rule == Rule::AbbrUndefined {
@@ -35,7 +35,7 @@ pub fn explain(rule: Rule) -> String {
         );
     }
     out.push_str("\n## Fix\n\n");
-    out.push_str(fix_note(rule));
+    out.push_str(&wrap_text(fix_note(rule)));
     out.push('\n');
     if rule == Rule::AbbrUndefined {
         out.push_str(&abbreviation_defaults());
