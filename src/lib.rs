@@ -397,6 +397,7 @@ pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
     for (p, d) in a.docs.iter().enumerate() {
         section_docs(&a.site, p, d.sections.iter().cloned(), &mut docs);
     }
+    requirement_docs(&a.site, &a.requirements, &mut docs);
     docs
 }
 
@@ -415,7 +416,48 @@ fn take_search_docs(a: &mut Analysis) -> Vec<search::SearchDoc> {
         }
         section_docs(&a.site, p, sections.into_iter(), &mut docs);
     }
+    requirement_docs(&a.site, &a.requirements, &mut docs);
     docs
+}
+
+/// One search document per requirement of the latest book versions: the id
+/// as title, the statement as text, id and aliases matched like names.
+fn requirement_docs(
+    site: &Site,
+    reqs: &requirements::SiteRequirements,
+    out: &mut Vec<search::SearchDoc>,
+) {
+    for br in &reqs.books {
+        let book = &site.books[br.book];
+        if !book.latest {
+            continue;
+        }
+        for r in &br.requirements {
+            let mut aliases = vec![r.id.clone()];
+            aliases.extend(r.aliases.iter().cloned());
+            let page = &site.pages[r.extra.page];
+            let mut heading_path = vec![page
+                .front
+                .title
+                .clone()
+                .or_else(|| page.summary_title.clone())
+                .unwrap_or_else(|| page.path.clone())];
+            if let Some(s) = &r.section {
+                heading_path.push(s.clone());
+            }
+            out.push(search::SearchDoc {
+                kind: search::DocKind::Requirement,
+                book: book.id.clone(),
+                book_title: book.title.clone(),
+                version: book.version.clone(),
+                title: format!("{} ({})", r.id, r.level),
+                heading_path,
+                url: r.url.clone(),
+                text: r.statement.clone(),
+                aliases,
+            });
+        }
+    }
 }
 
 fn section_docs(

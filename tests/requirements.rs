@@ -769,3 +769,32 @@ fn pages_in_the_reserved_requirements_paths_collide() {
         ]
     );
 }
+
+#[test]
+fn search_finds_requirements_by_id_alias_and_words() {
+    let (_tmp, root) = common::copy_fixture("requirements/forms");
+    let r = root.to_str().expect("utf-8");
+    let first = |q: &str| -> (String, String, String) {
+        let v = json_of(&["search", q, "--root", r, "--json"]);
+        let hit = &v["results"][0];
+        (
+            hit["kind"].as_str().unwrap_or("").to_string(),
+            hit["title"].as_str().unwrap_or("").to_string(),
+            hit["url"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    assert_eq!(
+        first("reg#req-5"),
+        (
+            "requirement".into(),
+            "reg#req-5 (REQUIRED)".into(),
+            "reg/5-cross-cutting-requirements/#req-reg-req-5".into()
+        )
+    );
+    assert_eq!(first("DRS-6").1, "DRS-6 (REQUIRED)");
+    assert_eq!(first("5.2.3").1, "reg#req-4 (REQUIRED)");
+    assert_eq!(
+        first("rate limits per client").1,
+        "reg#req-17 (RECOMMENDED)"
+    );
+}
