@@ -141,6 +141,7 @@ mod tests {
         assert_eq!(cfg.openapi_specs.len(), 1);
         let books = cfg.books.expect("books example");
         assert_eq!(books[0].versions.len(), 2);
+        assert_eq!(cfg.sources[0].versions.len(), 3);
         assert_eq!(cfg.rules.len(), 2);
         assert_eq!(cfg.ignore, ["**/drafts/**"]);
     }

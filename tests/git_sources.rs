@@ -601,3 +601,28 @@ fn last_updated_comes_from_each_refs_own_history() {
     assert_eq!(date("consent/23Q4/index.html"), "2024-01-02");
     assert_eq!(date("consent/23Q4/setup/index.html"), "2024-01-01");
 }
+
+#[test]
+fn a_repository_inside_the_root_is_never_a_folder_book() {
+    let (t, _) = setup(CONFIG);
+    // The site root holds the clone itself, and nothing else.
+    let root = t.path().join("repos");
+    write(
+        &root,
+        "specsite.yaml",
+        "sources:\n  - repo: bb-consent\n    versions:\n      - { ref: main }\n",
+    );
+    let out = t.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("from 1 book in 1 version"), "{stderr}");
+    assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
+    assert!(!out.join("bb-consent").exists());
+}

@@ -7,6 +7,7 @@ pub mod check;
 pub mod define;
 pub mod import_terms;
 pub mod init;
+pub mod requirements;
 pub mod search;
 pub mod serve;
 
@@ -42,9 +43,14 @@ impl Common {
 /// Prints a command's fatal error to stderr; an invalid config file also
 /// gets its `invalid-yaml` finding with the snippet.
 pub fn report_fatal(e: &Fatal) {
-    if let Fatal::Load(specsite::content::LoadError::Config {
-        diagnostic, text, ..
-    }) = e
+    if let Fatal::Load(
+        specsite::content::LoadError::Config {
+            diagnostic, text, ..
+        }
+        | specsite::content::LoadError::Source {
+            diagnostic, text, ..
+        },
+    ) = e
     {
         let mut sources = std::collections::BTreeMap::new();
         sources.insert(diagnostic.file.clone(), text.clone());

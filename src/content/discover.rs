@@ -127,7 +127,30 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
             Ok((specs, sources, diagnostics, found, read))
         },
     );
-    let git = git?;
+    // Place a source's error at its `repo:` in the config.
+    let git = git.map_err(|e| match e {
+        LoadError::Source {
+            repo,
+            message,
+            mut diagnostic,
+            ..
+        } => {
+            let at = loaded
+                .text
+                .find(&format!("repo: {repo}"))
+                .map(|i| i + "repo: ".len())
+                .or_else(|| loaded.text.find(repo.as_str()));
+            diagnostic.file = loaded.shown.clone();
+            diagnostic.span = at.map_or(0..0, |i| i..i + repo.len());
+            LoadError::Source {
+                repo,
+                message,
+                diagnostic,
+                text: loaded.text.clone(),
+            }
+        }
+        other => other,
+    })?;
     let (mut specs, more_sources, more_diags, mut found, mut read) = folder?;
     sources.extend(more_sources);
     diagnostics.extend(more_diags);

@@ -1,10 +1,12 @@
 //! Reading a git repository's objects through the `git` command, without a
 //! checkout (DESIGN.md §10).
 //!
-//! One `git cat-file --batch` process per repository reads every blob the
-//! site needs (each distinct object once, however many versions share it);
-//! `for-each-ref` lists the refs, `ls-tree -r` lists one commit's files and
-//! one `git log` over every published commit gives the last-updated dates.
+//! A repository costs two processes: `for-each-ref` lists the refs, and one
+//! `git cat-file --batch` reads every object the site needs: the commits,
+//! the trees (each distinct tree once, so a folder unchanged between
+//! versions is listed once) and then every blob, each distinct object once
+//! however many versions share it, requests pipelined. With `last_updated`,
+//! one `git log` over every published commit gives the dates.
 //! Every command runs with `GIT_NO_LAZY_FETCH=1`, so a partial clone reports
 //! an absent object as missing instead of fetching it, and with no pager,
 //! no prompt and no replace objects.
@@ -53,48 +55,47 @@ impl Repo {
         git_in(&self.path)
     }
 
-    /// Opens the repository at `path`: a working tree's top level or a bare
-    /// repository. `Err` says why not (not a repository, git missing, or a
-    /// folder inside some other repository).
+    /// Opens the repository at `path`: a working tree's top level (holding
+    /// `.git`) or a bare repository (holding `HEAD` and `objects/`). `Err`
+    /// says why not. Runs nothing: git itself reports a broken repository
+    /// when its refs are listed.
     pub fn open(path: &Path) -> Result<Repo, String> {
         let abs = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
-        let out =
-            run(git_in(&abs).args(["rev-parse", "--is-bare-repository", "--absolute-git-dir"]))
-                .map_err(|e| {
-                    if e.contains("not a git repository") {
-                        "not a git repository".to_string()
-                    } else {
-                        e
-                    }
-                })?;
-        let mut lines = out.lines();
-        let bare = lines.next() == Some("true");
-        let git_dir = PathBuf::from(lines.next().unwrap_or_default());
-        let git_dir = std::fs::canonicalize(&git_dir).unwrap_or(git_dir);
-        if bare {
-            if git_dir != abs {
-                return Err(format!(
-                    "not a repository itself but a folder inside {}",
-                    git_dir.display()
-                ));
-            }
+        if !abs.is_dir() {
+            return Err("not a folder".into());
+        }
+        if abs.join(".git").exists() {
+            return Ok(Repo {
+                workdir: Some(abs.clone()),
+                path: abs,
+            });
+        }
+        if abs.join("HEAD").is_file() && abs.join("objects").is_dir() {
             return Ok(Repo {
                 path: abs,
                 workdir: None,
             });
         }
-        let top = run(git_in(&abs).args(["rev-parse", "--show-toplevel"]))?;
-        let top = PathBuf::from(top.trim());
-        let top = std::fs::canonicalize(&top).unwrap_or(top);
-        if top != abs && git_dir != abs {
-            return Err(format!(
-                "not a repository itself but a folder inside {}",
-                top.display()
-            ));
-        }
-        Ok(Repo {
-            path: abs,
-            workdir: Some(top),
+        Err("not a git repository (no `.git` in it, and not a bare repository)".into())
+    }
+
+    /// A `git cat-file --batch` process for reading this repository's objects.
+    pub fn batch(&self) -> Result<Batch, String> {
+        let mut child = self
+            .git()
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        let stdin = child.stdin.take().ok_or("git cat-file has no input")?;
+        let stdout = child.stdout.take().ok_or("git cat-file has no output")?;
+        Ok(Batch {
+            child,
+            stdin: Some(std::io::BufWriter::new(stdin)),
+            stdout: BufReader::with_capacity(1 << 16, stdout),
+            trees: HashMap::new(),
         })
     }
 
@@ -142,70 +143,9 @@ impl Repo {
         Ok(refs)
     }
 
-    /// Resolves a ref as a user names it: a full ref name, a branch, a tag,
-    /// a branch of a remote (`origin` first), or any revision git accepts
-    /// (`HEAD`, a commit id). `None` when nothing matches.
+    /// [`Batch::resolve`] through a batch process of its own.
     pub fn resolve(&self, refs: &[RefInfo], name: &str) -> Option<RefInfo> {
-        let exact = |full: &str| refs.iter().find(|r| r.name == full).cloned();
-        let found = exact(name)
-            .or_else(|| exact(&format!("refs/heads/{name}")))
-            .or_else(|| exact(&format!("refs/tags/{name}")))
-            .or_else(|| exact(&format!("refs/remotes/origin/{name}")))
-            .or_else(|| {
-                refs.iter()
-                    .find(|r| r.name.starts_with("refs/remotes/") && r.short == name)
-                    .cloned()
-            });
-        if found.is_some() {
-            return found;
-        }
-        let out = run(self.git().args([
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            "--end-of-options",
-            &format!("{name}^{{commit}}"),
-        ]))
-        .ok()?;
-        let commit = out.trim().to_string();
-        let time = run(self.git().args(["show", "-s", "--format=%ct", &commit]))
-            .ok()
-            .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(0);
-        Some(RefInfo {
-            name: name.to_string(),
-            short: name.to_string(),
-            tag: false,
-            commit,
-            time,
-        })
-    }
-
-    /// The files of a commit's tree (blobs only: no submodules, no symbolic links).
-    pub fn list_tree(&self, commit: &str) -> Result<Vec<TreeFile>, String> {
-        let out = run_bytes(
-            self.git()
-                .args(["ls-tree", "-r", "-z", "--full-tree", commit]),
-        )?;
-        let mut files = Vec::new();
-        for entry in out.split(|&b| b == 0).filter(|e| !e.is_empty()) {
-            let entry = String::from_utf8_lossy(entry);
-            let Some((meta, path)) = entry.split_once('\t') else {
-                continue;
-            };
-            let mut m = meta.split(' ');
-            let (mode, kind, oid) = (m.next(), m.next(), m.next());
-            if kind != Some("blob") || mode == Some("120000") {
-                continue;
-            }
-            if let Some(oid) = oid {
-                files.push(TreeFile {
-                    path: path.to_string(),
-                    oid: oid.to_string(),
-                });
-            }
-        }
-        Ok(files)
+        self.batch().ok()?.resolve(refs, name)
     }
 
     /// The files of the working tree that git would see: tracked and
@@ -229,60 +169,29 @@ impl Repo {
         Ok(files)
     }
 
-    /// Reads blobs through one `git cat-file --batch` process: id → bytes,
-    /// `None` for an object the repository does not have.
-    pub fn read_blobs(&self, oids: &[String]) -> Result<HashMap<String, Option<Vec<u8>>>, String> {
-        let mut out = HashMap::with_capacity(oids.len());
-        if oids.is_empty() {
-            return Ok(out);
-        }
-        let mut child = self
-            .git()
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        let mut stdin = child.stdin.take().ok_or("git cat-file has no input")?;
-        let requests: String = oids.iter().map(|o| format!("{o}\n")).collect();
-        // Written from another thread: git answers while it reads, and both
-        // pipes would fill up if one side waited for the other.
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(requests.as_bytes());
-        });
-        let mut reader = BufReader::new(child.stdout.take().ok_or("git cat-file has no output")?);
-        let mut header = String::new();
-        for oid in oids {
-            header.clear();
-            if reader.read_line(&mut header).map_err(|e| e.to_string())? == 0 {
-                return Err("git cat-file stopped answering".into());
-            }
-            let parts: Vec<&str> = header.trim_end().split(' ').collect();
-            if parts.len() == 2 && parts[1] == "missing" {
-                out.insert(oid.clone(), None);
-                continue;
-            }
-            let size: usize = parts
-                .get(2)
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
-            let mut buf = vec![0; size + 1];
-            reader.read_exact(&mut buf).map_err(|e| e.to_string())?;
-            buf.pop(); // the newline after the contents
-            out.insert(oid.clone(), Some(buf));
-        }
-        let _ = writer.join();
-        let _ = child.wait();
-        Ok(out)
-    }
-
-    /// `remote.origin.url`, if set.
+    /// `remote.origin.url`, if set (read from the repository's `config`).
     pub fn origin_url(&self) -> Option<String> {
-        run(self.git().args(["config", "--get", "remote.origin.url"]))
-            .ok()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        let git_dir = match &self.workdir {
+            Some(w) => {
+                let dot = w.join(".git");
+                match std::fs::read_to_string(&dot) {
+                    // A linked worktree or submodule: `gitdir: <path>`.
+                    Ok(text) => {
+                        let d = PathBuf::from(text.trim().strip_prefix("gitdir:")?.trim());
+                        let d = if d.is_absolute() { d } else { w.join(d) };
+                        // A linked worktree keeps its config in the common folder.
+                        match std::fs::read_to_string(d.join("commondir")) {
+                            Ok(c) => d.join(c.trim()),
+                            Err(_) => d,
+                        }
+                    }
+                    Err(_) => dot,
+                }
+            }
+            None => self.path.clone(),
+        };
+        let text = std::fs::read_to_string(git_dir.join("config")).ok()?;
+        config_value(&text, "remote \"origin\"", "url")
     }
 
     /// For each commit of `commits`: path → date (YYYY-MM-DD) of the newest
@@ -358,6 +267,283 @@ impl Repo {
         }
         result
     }
+}
+
+/// One object read by a [`Batch`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    /// Its id.
+    pub oid: String,
+    /// `commit`, `tree`, `blob` or `tag`.
+    pub kind: String,
+    /// Its contents.
+    pub data: Vec<u8>,
+}
+
+/// A tree's entries: (name, mode, id).
+type TreeEntries = std::sync::Arc<Vec<(String, String, String)>>;
+
+/// A running `git cat-file --batch`: objects by name, one at a time or many
+/// pipelined. Trees read are kept, so each distinct tree is read once.
+pub struct Batch {
+    child: std::process::Child,
+    stdin: Option<std::io::BufWriter<std::process::ChildStdin>>,
+    stdout: BufReader<std::process::ChildStdout>,
+    trees: HashMap<String, Option<TreeEntries>>,
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+impl Batch {
+    /// Reads one answer: `None` for a missing object.
+    fn answer(&mut self) -> Result<Option<Object>, String> {
+        let mut header = String::new();
+        if self
+            .stdout
+            .read_line(&mut header)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
+            return Err("git cat-file stopped answering".into());
+        }
+        let parts: Vec<&str> = header.trim_end().split(' ').collect();
+        if parts.last() == Some(&"missing") || parts.last() == Some(&"ambiguous") {
+            return Ok(None);
+        }
+        let size: usize = parts
+            .get(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
+        let mut data = vec![0; size + 1];
+        self.stdout
+            .read_exact(&mut data)
+            .map_err(|e| e.to_string())?;
+        data.pop(); // the newline after the contents
+        Ok(Some(Object {
+            oid: parts[0].to_string(),
+            kind: parts[1].to_string(),
+            data,
+        }))
+    }
+
+    /// The object `name` names (an id, or any revision git accepts).
+    pub fn get(&mut self, name: &str) -> Result<Option<Object>, String> {
+        if name.contains('\n') {
+            return Ok(None);
+        }
+        let stdin = self.stdin.as_mut().ok_or("git cat-file is closed")?;
+        writeln!(stdin, "{name}").map_err(|e| e.to_string())?;
+        stdin.flush().map_err(|e| e.to_string())?;
+        self.answer()
+    }
+
+    /// Reads many blobs, requests written while answers are read: id →
+    /// bytes, `None` for an object the repository does not have.
+    pub fn read_blobs(
+        &mut self,
+        oids: &[String],
+    ) -> Result<HashMap<String, Option<Vec<u8>>>, String> {
+        let mut out = HashMap::with_capacity(oids.len());
+        let Some(stdin) = self.stdin.as_mut() else {
+            return Err("git cat-file is closed".into());
+        };
+        let written = std::thread::scope(|scope| -> Result<(), String> {
+            // Written from another thread: git answers while it reads, and
+            // both pipes would fill up if one side waited for the other.
+            let writer = scope.spawn(move || -> std::io::Result<()> {
+                for o in oids {
+                    writeln!(stdin, "{o}")?;
+                }
+                stdin.flush()
+            });
+            for oid in oids {
+                let mut header = String::new();
+                if self
+                    .stdout
+                    .read_line(&mut header)
+                    .map_err(|e| e.to_string())?
+                    == 0
+                {
+                    return Err("git cat-file stopped answering".into());
+                }
+                let parts: Vec<&str> = header.trim_end().split(' ').collect();
+                if parts.last() == Some(&"missing") {
+                    out.insert(oid.clone(), None);
+                    continue;
+                }
+                let size: usize = parts
+                    .get(2)
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
+                let mut buf = vec![0; size + 1];
+                self.stdout
+                    .read_exact(&mut buf)
+                    .map_err(|e| e.to_string())?;
+                buf.pop();
+                out.insert(oid.clone(), Some(buf));
+            }
+            writer
+                .join()
+                .map_err(|_| "writing to git cat-file failed".to_string())?
+                .map_err(|e| e.to_string())
+        });
+        written?;
+        Ok(out)
+    }
+
+    /// Resolves a ref as a user names it: a full ref name, a branch, a tag,
+    /// a branch of a remote (`origin` first), or any revision git accepts
+    /// (`HEAD`, a commit id). `None` when nothing matches.
+    pub fn resolve(&mut self, refs: &[RefInfo], name: &str) -> Option<RefInfo> {
+        let exact = |full: &str| refs.iter().find(|r| r.name == full).cloned();
+        let found = exact(name)
+            .or_else(|| exact(&format!("refs/heads/{name}")))
+            .or_else(|| exact(&format!("refs/tags/{name}")))
+            .or_else(|| exact(&format!("refs/remotes/origin/{name}")))
+            .or_else(|| {
+                refs.iter()
+                    .find(|r| r.name.starts_with("refs/remotes/") && r.short == name)
+                    .cloned()
+            });
+        if found.is_some() {
+            return found;
+        }
+        if name.starts_with('-') {
+            return None;
+        }
+        let commit = self.get(&format!("{name}^{{commit}}")).ok()??;
+        if commit.kind != "commit" {
+            return None;
+        }
+        Some(RefInfo {
+            name: name.to_string(),
+            short: name.to_string(),
+            tag: false,
+            time: commit_time(&commit.data).unwrap_or(0),
+            commit: commit.oid,
+        })
+    }
+
+    /// The entries of a tree (cached): `None` when the object is absent.
+    fn tree(&mut self, oid: &str) -> Result<Option<TreeEntries>, String> {
+        if let Some(t) = self.trees.get(oid) {
+            return Ok(t.clone());
+        }
+        let entries = match self.get(oid)? {
+            Some(o) if o.kind == "tree" => {
+                Some(std::sync::Arc::new(parse_tree(&o.data, oid.len() / 2)))
+            }
+            Some(o) => return Err(format!("`{oid}` is a {}, not a tree", o.kind)),
+            None => None,
+        };
+        self.trees.insert(oid.to_string(), entries.clone());
+        Ok(entries)
+    }
+
+    /// The files of a commit's tree (blobs only: no submodules, no symbolic
+    /// links), and the folders whose tree object is absent.
+    pub fn list_tree(&mut self, commit: &str) -> Result<(Vec<TreeFile>, Vec<String>), String> {
+        let c = self
+            .get(commit)?
+            .ok_or_else(|| format!("the commit {commit} is not in the repository"))?;
+        let text = String::from_utf8_lossy(&c.data);
+        let root = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("tree "))
+            .ok_or_else(|| format!("{commit} is not a commit"))?
+            .to_string();
+        let (mut files, mut missing) = (Vec::new(), Vec::new());
+        let mut stack = vec![(String::new(), root)];
+        while let Some((dir, oid)) = stack.pop() {
+            let Some(entries) = self.tree(&oid)? else {
+                missing.push(dir);
+                continue;
+            };
+            for (name, mode, id) in entries.iter() {
+                let path = if dir.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{dir}/{name}")
+                };
+                match mode.as_str() {
+                    "40000" | "040000" => stack.push((path, id.clone())),
+                    "100644" | "100755" | "100664" => files.push(TreeFile {
+                        path,
+                        oid: id.clone(),
+                    }),
+                    _ => {} // symbolic links, submodules
+                }
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        missing.sort();
+        Ok((files, missing))
+    }
+}
+
+/// A tree object's entries: `<mode> <name>\0<id bytes>` each.
+fn parse_tree(data: &[u8], id_len: usize) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Some(sp) = rest.iter().position(|&b| b == b' ') else {
+            break;
+        };
+        let Some(nul) = rest.iter().position(|&b| b == 0) else {
+            break;
+        };
+        if nul < sp || rest.len() < nul + 1 + id_len {
+            break;
+        }
+        let mode = String::from_utf8_lossy(&rest[..sp]).into_owned();
+        let name = String::from_utf8_lossy(&rest[sp + 1..nul]).into_owned();
+        let id: String = rest[nul + 1..nul + 1 + id_len]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        out.push((name, mode, id));
+        rest = &rest[nul + 1 + id_len..];
+    }
+    out
+}
+
+/// The committer time (Unix seconds) of a commit object.
+fn commit_time(data: &[u8]) -> Option<i64> {
+    let text = String::from_utf8_lossy(data);
+    let line = text.lines().find(|l| l.starts_with("committer "))?;
+    let mut f = line.rsplit(' ');
+    f.next(); // time zone
+    f.next()?.parse().ok()
+}
+
+/// A value from git config text: `key` in section `section` (e.g.
+/// `remote "origin"`), the last one set winning as in git.
+fn config_value(text: &str, section: &str, key: &str) -> Option<String> {
+    let mut inside = false;
+    let mut found = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            let name = line.trim_start_matches('[').split(']').next().unwrap_or("");
+            inside = name.trim().eq_ignore_ascii_case(section) || name.trim() == section;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some((k, v)) = line.split_once('=') {
+            if k.trim().eq_ignore_ascii_case(key) {
+                found = Some(v.trim().trim_matches('"').to_string());
+            }
+        }
+    }
+    found.filter(|v| !v.is_empty())
 }
 
 /// A `git -C dir` command that never fetches, prompts or pages.
@@ -455,6 +641,28 @@ mod tests {
         assert!(glob_matches("2*", "23Q4"));
         assert!(glob_matches("release/*", "release/1.0"));
         assert!(!glob_matches("2*", "main"));
+    }
+
+    #[test]
+    fn tree_entries_and_config_values_parse() {
+        let mut data = b"100644 a.md\0".to_vec();
+        data.extend([0xab; 20]);
+        data.extend(b"40000 spec\0");
+        data.extend([0x01; 20]);
+        let e = parse_tree(&data, 20);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].0, "a.md");
+        assert_eq!(e[0].2, "ab".repeat(20));
+        assert_eq!(e[1].1, "40000");
+        let cfg = "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = git@github.com:o/r.git\n";
+        assert_eq!(
+            config_value(cfg, "remote \"origin\"", "url").as_deref(),
+            Some("git@github.com:o/r.git")
+        );
+        assert_eq!(
+            commit_time(b"tree x\nauthor a <a> 1 +0000\ncommitter c <c> 1704283200 +0000\n\nmsg"),
+            Some(1704283200)
+        );
     }
 
     #[test]

@@ -302,9 +302,18 @@ pub enum LoadError {
     #[error("{0}")]
     Other(String),
     /// A `sources:` repository that cannot be read, or a ref it does not
-    /// have (`source-unreadable`); the text names the source.
-    #[error("{0}")]
-    Source(String),
+    /// have (`source-unreadable`); the message names the source.
+    #[error("{message}")]
+    Source {
+        /// The source's `repo:` as the config gives it.
+        repo: String,
+        /// What went wrong, naming the source.
+        message: String,
+        /// The `source-unreadable` finding, at the source in the config.
+        diagnostic: Box<Diagnostic>,
+        /// The config text, for the snippet.
+        text: Arc<str>,
+    },
 }
 
 /// Options for loading.

@@ -60,11 +60,19 @@ pub(crate) fn load_sources(
     skip: &walk::Skip,
     skip_text_assets: bool,
 ) -> Result<Loaded, LoadError> {
-    let per_source: Vec<Result<Loaded, LoadError>> = config
-        .sources
-        .par_iter()
-        .map(|s| load_source(root, s, skip, skip_text_assets))
-        .collect();
+    // A thread per source: most of the time is spent waiting on git.
+    let per_source: Vec<Result<Loaded, LoadError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (config.sources.iter())
+            .map(|s| scope.spawn(move || load_source(root, s, skip, skip_text_assets)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(unreadable("?", "reading it failed")))
+            })
+            .collect()
+    });
     let mut all = Loaded::default();
     for loaded in per_source {
         let l = loaded?;
@@ -111,7 +119,18 @@ pub fn label_of(short: &str) -> String {
 }
 
 fn unreadable(repo: &str, why: impl std::fmt::Display) -> LoadError {
-    LoadError::Source(format!("source-unreadable: sources: `{repo}`: {why}"))
+    let message = format!("sources: `{repo}`: {why}");
+    LoadError::Source {
+        repo: repo.to_string(),
+        diagnostic: Box::new(Diagnostic::new(
+            Rule::SourceUnreadable,
+            "",
+            0..0,
+            message.clone(),
+        )),
+        message: format!("source-unreadable: {message}"),
+        text: "".into(),
+    }
 }
 
 fn load_source(
@@ -133,7 +152,8 @@ fn load_source(
         ));
     }
     let refs = repo.refs().map_err(|e| unreadable(&src.repo, e))?;
-    let (chosen, versioned) = choose_versions(&repo, &refs, src)?;
+    let mut batch = repo.batch().map_err(|e| unreadable(&src.repo, e))?;
+    let (chosen, versioned) = choose_versions(&mut batch, &refs, src)?;
     let labels: Vec<String> = chosen.iter().map(|c| c.label.clone()).collect();
     for (i, l) in labels.iter().enumerate() {
         if l.is_empty() || l.contains('/') {
@@ -153,12 +173,23 @@ fn load_source(
 
     // Every version's file list, then every distinct blob once.
     let mut trees: Vec<Vec<git::TreeFile>> = Vec::new();
+    let mut absent_dirs: Vec<Diagnostic> = Vec::new();
     for c in &chosen {
         let dir = format!("{book}@{}", c.label);
         let mut tree = match &c.git_ref {
-            Some(r) => repo
-                .list_tree(&r.commit)
-                .map_err(|e| unreadable(&src.repo, format!("`{}`: {e}", r.short)))?,
+            Some(r) => {
+                let (files, absent) = batch
+                    .list_tree(&r.commit)
+                    .map_err(|e| unreadable(&src.repo, format!("`{}`: {e}", r.short)))?;
+                for d in absent {
+                    let rel = format!("{dir}/{d}");
+                    let why = format!(
+                        "the folder `{rel}` is not in the repository's objects (a partial clone?); its files were left out"
+                    );
+                    absent_dirs.push(missing(&rel, why));
+                }
+                files
+            }
             None => Vec::new(),
         };
         tree.retain(|f| walked(&f.path) && !skip.ignores(&format!("{dir}/{}", f.path)));
@@ -172,14 +203,18 @@ fn load_source(
         .collect();
     wanted.sort();
     wanted.dedup();
-    let blobs: HashMap<String, Option<Arc<[u8]>>> = repo
+    let blobs: HashMap<String, Option<Arc<[u8]>>> = batch
         .read_blobs(&wanted)
         .map_err(|e| unreadable(&src.repo, e))?
         .into_iter()
         .map(|(k, v)| (k, v.map(Arc::from)))
         .collect();
 
-    let mut out = Loaded::default();
+    drop(batch);
+    let mut out = Loaded {
+        diagnostics: absent_dirs,
+        ..Loaded::default()
+    };
     for (c, tree) in chosen.iter().zip(trees) {
         let dir = format!("{book}@{}", c.label);
         let mut files: Vec<(String, FileData)> = match &c.git_ref {
@@ -223,14 +258,20 @@ fn load_source(
             gitbook: GitbookConfig::default(),
         };
         let gitbook = files.iter().find(|(p, _)| p == ".gitbook.yaml");
-        if let Some((_, FileData::Bytes(b))) = gitbook {
-            apply_gitbook(
-                &format!("{dir}/.gitbook.yaml"),
+        let gitbook_file = format!("{dir}/.gitbook.yaml");
+        match gitbook {
+            Some((_, FileData::Bytes(b))) if !git::is_lfs_pointer(b) => apply_gitbook(
+                &gitbook_file,
                 b.to_vec(),
                 &mut spec,
                 &mut out.sources,
                 &mut out.diagnostics,
-            );
+            ),
+            Some((_, FileData::Bytes(_) | FileData::Missing)) => out.diagnostics.push(missing(
+                &gitbook_file,
+                format!("`{gitbook_file}` is not in the repository's objects; the book uses root `./`, README.md and SUMMARY.md"),
+            )),
+            _ => {}
         }
         if spec.edit_url.is_none() {
             if let (Some(url), Some(r)) = (&origin, &c.git_ref) {
@@ -321,9 +362,10 @@ pub fn moved_ref(site: &super::Site) -> Option<String> {
             workdir: None,
         };
         let refs = repo.refs().unwrap_or_default();
+        let mut batch = repo.batch().ok()?;
         for v in versions {
             let name = v.git_ref.as_deref().unwrap_or_default();
-            let now = repo.resolve(&refs, name).map(|r| r.commit);
+            let now = batch.resolve(&refs, name).map(|r| r.commit);
             if now.as_deref() != v.commit.as_deref() {
                 return Some(format!("{} moved ({}@{})", name, v.book, v.label));
             }
@@ -416,7 +458,7 @@ fn read_worktree(
 /// versioned at all (a source with neither `versions:` nor `refs:` is one
 /// unversioned book from `HEAD`).
 fn choose_versions(
-    repo: &Repo,
+    repo: &mut git::Batch,
     refs: &[RefInfo],
     src: &SourceConfig,
 ) -> Result<(Vec<Chosen>, bool), LoadError> {
