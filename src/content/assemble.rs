@@ -676,7 +676,7 @@ mod tests {
         );
         assert!(matches!(
             resolve_entry("../../../x.md", "b/spec", "b/spec", &pages, &assets),
-            Entry::Missing(_)
+            Entry::Outside
         ));
     }
 
