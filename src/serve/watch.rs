@@ -270,7 +270,11 @@ pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
             // A table of contents, or a folder holding one, may be a book
             // the site does not know yet (added, or its SUMMARY.md restored).
             let new_book = if path.is_dir() {
-                path.join("SUMMARY.md").is_file() || path.join(".gitbook.yaml").is_file()
+                let known = site.books.iter().any(|b| {
+                    b.repo_dir == rel || b.summary_file.strip_suffix("/SUMMARY.md") == Some(&rel)
+                });
+                !known
+                    && (path.join("SUMMARY.md").is_file() || path.join(".gitbook.yaml").is_file())
             } else {
                 name == "SUMMARY.md"
             };
