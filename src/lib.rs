@@ -18,6 +18,7 @@ pub mod init;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod requirements;
 pub mod resolve;
 pub mod search;
 pub mod serve;
@@ -43,6 +44,8 @@ pub struct Analysis {
     pub docs: Vec<Doc>,
     /// Every finding, config severities applied, sorted.
     pub diagnostics: Vec<Diagnostic>,
+    /// Every book's requirements (DESIGN.md §9).
+    pub requirements: requirements::SiteRequirements,
 }
 
 /// Options shared by `build` and `check`.
@@ -80,9 +83,19 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, false, |_| ())?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
     let mut t = timing::Stages::start();
-    a.diagnostics = collect_diagnostics(&a.site, &a.glossary, &glossary_diags, &a.docs);
+    a.requirements = requirements::extract_site(&a.site, &a.docs);
+    let offline = opts.offline || a.site.config.offline;
+    requirements::place_in_docs(&a.site, &mut a.docs, &a.requirements, offline);
+    t.mark("requirements");
+    a.diagnostics = collect_diagnostics(
+        &a.site,
+        &a.glossary,
+        &glossary_diags,
+        &a.docs,
+        &a.requirements,
+    );
     t.mark("check");
     Ok(a)
 }
@@ -91,12 +104,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 /// the glossary's own findings are returned beside it, for
 /// [`collect_diagnostics`]. `beside` runs on the loaded site while the
 /// glossary is read (a build loads its theme there); its result comes last.
-/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`]. `core`: the
-/// benchmark's core build (see [`bench_core`]): no glossary, no dialect.
+/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`].
 fn analyse_unchecked<R: Send>(
     opts: &Options,
     skip_text_assets: bool,
-    core: bool,
     beside: impl FnOnce(&Site) -> R + Send,
 ) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
@@ -107,19 +118,14 @@ fn analyse_unchecked<R: Send>(
     // The dialect stage needs no glossary: it runs while the glossary is
     // read (which keeps only part of the machine busy).
     let (((glossary, glossary_diags), extra), pre) = rayon::join(
+        || rayon::join(|| glossary::load_glossary(&site), || beside(&site)),
         || {
-            rayon::join(
-                || {
-                    if core {
-                        Default::default()
-                    } else {
-                        glossary::load_glossary(&site)
-                    }
-                },
-                || beside(&site),
-            )
+            // Timed alone too: it runs beside the glossary, under `terms`.
+            let mut t = timing::Stages::start();
+            let pre = preprocess_pages(&site, &all);
+            t.mark("a:dialect");
+            pre
         },
-        || preprocess_pages(&site, &all, !core),
     );
     t.mark("terms");
     let docs = parse_preprocessed_pages(&site, &glossary, offline, !opts.skip_html, &all, pre);
@@ -130,6 +136,7 @@ fn analyse_unchecked<R: Send>(
             glossary,
             docs,
             diagnostics: Vec::new(),
+            requirements: Default::default(),
         },
         glossary_diags,
         extra,
@@ -162,19 +169,17 @@ pub fn parse_docs(
     html: bool,
     pages: &[content::PageId],
 ) -> Vec<Doc> {
-    let pre = preprocess_pages(site, pages, true);
+    let pre = preprocess_pages(site, pages);
     parse_preprocessed_pages(site, glossary, offline, html, pages, pre)
 }
 
 /// The dialect stage of [`parse_docs`]: `result[i]` is `pages[i]`'s body
-/// with GitBook blocks rendered (left as text when `dialect` is false, the
-/// benchmark's core build). Books, and pages within a book, in parallel;
+/// with GitBook blocks rendered. Books, and pages within a book, in parallel;
 /// each book has its own cache of parsed OpenAPI specs, dropped when its
 /// pages are done.
-fn preprocess_pages(
+pub fn preprocess_pages(
     site: &Site,
     pages: &[content::PageId],
-    dialect: bool,
 ) -> Vec<markdown::dialect::Preprocessed> {
     let mut by_book: BTreeMap<content::BookId, Vec<usize>> = BTreeMap::new();
     for (i, &p) in pages.iter().enumerate() {
@@ -188,7 +193,7 @@ fn preprocess_pages(
             group
                 .par_iter()
                 .map(|&i| {
-                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i], dialect);
+                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i]);
                     (i, pre)
                 })
                 .collect()
@@ -229,14 +234,15 @@ fn parse_preprocessed_pages(
 
 /// The check stage of [`analyse`]: loading findings, each doc's own findings,
 /// `glossary_diags` (from [`glossary::load_glossary`]), link and glossary
-/// checks; config severities applied, sorted.
+/// checks, the requirements' findings; config severities applied, sorted.
 pub fn collect_diagnostics(
     site: &Site,
     glossary: &glossary::Glossary,
     glossary_diags: &[Diagnostic],
     docs: &[Doc],
+    reqs: &requirements::SiteRequirements,
 ) -> Vec<Diagnostic> {
-    collect_diagnostics_with(site, glossary, glossary_diags, docs, &term_uses(docs))
+    collect_diagnostics_with(site, glossary, glossary_diags, docs, &term_uses(docs), reqs)
 }
 
 /// [`collect_diagnostics`] with every page's term uses given apart from the
@@ -247,8 +253,10 @@ fn collect_diagnostics_with<U: std::borrow::Borrow<[glossary::TermUse]> + Sync>(
     glossary_diags: &[Diagnostic],
     docs: &[Doc],
     uses: &[(content::PageId, U)],
+    reqs: &requirements::SiteRequirements,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = own_diagnostics(site, docs);
+    diagnostics.extend(reqs.diagnostics.iter().cloned());
     diagnostics.extend(glossary_diags.iter().cloned());
     diagnostics.extend(checks::check_links(site, docs));
     diagnostics.extend(glossary::check_glossary(glossary, site, uses));
@@ -270,17 +278,6 @@ fn settle(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     checks::demote_old_versions(&mut diagnostics, site);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
-}
-
-/// For the benchmark only: `SPECSITE_BENCH_CORE` makes `build` the core build
-/// that issue #2 budgets on its own, leaving out what later stages add: the
-/// GitBook dialect (blocks stay text), the glossary (no term links, glossary
-/// pages or term checks), the link, anchor and asset checks, and the browser
-/// search index. Loading, markdown, anchors, link rewriting, layouts,
-/// navigation, assets, print views, sitemap and `llms.txt` remain. The site
-/// it writes is not for publishing.
-fn bench_core() -> bool {
-    std::env::var_os("SPECSITE_BENCH_CORE").is_some()
 }
 
 /// A doc's own findings, with the page's file filled in where a finding has none.
@@ -400,6 +397,7 @@ pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
     for (p, d) in a.docs.iter().enumerate() {
         section_docs(&a.site, p, d.sections.iter().cloned(), &mut docs);
     }
+    requirement_docs(&a.site, &a.requirements, &mut docs);
     docs
 }
 
@@ -418,7 +416,48 @@ fn take_search_docs(a: &mut Analysis) -> Vec<search::SearchDoc> {
         }
         section_docs(&a.site, p, sections.into_iter(), &mut docs);
     }
+    requirement_docs(&a.site, &a.requirements, &mut docs);
     docs
+}
+
+/// One search document per requirement of the latest book versions: the id
+/// as title, the statement as text, id and aliases matched like names.
+fn requirement_docs(
+    site: &Site,
+    reqs: &requirements::SiteRequirements,
+    out: &mut Vec<search::SearchDoc>,
+) {
+    for br in &reqs.books {
+        let book = &site.books[br.book];
+        if !book.latest {
+            continue;
+        }
+        for r in &br.requirements {
+            let mut aliases = vec![r.id.clone()];
+            aliases.extend(r.aliases.iter().cloned());
+            let page = &site.pages[r.extra.page];
+            let mut heading_path = vec![page
+                .front
+                .title
+                .clone()
+                .or_else(|| page.summary_title.clone())
+                .unwrap_or_else(|| page.path.clone())];
+            if let Some(s) = &r.section {
+                heading_path.push(s.clone());
+            }
+            out.push(search::SearchDoc {
+                kind: search::DocKind::Requirement,
+                book: book.id.clone(),
+                book_title: book.title.clone(),
+                version: book.version.clone(),
+                title: format!("{} ({})", r.id, r.level),
+                heading_path,
+                url: r.url.clone(),
+                text: r.statement.clone(),
+                aliases,
+            });
+        }
+    }
 }
 
 fn section_docs(
@@ -552,14 +591,22 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let core = bench_core();
     // Text assets are not read: the OpenAPI cache reads the specs it
     // renders, and the report reads back any a finding points into.
-    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, core, |site| {
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |site| {
         render::theme::Theme::load(&site.root, site.config.theme.as_deref())
     })?;
     let theme = theme?;
     t.mark("analyse");
+    analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
+    let offline = opts.offline || analysis.site.config.offline;
+    requirements::place_in_docs(
+        &analysis.site,
+        &mut analysis.docs,
+        &analysis.requirements,
+        offline,
+    );
+    t.mark("requirements");
     let search_docs = take_search_docs(&mut analysis);
     // The term uses are moved out of the docs: the glossary pages need only
     // their counts (taken now), and the checks free them when done.
@@ -585,12 +632,6 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // need the manifest's name, which depends on the search docs alone.
     let search_manifest = search::manifest_path(&search_docs);
     let index_job = || {
-        // For the benchmark only: SPECSITE_BENCH_NO_INDEX leaves the browser
-        // index out, so that what it adds to a build can be measured. The
-        // site it writes has a search box with no index behind it.
-        if core || std::env::var_os("SPECSITE_BENCH_NO_INDEX").is_some() {
-            return Ok(());
-        }
         // Written as it is produced, so its files never all sit in memory.
         let write_error = std::sync::Mutex::new(None);
         search::write_browser_index(&search_docs, &|path: &str, bytes: Vec<u8>| {
@@ -611,8 +652,20 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
             books: BookPrefixes::new(site),
         },
-        changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline),
+        {
+            let mut pages =
+                changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline);
+            pages.extend(requirements::pages::generated(
+                site,
+                &analysis.requirements,
+                offline,
+            ));
+            pages
+        },
     );
+    for (path, bytes) in requirements::pages::files(site, &analysis.requirements) {
+        sink.write(&path, &bytes).map_err(Fatal::Other)?;
+    }
     t.mark("glossary");
     let render_job = || {
         let books_with_glossary = (generated.0.plan.books().iter())
@@ -636,12 +689,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         render::site::render_site(&env, &generated, &sink)
     };
     let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
+    let a_reqs = &analysis.requirements;
     let check_job = move || {
-        if core {
-            // The core build's findings: loading's and each page's own.
-            return settle(site, own_diagnostics(site, a_docs));
-        }
-        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses);
+        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses, a_reqs);
         drop(uses);
         found
     };
@@ -662,6 +712,11 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
+            let made = sink.stats();
+            t.note(&format!(
+                "output: {} files written ({} bytes), {} linked from the sources, {} folders",
+                made.written, made.written_bytes, made.linked, made.folders
+            ));
             let cleanup = sink.commit()?;
             t.mark("commit");
             Ok(BuildResult {

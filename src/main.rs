@@ -37,6 +37,9 @@ enum Command {
     Serve(commands::serve::Args),
     /// Write a small working site to start from.
     Init(commands::init::Args),
+    /// List the books' requirements (table, JSON or checklist CSV); `lock`
+    /// fixes their ids, `diff OLD` compares with an earlier state.
+    Requirements(commands::requirements::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::ImportTerms(args) => commands::import_terms::run(args),
         Command::Serve(args) => commands::serve::run(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Requirements(args) => commands::requirements::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

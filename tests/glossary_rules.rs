@@ -167,6 +167,9 @@ fn term_redefined_at_the_book_terms_line() {
         vec![
             "consent/3-terminology.md:5:3 term-redefined warning",
             "consent/3-terminology.md:7:3 term-redefined error",
+            // Bold-line entries in GitBook tabs: `**Term**` alone on a line.
+            "payments/3-terminology.md:14:1 term-redefined error",
+            "payments/3-terminology.md:22:1 term-redefined warning",
             "wallet/3-terminology.md:3:5 term-redefined error",
         ]
     );

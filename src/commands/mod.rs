@@ -7,6 +7,7 @@ pub mod check;
 pub mod define;
 pub mod import_terms;
 pub mod init;
+pub mod requirements;
 pub mod search;
 pub mod serve;
 

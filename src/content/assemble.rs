@@ -15,7 +15,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Output folders specsite generates inside every book.
-const RESERVED: [&str; 3] = ["glossary", "print", "changes"];
+const RESERVED: [&str; 6] = [
+    "glossary",
+    "print",
+    "changes",
+    "requirements",
+    "requirements.json",
+    "checklist.csv",
+];
 
 /// Builds the site from what the walk found and read.
 pub(crate) fn assemble(
@@ -509,13 +516,24 @@ fn title_from_id(id: &str) -> String {
 
 /// Reports pages written to the same URL, or into a generated folder.
 fn check_collisions(books: &[Book], pages: &[Page], diags: &mut Vec<Diagnostic>) {
-    for book in books.iter().filter(|b| b.id == "glossary" && b.latest) {
+    for book in books
+        .iter()
+        .filter(|b| (b.id == "glossary" || b.id == "requirements") && b.latest)
+    {
         diags.push(
             Diagnostic::new(
                 Rule::OutputCollision,
                 book.summary_file.clone(),
                 0..0,
-                "a book with the id `glossary` would be written where the common glossary goes",
+                format!(
+                    "a book with the id `{}` would be written where the site's {} goes",
+                    book.id,
+                    if book.id == "glossary" {
+                        "common glossary"
+                    } else {
+                        "requirements index"
+                    }
+                ),
             )
             .with_suggestion("give the book another id (`books:` in specsite.yaml)"),
         );

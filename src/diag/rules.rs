@@ -146,6 +146,46 @@ rules! {
     /// Why: one would silently overwrite the other.
     /// Example: a page `glossary.md` in a book, where the book's glossary is generated.
     OutputCollision = "output-collision", Error, "two things would be written to the same output path";
+    /// What it does: finds a level tag not in upper case where a tag can stand (the end of a list item whose list has an upper-case tagged item; a table's level cell).
+    /// Why: RFC 2119-style levels are written in capitals so that readers and tools tell them from prose.
+    /// Example: `* Latitude and longitude (optional)` in a list of `(REQUIRED)` items.
+    ReqKeywordCase = "req-keyword-case", Warning, "a requirement level tag not in upper case";
+    /// What it does: finds a level tag or level cell that is a near miss of a level (`REQUIRE`, `RECOMENDED`).
+    /// Why: a misspelt level drops the requirement from the index and the checklist.
+    /// Example: `* Logs every access (REQUIRE)`.
+    ReqUnknownLevel = "req-unknown-level", Error, "a requirement level that is a near miss";
+    /// What it does: finds two level tags in one requirement's own first line.
+    /// Why: a unit holds one requirement; with two, only the first level is indexed.
+    /// Example: `Import from JSON (REQUIRED); import from XLS (OPTIONAL)`.
+    ReqMultipleLevels = "req-multiple-levels", Warning, "two level tags in one requirement's first line";
+    /// What it does: finds list items and headings in a requirements section that say must, shall or should but carry no tag and are inside no tagged unit.
+    /// Why: an untagged obligation is missing from the checklist vendors fill in.
+    /// Example: `* The system must encrypt backups` among `(REQUIRED)` items.
+    ReqUntagged = "req-untagged", Warning, "an obligation in a requirements section without a level tag";
+    /// What it does: finds must or shall with a RECOMMENDED or OPTIONAL tag, and should or may with a REQUIRED one.
+    /// Why: the verb and the level should say the same thing.
+    /// Example: `* The system should log access (REQUIRED)`.
+    ReqVerbMismatch = "req-verb-mismatch", Info, "a statement's verb and its level disagree";
+    /// What it does: finds the same requirement (the same fingerprint) twice in one book.
+    /// Why: a duplicate is counted twice in a compliance score and drifts apart when edited.
+    /// Example: `* Logs every access (REQUIRED)` on two pages of one book.
+    ReqDuplicate = "req-duplicate", Warning, "the same requirement twice in one book";
+    /// What it does: finds the same requirement (the same fingerprint) with different levels in the site's current versions.
+    /// Why: a product cannot be held to two levels for one requirement.
+    /// Example: `Logs every access` REQUIRED in one book and OPTIONAL in another.
+    ReqLevelConflict = "req-level-conflict", Error, "the same requirement with different levels";
+    /// What it does: finds two requirements of one book with the same id.
+    /// Why: an id must name exactly one requirement, or links and checklists mix them up.
+    /// Example: two headings opening with `DRS-3`, each the only requirement under it.
+    ReqIdDuplicate = "req-id-duplicate", Error, "two requirements with one id";
+    /// What it does: finds a requirement id containing `#req` that does not match `govstack-<name>[-<semver>]#req-<N>`.
+    /// Why: tools that look requirements up by id would miss it.
+    /// Example: `govstack-cfr-data#req1` under a requirement heading.
+    ReqIdMalformed = "req-id-malformed", Error, "a requirement id that does not match its form";
+    /// What it does: finds a requirement missing from an existing requirements.lock; its id is provisional.
+    /// Why: a provisional id may change on the next run, breaking links and checklists.
+    /// Example: a new `(REQUIRED)` item added without running `specsite requirements lock`.
+    ReqUnlocked = "req-unlocked", Warning, "a requirement missing from requirements.lock";
     /// What it does: reports a `sources:` repository that cannot be read, or a ref it does not
     /// have; the build stops (exit 2).
     /// Why: publishing a site with a version silently missing would mislead its readers.
@@ -172,6 +212,6 @@ mod tests {
             assert!(help.lines().all(|l| !l.starts_with(' ')), "{help}");
             assert!(help.lines().count() <= 3, "{help}");
         }
-        assert_eq!(Rule::ALL.len(), 21);
+        assert_eq!(Rule::ALL.len(), 31);
     }
 }

@@ -13,7 +13,13 @@
 //! - **Abbreviation tables**: a table whose first header reads `Abbreviation`
 //!   (or `Acronym`) gives abbreviation → expansion rows, not terms.
 //! - **Bold-line entries**: a paragraph `**Term**: definition` (also `-`, `—`, `–`,
-//!   or the colon inside the bold).
+//!   or the colon inside the bold); or a line holding only `**Term**` (maybe
+//!   followed by `&#x20;`) that starts a paragraph, whose definition is the
+//!   paragraphs under it up to the next entry, heading or GitBook tab boundary
+//!   (pages group such entries in tabs, one per letter). Bold text inside a
+//!   paragraph, or a bold sentence (ending in `.`, `:`, `!`, `?`, or longer than
+//!   eight words), is never an entry. A heading whose text holds such entries
+//!   is a group (`## A`), not a term.
 
 use super::model::{
     collapse_ws, gitbook_slug, html_plain_text, md_options, parse_term_name, strip_block_tags,
@@ -190,6 +196,9 @@ pub fn extract_page_terms(text: &str, body_start: usize) -> PageTerms {
     }
 
     let mut out = PageTerms::default();
+    let mut blocks: Vec<Range<usize>> = html_blocks.clone();
+    blocks.extend(tables.iter().map(|t| t.0.clone()));
+    let standalone = standalone_bold_entries(text, body_start, &blocks);
     // Term headings: the definition runs to the next heading of any level.
     let mut covered: Vec<Range<usize>> = Vec::new();
     for (i, h) in headings.iter().enumerate() {
@@ -198,6 +207,13 @@ pub fn extract_page_terms(text: &str, body_start: usize) -> PageTerms {
         let definition = text[def_span.clone()].trim();
         let name = collapse_ws(&h.text);
         if !is_term_heading(h.level, &name) || strip_block_tags(definition).trim().is_empty() {
+            continue;
+        }
+        // A heading over bold-line entries groups them (`## A`).
+        if standalone
+            .iter()
+            .any(|t| def_span.start <= t.span.start && t.span.start < def_span.end)
+        {
             continue;
         }
         let parsed = parse_term_name(&name);
@@ -264,6 +280,8 @@ pub fn extract_page_terms(text: &str, body_start: usize) -> PageTerms {
             out.terms.push(t);
         }
     }
+    out.terms
+        .extend(standalone.into_iter().filter(|t| !inside_term(&t.span)));
     out.terms.sort_by_key(|t| t.span.start);
     out.abbreviations.sort_by_key(|a| a.span.start);
     out
@@ -464,6 +482,128 @@ fn parse_html_tables(text: &str, span: Range<usize>) -> Vec<(Vec<String>, Vec<Ht
     out
 }
 
+/// Entries written as a line holding only `**Term**` (see the module
+/// documentation), outside code fences and the tables and HTML `blocks`.
+fn standalone_bold_entries(
+    text: &str,
+    body_start: usize,
+    blocks: &[Range<usize>],
+) -> Vec<PageTerm> {
+    // Lines of the body: (start, end without the line break).
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut pos = body_start;
+    for l in text[body_start..].split_inclusive('\n') {
+        let body = l.trim_end_matches(['\n', '\r']);
+        lines.push((pos, pos + body.len()));
+        pos += l.len();
+    }
+    let line = |i: usize| &text[lines[i].0..lines[i].1];
+    let mut fence = vec![false; lines.len()];
+    let mut open = false;
+    for (i, f) in fence.iter_mut().enumerate() {
+        let t = line(i).trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            open = !open;
+            *f = true;
+        } else {
+            *f = open;
+        }
+    }
+    let in_block = |at: usize| blocks.iter().any(|b| b.start <= at && at < b.end);
+    let is_tab_tag = |l: &str| {
+        let t = l.trim();
+        t.starts_with("{%")
+            && t.ends_with("%}")
+            && t[2..]
+                .trim_start()
+                .trim_start_matches("end")
+                .starts_with("tab")
+    };
+    let is_tag = |l: &str| {
+        let t = l.trim();
+        t.starts_with("{%") && t.ends_with("%}")
+    };
+    let heads: Vec<(usize, String, Range<usize>)> = (0..lines.len())
+        .filter(|&i| !fence[i] && !in_block(lines[i].0))
+        .filter(|&i| {
+            i == 0 || {
+                let prev = line(i - 1).trim();
+                prev.is_empty() || is_tag(prev) || prev.starts_with('#')
+            }
+        })
+        .filter_map(|i| standalone_bold_name(line(i)).map(|(n, r)| (i, n, r)))
+        .map(|(i, n, r)| (i, n, lines[i].0 + r.start..lines[i].0 + r.end))
+        .collect();
+    let mut out = Vec::new();
+    for (k, (i, name, span)) in heads.iter().enumerate() {
+        let next_head = heads.get(k + 1).map_or(lines.len(), |h| h.0);
+        let mut end = *i + 1;
+        while end < next_head {
+            let l = line(end);
+            if !fence[end] && (l.trim_start().starts_with('#') || is_tab_tag(l)) {
+                break;
+            }
+            end += 1;
+        }
+        if end == *i + 1 {
+            continue;
+        }
+        let def_span = trim_span(text, lines[*i + 1].0..lines[end - 1].1);
+        let definition = text[def_span.clone()].to_string();
+        if strip_block_tags(&definition).trim().is_empty() {
+            continue;
+        }
+        let parsed = parse_term_name(name);
+        if parsed.name.is_empty() {
+            continue;
+        }
+        out.push(PageTerm {
+            raw_name: name.clone(),
+            parsed,
+            definition,
+            format: DefinitionFormat::Markdown,
+            span: span.clone(),
+            definition_span: def_span,
+            anchor: None,
+        });
+    }
+    out
+}
+
+/// The term of a line holding only `**Term**` or `__Term__` (a trailing
+/// `&#x20;`, `&nbsp;`, `\` or white space allowed), with the bold's range in the line.
+fn standalone_bold_name(line: &str) -> Option<(String, Range<usize>)> {
+    let lead = line.len() - line.trim_start().len();
+    if lead > 3 {
+        return None;
+    }
+    let mut t = line.trim();
+    loop {
+        let before = t;
+        for tail in ["&#x20;", "&nbsp;", "\\", "<br>"] {
+            t = t.strip_suffix(tail).unwrap_or(t).trim_end();
+        }
+        if t == before {
+            break;
+        }
+    }
+    let inner = t
+        .strip_prefix("**")
+        .and_then(|r| r.strip_suffix("**"))
+        .or_else(|| t.strip_prefix("__").and_then(|r| r.strip_suffix("__")))?;
+    let name = collapse_ws(inner);
+    let words = name.split_whitespace().count();
+    if name.is_empty()
+        || inner.contains(['*', '_'])
+        || words > 8
+        || name.ends_with(['.', ':', '!', '?', ','])
+        || name.to_ascii_lowercase().starts_with("e.g")
+    {
+        return None;
+    }
+    Some((name, lead..lead + t.len()))
+}
+
 /// `**Term**: definition` (or `-`, `—`, `–`; or `**Term:** definition`).
 fn bold_line_entry(text: &str, p: Range<usize>) -> Option<PageTerm> {
     static BOLD: OnceLock<Regex> = OnceLock::new();
@@ -554,6 +694,21 @@ mod tests {
         let p = extract_page_terms(text, 0);
         assert_eq!(names(&p), vec!["Payer", "Payee", "Note"]);
         assert_eq!(p.terms[0].definition, "the one who pays.");
+    }
+
+    #[test]
+    fn reads_standalone_bold_lines_in_tabs_up_to_the_next_entry() {
+        let text = "# Terminology\n\n**It is required that books do not redefine these terms.**\n\n{% tabs %}\n{% tab title=\"A\" %}\n**Access**&#x20;\n\nThe ability to use a resource.\n\nIt is granted.\n\n**Activity**\n\nA unit of work.\n{% endtab %}\n\n{% tab title=\"B\" %}\n## B\n\n**Beneficiary**\n\nWho receives.\n\nSome **bold** text in a paragraph.\nAnd a line:\n**Not an entry**\n{% endtab %}\n{% endtabs %}\n\n```\n**Code**\n\nnot a term\n```\n";
+        let p = extract_page_terms(text, 0);
+        assert_eq!(names(&p), vec!["Access", "Activity", "Beneficiary"]);
+        assert_eq!(
+            p.terms[0].definition,
+            "The ability to use a resource.\n\nIt is granted."
+        );
+        assert_eq!(&text[p.terms[0].span.clone()], "**Access**");
+        assert_eq!(p.terms[1].definition, "A unit of work.");
+        assert!(p.terms[2].definition.starts_with("Who receives."));
+        assert!(p.terms[2].definition.contains("**Not an entry**"));
     }
 
     #[test]

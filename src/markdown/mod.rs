@@ -37,6 +37,59 @@ pub struct Doc {
     pub sections: Vec<Section>,
     /// Findings while parsing (dialect, front matter…), spans in the page file.
     pub diagnostics: Vec<Diagnostic>,
+    /// The page's block structure (headings, list items, paragraphs, table
+    /// rows) with plain text and source spans, in source order: what the
+    /// requirements extraction reads instead of parsing the page again.
+    pub blocks: Vec<Block>,
+}
+
+/// What kind of block a [`Block`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A heading; `index` into [`Doc::headings`].
+    Heading {
+        /// 1–6.
+        level: u8,
+        /// Index into [`Doc::headings`].
+        index: usize,
+    },
+    /// A list item; `list` numbers the list it belongs to (page-wide).
+    Item {
+        /// The list, numbered in page order.
+        list: u32,
+    },
+    /// A paragraph outside list items.
+    Paragraph,
+    /// A table row (markdown or HTML).
+    Row {
+        /// The table, numbered in page order.
+        table: u32,
+        /// A header row.
+        head: bool,
+    },
+}
+
+/// One block of a page: its plain text (markup removed, entities decoded,
+/// code blocks left out) and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// Kind.
+    pub kind: BlockKind,
+    /// Byte span in the page file.
+    pub span: Range<usize>,
+    /// Plain text; a list item's own text (not its nested items').
+    pub text: String,
+    /// Byte length of the first line of `text` (up to the first line break
+    /// or the end of the first paragraph).
+    pub first_line: usize,
+    /// Ranges of `text` written as code: never read as tags.
+    pub code: Vec<Range<usize>>,
+    /// Byte length of a leading bold run (`**…**` opening the block), 0 if none.
+    pub bold: usize,
+    /// A table row's cells: range in `text` and byte offset in the page file.
+    pub cells: Vec<(Range<usize>, usize)>,
+    /// The innermost enclosing block (a list item for nested items), if any.
+    pub parent: Option<usize>,
 }
 
 /// A heading with its anchors.

@@ -2,7 +2,7 @@
 
 use super::anchors::{heading_ids, IdAllocator};
 use super::dialect::{self, DialectEnv, OpenApiCache};
-use super::{Doc, Heading, Link, LinkKind, Section};
+use super::{Block, BlockKind, Doc, Heading, Link, LinkKind, Section};
 use crate::config::LinkMode;
 use crate::content::{PageId, Site};
 use crate::glossary::{Glossary, PageLinker};
@@ -68,33 +68,62 @@ struct Pass<'a, 'e> {
     pre: Option<(&'e str, &'e dialect::OffsetMap)>,
     /// The current event's range in the preprocessed text.
     pre_range: Range<usize>,
+    /// Block structure being recorded into `doc.blocks`.
+    blocks: BlockRecorder,
     /// The page's plain text, a block per line and table cells separated by
     /// ` | `, in which expanded abbreviations are looked for.
     abbr_text: String,
 }
 
+/// Records [`Block`]s as the page's events go by.
+#[derive(Default)]
+struct BlockRecorder {
+    /// Open blocks, innermost last (indices into `doc.blocks`).
+    open: Vec<usize>,
+    /// For each open paragraph: whether it opened a block of its own.
+    paragraphs: Vec<bool>,
+    /// Open lists, innermost last.
+    lists: Vec<u32>,
+    next_list: u32,
+    next_table: u32,
+    /// The block whose leading bold run is open.
+    bold: Option<usize>,
+    /// Where the open inline code or HTML `<code>` started in the block's text.
+    code_start: Option<usize>,
+    /// HTML tables: the open one's number, whether in its `<thead>`, the open row.
+    html_table: Option<u32>,
+    html_head: bool,
+    html_row: Option<usize>,
+    html_cell: bool,
+    /// Where a block's marker may go: (index into the pass's events, block).
+    marks: Vec<(usize, usize)>,
+    /// The heading block being read.
+    heading_block: Option<usize>,
+    /// HTML rows opened by the current raw HTML event.
+    rows_now: Vec<usize>,
+}
+
+/// `first_line` of a block still being read.
+const UNSET: usize = usize::MAX;
+
 /// Parses and renders page `page_id` of the site: [`preprocess_page`] with
 /// OpenAPI specs from `openapi`, then [`parse_preprocessed`].
 pub fn parse_page(env: &ParseEnv, openapi: &OpenApiCache, page_id: PageId) -> Doc {
-    let pre = preprocess_page(env.resolver.site(), openapi, page_id, true);
+    let pre = preprocess_page(env.resolver.site(), openapi, page_id);
     parse_preprocessed(env, page_id, pre)
 }
 
 /// The dialect stage of [`parse_page`] alone: page `page_id`'s body with
-/// GitBook blocks rendered (left as text when `dialect` is false). It needs
-/// no glossary, so a build runs it while the glossary is read.
+/// GitBook blocks rendered. It needs no glossary, so a build runs it while
+/// the glossary is read.
 pub fn preprocess_page(
     site: &crate::content::Site,
     openapi: &OpenApiCache,
     page_id: PageId,
-    dialect: bool,
 ) -> dialect::Preprocessed {
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
-    if !dialect {
-        return dialect::passthrough(body, page.body_start);
-    }
     let denv = DialectEnv {
         site,
         page,
@@ -139,6 +168,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
         heading_stack: Vec::new(),
         pre: None,
         pre_range: 0..0,
+        blocks: BlockRecorder::default(),
         abbr_text: String::new(),
     };
     // Ids of generated components (operation cards, tabs) are link targets too.
@@ -152,6 +182,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
     }
     let mut html = String::new();
     if env.html {
+        pass.place_marks();
         html.reserve(pre.text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
         dialect::finish(&mut html, &pre.fragments);
@@ -230,6 +261,9 @@ impl<'a, 'e> Pass<'a, 'e> {
     }
 
     fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
+        if self.code.is_none() {
+            self.record_block(&ev, &range);
+        }
         match ev {
             Event::Start(Tag::Heading {
                 level,
@@ -301,11 +335,13 @@ impl<'a, 'e> Pass<'a, 'e> {
             Event::Html(h) => {
                 push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
+                let out = self.mark_html_rows(out);
                 self.push(Event::Html(out.into()));
             }
             Event::InlineHtml(h) => {
                 push_visible_text(&h, &mut self.abbr_text);
                 let out = self.html(&h, range);
+                let out = self.mark_html_rows(out);
                 self.push(Event::InlineHtml(out.into()));
             }
             Event::Start(Tag::Link {
@@ -366,6 +402,307 @@ impl<'a, 'e> Pass<'a, 'e> {
         }
     }
 
+    /// Puts a [`marker`] where each block that may be a requirement starts
+    /// (one mentioning a level word), for the requirements stage to turn
+    /// into its anchor and id, or drop.
+    fn place_marks(&mut self) {
+        let marks = std::mem::take(&mut self.blocks.marks);
+        for &(at, b) in marks.iter().rev() {
+            if at <= self.events.len() && mentions_level(&self.doc.blocks[b].text) {
+                self.events.insert(at, Event::InlineHtml(marker(b).into()));
+            }
+        }
+    }
+
+    /// Raw HTML with markers after the `<tr>` tags of the rows it opened.
+    fn mark_html_rows(&mut self, out: String) -> String {
+        let rows = std::mem::take(&mut self.blocks.rows_now);
+        if rows.is_empty() || !self.env.html {
+            return out;
+        }
+        mark_rows(&out, &rows)
+    }
+
+    /// Opens a block at `start` inside the innermost open one.
+    fn open_block(&mut self, kind: BlockKind, start: usize) -> usize {
+        let i = self.doc.blocks.len();
+        self.doc.blocks.push(Block {
+            kind,
+            span: start..start,
+            text: String::new(),
+            first_line: UNSET,
+            code: Vec::new(),
+            bold: 0,
+            cells: Vec::new(),
+            parent: self.blocks.open.last().copied(),
+        });
+        self.blocks.open.push(i);
+        i
+    }
+
+    /// Closes the innermost open block at `end`.
+    fn close_block(&mut self, end: usize) {
+        if let Some(i) = self.blocks.open.pop() {
+            let b = &mut self.doc.blocks[i];
+            b.span.end = end.max(b.span.start);
+            if b.first_line == UNSET {
+                b.first_line = b.text.len();
+            }
+        }
+    }
+
+    /// Closes a markdown block, and an HTML row left open inside it.
+    fn close_md_block(&mut self, end: usize) {
+        self.close_html_row(end);
+        self.close_block(end);
+    }
+
+    fn top_block(&mut self) -> Option<&mut Block> {
+        let i = *self.blocks.open.last()?;
+        self.doc.blocks.get_mut(i)
+    }
+
+    /// Ends the first line of the innermost block, if it is still open.
+    fn end_first_line(&mut self) {
+        if let Some(b) = self.top_block() {
+            if b.first_line == UNSET && !b.text.trim().is_empty() {
+                b.first_line = b.text.len();
+            }
+        }
+    }
+
+    /// The block structure part of the pass: see [`Block`].
+    fn record_block(&mut self, ev: &Event<'e>, range: &Range<usize>) {
+        match ev {
+            Event::Start(Tag::Heading { level, .. }) => {
+                let index = self.doc.headings.len();
+                let level = *level as u8;
+                let i = self.open_block(BlockKind::Heading { level, index }, range.start);
+                self.blocks.heading_block = Some(i);
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_md_block(range.end),
+            Event::Start(Tag::List(_)) => {
+                self.blocks.lists.push(self.blocks.next_list);
+                self.blocks.next_list += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                self.blocks.lists.pop();
+            }
+            Event::Start(Tag::Item) => {
+                let list = self.blocks.lists.last().copied().unwrap_or(0);
+                let i = self.open_block(BlockKind::Item { list }, range.start);
+                self.blocks.marks.push((self.events.len() + 1, i));
+            }
+            Event::End(TagEnd::Item) => self.close_md_block(range.end),
+            Event::Start(Tag::Paragraph) => {
+                let in_item = (self.blocks.open.last())
+                    .is_some_and(|&i| matches!(self.doc.blocks[i].kind, BlockKind::Item { .. }));
+                if in_item {
+                    self.end_first_line();
+                    if let Some(b) = self.top_block() {
+                        if !b.text.is_empty() {
+                            b.text.push(' ');
+                        }
+                    }
+                } else {
+                    let i = self.open_block(BlockKind::Paragraph, range.start);
+                    self.blocks.marks.push((self.events.len() + 1, i));
+                }
+                self.blocks.paragraphs.push(!in_item);
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.blocks.paragraphs.pop() == Some(true) {
+                    self.close_md_block(range.end);
+                } else {
+                    self.end_first_line();
+                }
+            }
+            Event::Start(Tag::Table(_)) => self.blocks.next_table += 1,
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                let head = matches!(ev, Event::Start(Tag::TableHead));
+                let table = self.blocks.next_table.saturating_sub(1);
+                let i = self.open_block(BlockKind::Row { table, head }, range.start);
+                if !head {
+                    self.blocks.marks.push((self.events.len() + 1, i));
+                }
+            }
+            Event::End(TagEnd::TableHead | TagEnd::TableRow) => self.close_md_block(range.end),
+            Event::Start(Tag::TableCell) => {
+                if let Some(b) = self.top_block() {
+                    let at = b.text.len();
+                    b.cells.push((at..at, range.start));
+                }
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some(b) = self.top_block() {
+                    let at = b.text.len();
+                    if let Some(c) = b.cells.last_mut() {
+                        c.0.end = at;
+                    }
+                    b.text.push(' ');
+                }
+            }
+            Event::Start(Tag::Strong) => {
+                if let Some(&i) = self.blocks.open.last() {
+                    if self.doc.blocks[i].text.trim().is_empty() {
+                        self.blocks.bold = Some(i);
+                    }
+                }
+            }
+            Event::End(TagEnd::Strong) => {
+                if let (Some(i), Some(&top)) = (self.blocks.bold, self.blocks.open.last()) {
+                    if i == top {
+                        self.doc.blocks[i].bold = self.doc.blocks[i].text.len();
+                    }
+                }
+                self.blocks.bold = None;
+            }
+            Event::Text(t) => {
+                if let Some(b) = self.top_block() {
+                    b.text.push_str(t);
+                }
+            }
+            Event::Code(t) => {
+                if let Some(b) = self.top_block() {
+                    let at = b.text.len();
+                    b.text.push_str(t);
+                    b.code.push(at..b.text.len());
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.end_first_line();
+                if let Some(b) = self.top_block() {
+                    b.text.push(' ');
+                }
+            }
+            Event::Html(h) | Event::InlineHtml(h) => self.record_html(h, range),
+            _ => {}
+        }
+    }
+
+    /// HTML table rows (GitBook writes tables as HTML, often many rows on
+    /// one source line) and line breaks inside blocks.
+    fn record_html(&mut self, h: &str, range: &Range<usize>) {
+        let exact = range.len() == h.len();
+        let in_table = self.blocks.html_table.is_some();
+        if !in_table && !h.contains("<table") && !h.contains("<TABLE") {
+            if h.contains("<br") {
+                if let Some(b) = self.top_block() {
+                    b.text.push(' ');
+                }
+            }
+            return;
+        }
+        // Offsets inside the event map back through the dialect's offset map
+        // (it may have rewritten parts of the line).
+        let pre_start = self.pre_range.start;
+        let map = self.pre.map(|(_, m)| m);
+        let at_source = |i: usize| match map {
+            Some(m) => m.to_source(pre_start + i),
+            None if exact => range.start + i,
+            None => range.start,
+        };
+        let mut pos = 0;
+        while pos < h.len() {
+            let Some(lt) = h[pos..].find('<').map(|i| pos + i) else {
+                self.html_cell_text(&h[pos..]);
+                break;
+            };
+            if lt > pos {
+                self.html_cell_text(&h[pos..lt]);
+            }
+            let Some(gt) = h[lt..].find('>').map(|i| lt + i) else {
+                break;
+            };
+            let tag = &h[lt + 1..gt];
+            let closing = tag.starts_with('/');
+            let name: String = tag
+                .trim_start_matches('/')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            match (name.as_str(), closing) {
+                ("table", false) => {
+                    self.blocks.html_table = Some(self.blocks.next_table);
+                    self.blocks.next_table += 1;
+                    self.blocks.html_head = false;
+                }
+                ("table", true) => {
+                    self.close_html_row(at_source(lt));
+                    self.blocks.html_table = None;
+                }
+                ("thead", closing) => self.blocks.html_head = !closing,
+                ("tr", false) if self.blocks.html_table.is_some() => {
+                    self.close_html_row(at_source(lt));
+                    let table = self.blocks.html_table.unwrap_or(0);
+                    let head = self.blocks.html_head;
+                    let i = self.open_block(BlockKind::Row { table, head }, at_source(lt));
+                    self.blocks.html_row = Some(i);
+                    // Header rows take their place in the order, unmarked.
+                    self.blocks.rows_now.push(if head { usize::MAX } else { i });
+                }
+                ("tr", true) => self.close_html_row(at_source(gt + 1)),
+                ("td" | "th", false) if self.blocks.html_row.is_some() => {
+                    self.blocks.html_cell = true;
+                    if let Some(b) = self.top_block() {
+                        let at = b.text.len();
+                        b.cells.push((at..at, at_source(gt + 1)));
+                    }
+                }
+                ("td" | "th", true) => {
+                    if self.blocks.html_cell {
+                        if let Some(b) = self.top_block() {
+                            let at = b.text.len();
+                            if let Some(c) = b.cells.last_mut() {
+                                c.0.end = at;
+                            }
+                            b.text.push(' ');
+                        }
+                    }
+                    self.blocks.html_cell = false;
+                }
+                ("code", false) if self.blocks.html_cell => {
+                    let at = self.top_block().map(|b| b.text.len());
+                    self.blocks.code_start = at;
+                }
+                ("code", true) => {
+                    if let Some(start) = self.blocks.code_start.take() {
+                        if let Some(b) = self.top_block() {
+                            let end = b.text.len();
+                            b.code.push(start..end);
+                        }
+                    }
+                }
+                ("br" | "p" | "li" | "div", _) => self.html_cell_text(" "),
+                _ => {}
+            }
+            pos = gt + 1;
+        }
+    }
+
+    fn html_cell_text(&mut self, t: &str) {
+        if !self.blocks.html_cell {
+            return;
+        }
+        if let Some(b) = self.top_block() {
+            if t.contains('&') {
+                b.text.push_str(&decode_entities(t));
+            } else {
+                b.text.push_str(t);
+            }
+        }
+    }
+
+    fn close_html_row(&mut self, end: usize) {
+        if let Some(i) = self.blocks.html_row.take() {
+            if self.blocks.open.last() == Some(&i) {
+                self.close_block(end);
+            }
+            self.blocks.html_cell = false;
+        }
+    }
+
     fn end_heading(&mut self, end: usize) {
         let Some(h) = self.heading.take() else { return };
         self.abbr_text.push('\n');
@@ -401,6 +738,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             ));
         }
         self.events.extend(h.events);
+        if let (true, Some(b)) = (self.env.html, self.blocks.heading_block.take()) {
+            self.events.push(Event::InlineHtml(marker(b).into()));
+        }
         self.events.push(Event::End(TagEnd::Heading(h.level)));
         // A new search section starts at every heading.
         let prev = std::mem::take(&mut self.section);
@@ -653,6 +993,99 @@ fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
         }
         offset += cand.len() + 1;
     }
+    out
+}
+
+/// The comment that marks where block `b` starts in a page's HTML.
+pub fn marker(b: usize) -> String {
+    format!("<!--req:{b}-->")
+}
+
+/// Whether `text` holds a level word in any case (a block worth a marker).
+fn mentions_level(text: &str) -> bool {
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let ac = AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["requir", "recomm", "option", "draft", "deprec"])
+            .expect("valid patterns")
+    });
+    ac.is_match(text)
+}
+
+/// `html` with a [`marker`] after each `<tr …>` opening tag, for `rows` in order.
+fn mark_rows(html: &str, rows: &[usize]) -> String {
+    let mut out = String::with_capacity(html.len() + rows.len() * 16);
+    let mut rest = html;
+    let mut rows = rows.iter();
+    while let Some(i) = find_tr(rest) {
+        let Some(gt) = rest[i..].find('>').map(|g| i + g + 1) else {
+            break;
+        };
+        out.push_str(&rest[..gt]);
+        rest = &rest[gt..];
+        if let Some(&b) = rows.next().filter(|&&b| b != usize::MAX) {
+            out.push_str(&marker(b));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The byte offset of the next `<tr` opening tag (not `<track>` or the like).
+fn find_tr(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = s[from..].find("<tr").map(|i| from + i) {
+        let next = s.as_bytes().get(i + 3).copied();
+        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'/')) {
+            return Some(i);
+        }
+        from = i + 3;
+    }
+    None
+}
+
+/// Decodes the entities common in GitBook's HTML text (named ones for
+/// markup characters and spaces, decimal and hex references).
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let end = tail.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let n = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse().ok()?,
+                    };
+                    char::from_u32(n)
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 

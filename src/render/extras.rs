@@ -125,7 +125,7 @@ pub fn print_body(
     // Pages rebase in parallel (a large book's print view is one long job
     // otherwise); the order is kept.
     use rayon::prelude::*;
-    order
+    let mut pages: Vec<(usize, String)> = order
         .par_iter()
         .enumerate()
         .map(|(i, &p)| {
@@ -141,7 +141,96 @@ pub fn print_body(
             );
             (p, body)
         })
-        .collect()
+        .collect();
+    draw_schemas_once(&mut pages);
+    for (_, body) in pages.iter_mut() {
+        drop_term_tips(body);
+    }
+    pages
+}
+
+const TERM_TIP: &str = "<span class=\"term-tip\" role=\"tooltip\">";
+
+/// Removes the tooltips of term links: a print view is read on paper or
+/// straight through, and its term links still lead to the definitions. The
+/// tips (plain text, see `glossary::linker`) were a fifth of its bytes.
+fn drop_term_tips(body: &mut String) {
+    if !body.contains(TERM_TIP) {
+        return;
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body.as_str();
+    while let Some(at) = rest.find(TERM_TIP) {
+        out.push_str(&rest[..at]);
+        let tip = &rest[at..];
+        match tip.find("</span>") {
+            Some(end) => rest = &tip[end + "</span>".len()..],
+            None => {
+                rest = tip;
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    *body = out;
+}
+
+const SCHEMA_DEF: &str = "<section class=\"api-schema-def\" id=\"";
+
+/// Keeps the first drawing of each named API schema in a book's print view
+/// (pages draw the schemas they use, so several pages may draw one): a later
+/// drawing becomes a short note, under the same id, linking to the first,
+/// and its page's links to it go to the first directly.
+fn draw_schemas_once(pages: &mut [(usize, String)]) {
+    let mut first: HashMap<String, String> = HashMap::new();
+    for (_, body) in pages.iter_mut() {
+        if !body.contains(SCHEMA_DEF) {
+            continue;
+        }
+        let mut out = String::with_capacity(body.len());
+        let mut moved: Vec<(String, String)> = Vec::new();
+        let mut rest = body.as_str();
+        while let Some(at) = rest.find(SCHEMA_DEF) {
+            out.push_str(&rest[..at]);
+            let def = &rest[at..];
+            let Some(len) = def.find("</section>").map(|e| e + "</section>".len()) else {
+                break;
+            };
+            let (id, key) = def_id_and_key(&def[..len]);
+            match first.get(key) {
+                Some(earlier) => {
+                    let name = key.rsplit_once('#').map_or(key, |(_, n)| n);
+                    let _ = write!(
+                        out,
+                        "<p class=\"api-schema-ref\" id=\"{id}\">Schema <code>{name}</code>: see <a href=\"#{earlier}\"><code>{name}</code></a> above.</p>"
+                    );
+                    moved.push((format!("href=\"#{id}\""), format!("href=\"#{earlier}\"")));
+                }
+                None => {
+                    first.insert(key.to_string(), id.to_string());
+                    out.push_str(&def[..len]);
+                }
+            }
+            rest = &def[len..];
+        }
+        out.push_str(rest);
+        for (from, to) in moved {
+            out = out.replace(&from, &to);
+        }
+        *body = out;
+    }
+}
+
+/// The id and `data-schema` key of a schema drawing's opening tag.
+fn def_id_and_key(def: &str) -> (&str, &str) {
+    let attr = |name: &str| {
+        let open = format!(" {name}=\"");
+        def.find(&open)
+            .map(|i| &def[i + open.len()..])
+            .and_then(|v| v.find('"').map(|e| &v[..e]))
+            .unwrap_or("")
+    };
+    (attr("id"), attr("data-schema"))
 }
 
 fn url_attr_regex() -> &'static Regex {
@@ -345,5 +434,55 @@ mod tests {
             r##"<a href="#B-y">b</a><label for="p1-x">l</label>"##
         );
         assert_eq!(out, want);
+    }
+
+    #[test]
+    fn print_view_draws_each_named_schema_once() {
+        let def = |page: &str, name: &str| {
+            format!(
+                "<section class=\"api-schema-def\" id=\"{page}-schema-a-{name}\" data-schema=\"api/a.yaml#{name}\">\n<table>{name} rows</table>\n</section>\n"
+            )
+        };
+        let mut pages = vec![
+            (
+                0,
+                format!("<a href=\"#p0-schema-a-pet\">Pet</a>{}", def("p0", "pet")),
+            ),
+            (
+                1,
+                format!(
+                    "<a href=\"#p1-schema-a-pet\">Pet</a><a href=\"#p1-schema-a-tag\">Tag</a>{}{}",
+                    def("p1", "pet"),
+                    def("p1", "tag")
+                ),
+            ),
+        ];
+        draw_schemas_once(&mut pages);
+        assert_eq!(pages[0].1.matches("pet rows").count(), 1);
+        let second = &pages[1].1;
+        assert!(!second.contains("pet rows"), "{second}");
+        assert!(second.contains("tag rows"), "{second}");
+        // The later drawing keeps its id as a note pointing at the first,
+        // and the page's own links go to the first directly.
+        assert!(second.contains(
+            "<p class=\"api-schema-ref\" id=\"p1-schema-a-pet\">Schema <code>pet</code>: see <a href=\"#p0-schema-a-pet\">"
+        ));
+        assert!(
+            second.starts_with("<a href=\"#p0-schema-a-pet\">Pet</a><a href=\"#p1-schema-a-tag\">")
+        );
+    }
+
+    #[test]
+    fn print_view_term_links_lose_their_tips() {
+        let mut body = concat!(
+            r#"<p>A <a class="term" href="../g/bb/">BB<span class="term-tip" role="tooltip">A part.</span></a> "#,
+            r#"and <a class="term" href="../g/x/">X<span class="term-tip" role="tooltip">Ex.</span></a>.</p>"#
+        )
+        .to_string();
+        drop_term_tips(&mut body);
+        assert_eq!(
+            body,
+            r#"<p>A <a class="term" href="../g/bb/">BB</a> and <a class="term" href="../g/x/">X</a>.</p>"#
+        );
     }
 }

@@ -144,6 +144,10 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
         }
     } else {
         add_field(&d.title, 8.0, &mut acc);
+        // A requirement's id and aliases (section numbers, local ids).
+        for a in &d.aliases {
+            add_field(a, 12.0, &mut acc);
+        }
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut acc);
     let mut len = 0usize;
@@ -302,7 +306,11 @@ fn index_hash(docs: &[SearchDoc]) -> String {
         h.update(s.as_bytes());
     };
     for d in docs {
-        field(if d.kind == DocKind::Term { "t" } else { "s" });
+        field(match d.kind {
+            DocKind::Term => "t",
+            DocKind::Section => "s",
+            DocKind::Requirement => "r",
+        });
         field(&d.book);
         field(&d.book_title);
         field(d.version.as_deref().unwrap_or("\0"));
@@ -495,6 +503,7 @@ pub fn write_browser_index(
                     let (kind, text) = match d.kind {
                         DocKind::Term => (1, truncate_chars(&d.text, DEFINITION_CHARS)),
                         DocKind::Section => (0, truncate_chars(&d.text, EXCERPT_CHARS)),
+                        DocKind::Requirement => (2, truncate_chars(&d.text, EXCERPT_CHARS)),
                     };
                     (
                         kind,

@@ -216,7 +216,7 @@ fn build(cache_dir: &Path, dir: &Path, stamp: &str, docs: &[SearchDoc]) -> anyho
         doc.add_text(f.book, &d.book);
         doc.add_text(f.book_title, &d.book_title);
         doc.add_text(f.url, &d.url);
-        if d.kind == DocKind::Term {
+        if d.kind != DocKind::Section {
             let mut names = vec![d.title.clone()];
             names.extend(d.aliases.iter().cloned());
             doc.add_text(f.name, names.join("\n"));
@@ -383,10 +383,10 @@ impl SearchIndex {
         let mut ranked = Vec::new();
         for (score, addr) in found {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let kind = if field_str(&doc, f.kind) == "term" {
-                DocKind::Term
-            } else {
-                DocKind::Section
+            let kind = match field_str(&doc, f.kind).as_str() {
+                "term" => DocKind::Term,
+                "requirement" => DocKind::Requirement,
+                _ => DocKind::Section,
             };
             let named = if kind == DocKind::Term {
                 name_match_tier(&field_str(&doc, f.name), &words, &stem)

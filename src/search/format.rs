@@ -59,6 +59,7 @@ pub fn format_human(hits: &[Hit], color: bool) -> String {
         let place = match (h.kind, h.book_title.is_empty()) {
             (super::DocKind::Term, true) => "term, common glossary".to_string(),
             (super::DocKind::Term, false) => format!("term, {}", h.book_title),
+            (super::DocKind::Requirement, _) => format!("requirement, {}", h.book_title),
             (_, true) => h.book.clone(),
             (_, false) => h.book_title.clone(),
         };

@@ -23,14 +23,17 @@ pub enum DocKind {
     Term,
     /// A page section (heading to heading).
     Section,
+    /// A requirement (found by id, alias or words).
+    Requirement,
 }
 
 impl DocKind {
-    /// The JSON name: `term` or `section`.
+    /// The JSON name: `term`, `section` or `requirement`.
     pub fn as_str(self) -> &'static str {
         match self {
             DocKind::Term => "term",
             DocKind::Section => "section",
+            DocKind::Requirement => "requirement",
         }
     }
 }
@@ -54,6 +57,7 @@ pub struct SearchDoc {
     pub url: String,
     /// Plain text (for a term: its definition).
     pub text: String,
-    /// For terms: abbreviation and aliases (matched like the name).
+    /// For terms: abbreviation and aliases (matched like the name); for
+    /// requirements: the id and its aliases.
     pub aliases: Vec<String>,
 }

@@ -432,6 +432,25 @@ impl Live {
             }
             books.insert(page.book);
         }
+        // Requirements: any change to them (ids, text, places) is rare and
+        // reaches other pages' ids and the index pages: rebuild. Otherwise
+        // the new pages get their requirement anchors.
+        let reqs = crate::requirements::extract_site(&self.analysis.site, &self.analysis.docs);
+        let same = reqs.books.len() == self.analysis.requirements.books.len()
+            && (reqs.books.iter())
+                .zip(&self.analysis.requirements.books)
+                .all(|(a, b)| a.requirements == b.requirements);
+        if !same {
+            return self.rebuild("requirements changed".into());
+        }
+        let offline = self.offline();
+        crate::requirements::place_in_docs(
+            &self.analysis.site,
+            &mut self.analysis.docs,
+            &reqs,
+            offline,
+        );
+        self.analysis.requirements = reqs;
         for &q in &recheck {
             self.link_diags[q] =
                 crate::checks::links::check_page_links(&self.analysis.site, &self.analysis.docs, q);
@@ -568,6 +587,7 @@ impl Live {
         for (p, doc) in a.docs.iter().enumerate() {
             d.extend(crate::doc_diagnostics(site, p, doc));
         }
+        d.extend(a.requirements.diagnostics.iter().cloned());
         d.extend(self.glossary_diags.iter().cloned());
         d.extend(self.link_diags.iter().flatten().cloned());
         d.extend(crate::glossary::check_glossary(
@@ -601,6 +621,11 @@ impl Live {
             &a.site,
             &a.docs,
             &a.glossary,
+            self.offline(),
+        ));
+        generated.extend(crate::requirements::pages::generated(
+            &a.site,
+            &a.requirements,
             self.offline(),
         ));
         self.generated = generated;
@@ -660,6 +685,13 @@ impl Live {
     fn render_all(&self) -> Result<usize, Fatal> {
         let sink = MapSink::default();
         self.write_search(&sink)?;
+        {
+            use crate::output::Sink as _;
+            let a = &self.analysis;
+            for (path, bytes) in crate::requirements::pages::files(&a.site, &a.requirements) {
+                sink.write(&path, &bytes)?;
+            }
+        }
         render_site::render_site(&self.render_env(), &self.generated.as_slice(), &sink)?;
         let files = sink.into_files();
         let n = files.len();
@@ -716,13 +748,18 @@ fn analyse_all(opts: &Options) -> Result<Parts, Fatal> {
         .par_iter()
         .map(|&p| crate::checks::links::check_page_links(&site, &docs, p))
         .collect();
-    let diagnostics = crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs);
+    let mut docs = docs;
+    let requirements = crate::requirements::extract_site(&site, &docs);
+    crate::requirements::place_in_docs(&site, &mut docs, &requirements, offline);
+    let diagnostics =
+        crate::collect_diagnostics(&site, &glossary, &glossary_diags, &docs, &requirements);
     Ok((
         Analysis {
             site,
             glossary,
             docs,
             diagnostics,
+            requirements,
         },
         glossary_diags,
         link_diags,

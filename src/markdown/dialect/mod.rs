@@ -143,24 +143,6 @@ pub fn finish(html: &mut String, fragments: &[String]) {
     *html = out;
 }
 
-/// `body` as it is, GitBook blocks left as text: the dialect switched off
-/// (for the benchmark's core build only).
-pub fn passthrough(body: &str, body_start: usize) -> Preprocessed {
-    Preprocessed {
-        text: body.to_string(),
-        map: OffsetMap {
-            segs: vec![Seg {
-                pre: 0,
-                src: body_start,
-                copied: true,
-            }],
-        },
-        fragments: Vec::new(),
-        diagnostics: Vec::new(),
-        anchors: Vec::new(),
-    }
-}
-
 /// Rewrites GitBook blocks in `body` (the page text after front matter,
 /// starting at byte `body_start` of the page file).
 pub fn preprocess(body: &str, body_start: usize, env: &DialectEnv) -> Preprocessed {
@@ -174,6 +156,7 @@ pub fn preprocess(body: &str, body_start: usize, env: &DialectEnv) -> Preprocess
         diagnostics: Vec::new(),
         ids: BTreeSet::new(),
         anchors: Vec::new(),
+        schemas: openapi::PageSchemas::default(),
         stack: Vec::new(),
         unknown: BTreeSet::new(),
     };
@@ -211,6 +194,8 @@ struct Emitter<'a, 'e> {
     diagnostics: Vec<Diagnostic>,
     ids: BTreeSet<String>,
     anchors: Vec<String>,
+    /// Named OpenAPI schemas drawn on the page so far.
+    schemas: openapi::PageSchemas,
     stack: Vec<Frame>,
     unknown: BTreeSet<String>,
 }
@@ -667,15 +652,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
 
     /// `base`, or `base-1`, `base-2`… when the page already has it.
     fn unique_id(&mut self, base: &str) -> String {
-        let mut id = base.to_string();
-        let mut n = 0;
-        while self.ids.contains(&id) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        self.ids.insert(id.clone());
-        self.anchors.push(id.clone());
-        id
+        unique_id_in(&mut self.ids, &mut self.anchors, base)
     }
 
     // ---- cards ----
@@ -798,12 +775,20 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 }
                 openapi::Located::Files(files) => {
                     let mut first_error = None;
+                    let env = self.env;
                     for file in &files {
-                        let result = self.env.openapi.load(self.env.site, file).and_then(|doc| {
+                        let result = env.openapi.load(env.site, file).and_then(|doc| {
                             let op = openapi::find_operation(&doc, &path, &method)
                                 .map_err(|e| format!("in `{file}`: {e}"))?;
                             let id = self.unique_id(&openapi::operation_anchor(&method, op.path));
-                            Ok(openapi::render_operation(&op, &id))
+                            let (ids, anchors) = (&mut self.ids, &mut self.anchors);
+                            Ok(openapi::render_operation(
+                                &op,
+                                &id,
+                                file,
+                                &mut self.schemas,
+                                &mut |base| unique_id_in(ids, anchors, base),
+                            ))
                         });
                         match result {
                             Ok(html) => return html,
@@ -841,6 +826,20 @@ impl<'a, 'e> Emitter<'a, 'e> {
         }
         missing_notice(&method, &path, &why)
     }
+}
+
+/// `base`, or `base-1`, `base-2`… when `ids` already has it; recorded in
+/// both lists.
+fn unique_id_in(ids: &mut BTreeSet<String>, anchors: &mut Vec<String>, base: &str) -> String {
+    let mut id = base.to_string();
+    let mut n = 0;
+    while ids.contains(&id) {
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    ids.insert(id.clone());
+    anchors.push(id.clone());
+    id
 }
 
 fn missing_notice(method: &str, path: &str, why: &str) -> String {

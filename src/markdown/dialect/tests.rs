@@ -368,7 +368,10 @@ fn openapi_yaml_card_resolves_refs_and_nests_schemas() {
         html.contains("<section class=\"api-op api-op-get\" id=\"op-get-pets-petid\""),
         "{html}"
     );
-    assert_eq!(pre.anchors, vec!["op-get-pets-petid".to_string()]);
+    assert_eq!(
+        pre.anchors,
+        vec!["op-get-pets-petid", "schema-pets-pet", "schema-pets-person"]
+    );
     assert!(html.contains("<span class=\"api-method api-method-get\">GET</span> <code class=\"api-path\">/pets/{petId}</code>"));
     assert!(html.contains("<p class=\"api-summary\">Read one pet</p>"));
     assert!(html.contains("Returns the pet with <strong>this</strong> id."));
@@ -377,17 +380,24 @@ fn openapi_yaml_card_resolves_refs_and_nests_schemas() {
     // Path-level parameter through $ref, and the operation's own.
     assert!(html.contains("<td><code>petId</code></td><td>path</td><td><code>integer (int64)</code></td><td><span class=\"api-required\">required</span></td>"), "{html}");
     assert!(html.contains("<code>array of string</code>"));
-    // Response 200 (YAML integer key) with the Pet schema, nested Person, cycle guarded.
+    // Response 200 (YAML integer key) with the Pet schema, drawn once under
+    // its name with Person; the cycle back to Pet is a link.
     assert!(
         html.contains("<span class=\"api-status api-status-2xx\">200</span> The pet."),
         "{html}"
     );
-    assert!(html.contains("Schema: <code>Pet</code>"));
+    assert!(html.contains("Schema: <code><a href=\"#schema-pets-pet\">Pet</a></code>"));
+    assert!(html.contains("<section class=\"api-schema-def\" id=\"schema-pets-pet\""));
     assert!(html.contains("The pet's &lt;name&gt;."), "{html}");
     assert!(html.contains("Allowed values: <code>cat</code>, <code>dog</code>"));
-    assert!(html.contains("Properties of <code>owner</code>"));
+    assert!(html.contains(
+        "<td><code>owner</code></td><td><code><a href=\"#schema-pets-person\">Person</a></code>"
+    ));
     assert!(html.contains("Properties of <code>address</code>"));
-    assert!(html.contains("Recursive: <code>Pet</code>"), "{html}");
+    assert!(
+        html.contains("<code>array of <a href=\"#schema-pets-pet\">Pet</a></code>"),
+        "{html}"
+    );
     assert!(html.contains("City name."));
     // Response via $ref.
     assert!(html.contains("api-status-4xx\">404</span> No such pet."));
@@ -412,7 +422,7 @@ fn openapi_json_31_merges_all_of_and_shows_type_lists() {
     assert!(html.contains("<code>integer | null</code>"), "{html}");
     assert!(html.contains("Example: <code>10</code>"));
     assert!(
-        html.contains("Schema: <code>array of Order</code>"),
+        html.contains("Schema: <code>array of <a href=\"#schema-store-order\">Order</a></code>"),
         "{html}"
     );
     assert!(
@@ -438,8 +448,13 @@ fn swagger2_body_parameter_becomes_the_request_body() {
     assert!(!html.contains("<td><code>body</code></td>"), "{html}");
     assert!(html.contains("Request body</h4>"));
     assert!(html.contains("The new user."));
-    assert!(html.contains("Schema: <code>User</code>"));
-    assert!(html.contains("Recursive: <code>User</code>"), "{html}");
+    assert!(html.contains("Schema: <code><a href=\"#schema-legacy-swagger-user\">User</a></code>"));
+    // The recursive reference links back to the one drawing.
+    assert_eq!(html.matches("id=\"schema-legacy-swagger-user\"").count(), 1);
+    assert!(
+        html.matches("href=\"#schema-legacy-swagger-user\"").count() >= 2,
+        "{html}"
+    );
     assert!(html.contains("Example (application/json)"));
     assert!(html.contains("ann"));
 }
@@ -552,9 +567,15 @@ fn each_spec_file_is_parsed_once_and_repeated_operations_get_unique_anchors() {
     let cache = OpenApiCache::default();
     let pre = run_with(&site(), &cache, &format!("{block}{block}"));
     assert_eq!(cache.len(), 1);
+    // The second card links to the schemas the first one drew.
     assert_eq!(
         pre.anchors,
-        vec!["op-post-pets".to_string(), "op-post-pets-1".to_string()]
+        vec![
+            "op-post-pets",
+            "schema-pets-pet",
+            "schema-pets-person",
+            "op-post-pets-1"
+        ]
     );
 }
 
@@ -578,19 +599,4 @@ fn api_block_without_end_tag_still_renders_and_is_reported() {
     assert_eq!(rules(&pre), vec!["unknown-block"]);
     assert!(html.contains("op-get-orders"));
     assert!(html.contains("<p>Next paragraph</p>"));
-}
-
-#[test]
-fn passthrough_keeps_blocks_as_text_and_maps_offsets_one_to_one() {
-    let body = "Intro\n{% hint style=\"info\" %}\nNote\n{% endhint %}\n";
-    let pre = passthrough(body, 40);
-    assert_eq!(pre.text, body);
-    assert!(pre.fragments.is_empty() && pre.diagnostics.is_empty() && pre.anchors.is_empty());
-    assert_eq!(pre.map.to_source(0), 40);
-    let note = body.find("Note").unwrap();
-    assert_eq!(pre.map.to_source(note), 40 + note);
-    assert_eq!(
-        pre.map.range_to_source(note..note + 4),
-        40 + note..44 + note
-    );
 }

@@ -238,8 +238,9 @@
           esc(d[4]) + "</span></a>";
       });
       r.docs.forEach(function (d) {
-        var where = bookName(d[1]) + (d[5] ? " › " + d[5] : "");
-        h += '<a role="option" aria-selected="false" class="search-result' + (d[0] ? " search-term" : "") +
+        var where = (d[0] === 2 ? "Requirement · " : "") + bookName(d[1]) + (d[5] ? " › " + d[5] : "");
+        h += '<a role="option" aria-selected="false" class="search-result' +
+          (d[0] === 1 ? " search-term" : d[0] === 2 ? " search-requirement" : "") +
           '" id="search-opt-' + (n++) + '" href="' + esc(href(d[3])) + '"><span class="search-title">' +
           mark(d[2], r.qs) + '</span><span class="search-book">' + esc(where) + '</span><span class="search-snippet">' +
           mark(d[4], r.qs) + "</span></a>";

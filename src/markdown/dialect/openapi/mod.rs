@@ -468,7 +468,7 @@ pub(crate) fn operation_anchor(method: &str, path: &str) -> String {
     id
 }
 
-pub(crate) use render::render_operation;
+pub(crate) use render::{render_operation, PageSchemas};
 
 #[cfg(test)]
 mod tests {

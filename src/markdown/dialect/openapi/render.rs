@@ -1,24 +1,42 @@
 //! HTML for one operation card: method badge, path, summary, description,
-//! parameters, request body and responses, schemas as nested property tables.
+//! parameters, request body and responses, schemas as property tables.
+//!
+//! A schema the spec names (`$ref` to `#/components/schemas/X` or
+//! `#/definitions/X`, with properties, alternatives or an enum) is drawn once
+//! per page, under its name, in the `Schemas` part of the first card that
+//! uses it; every use, a recursive one included, is a link to that drawing.
+//! Inline (unnamed) schemas are drawn where they stand. So a page grows with
+//! the spec, never with how often a schema is used.
 //!
 //! Markup (classes the theme styles):
 //! `section.api-op#op-…` › `div.api-op-head` (`span.api-method.api-method-get`,
 //! `code.api-path`), `p.api-summary`, `div.api-description`, `h4.api-section-title`,
 //! `table.api-params`, `table.api-schema` (nested ones inside
 //! `details.api-nested`), `details.api-response` (`span.api-status.api-status-2xx`),
-//! `div.api-example` with a highlighted `pre.hl-code`.
+//! `div.api-example` with a highlighted `pre.hl-code`, `div.api-schemas` ›
+//! `section.api-schema-def#schema-<spec>-<name>[data-schema="<file>#<name>"]`
+//! › `h5.api-schema-name` (`span.api-schema-kind`).
 
 use super::{resolve_ref, Node, Operation};
 use crate::markdown::highlight::{escape_html as esc, highlight};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
-/// Nested schema tables stop at this depth.
-const MAX_DEPTH: usize = 6;
-/// At most this many schema rows per card, so that huge specs stay readable.
-const MAX_ROWS: usize = 1500;
+/// Inline (unnamed) schemas nest at most this deep; named schemas are drawn
+/// once each and linked, so they never deepen a table.
+const MAX_DEPTH: usize = 32;
 
-/// Renders the card for `op` with element id `anchor`.
-pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
+/// Renders the card for `op` (from spec file `spec`, root-relative) with
+/// element id `anchor`. Named schemas the page has not drawn yet are drawn
+/// at the end of the card, with ids from `new_id`; `page` remembers them for
+/// the page's later cards.
+pub(crate) fn render_operation(
+    op: &Operation,
+    anchor: &str,
+    spec: &str,
+    page: &mut PageSchemas,
+    new_id: &mut dyn FnMut(&str) -> String,
+) -> String {
     let doc = op.doc;
     let swagger2 = doc
         .get("swagger")
@@ -26,8 +44,11 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
         .is_some_and(|v| v.starts_with('2'));
     let mut ctx = Ctx {
         doc,
+        spec,
+        page,
+        new_id,
+        pending: Vec::new(),
         stack: Vec::new(),
-        rows: 0,
     };
     let mut out = String::with_capacity(4096);
     let m = op.method.as_str();
@@ -167,6 +188,7 @@ pub(crate) fn render_operation(op: &Operation, anchor: &str) -> String {
             out.push_str("</details>\n");
         }
     }
+    ctx.draw_pending(&mut out);
     out.push_str("</section>");
     out
 }
@@ -215,14 +237,59 @@ fn server_url(op: &Operation, swagger2: bool) -> Option<String> {
     .map(str::to_string)
 }
 
-struct Ctx<'a> {
-    doc: &'a Node,
-    /// Names of the `$ref` schemas being expanded, to stop at cycles.
-    stack: Vec<&'a str>,
-    rows: usize,
+/// The named schemas drawn on one page so far, so that each is drawn once
+/// however many operation cards use it.
+#[derive(Debug, Default)]
+pub(crate) struct PageSchemas {
+    /// (spec file, schema name) → element id of its drawing.
+    ids: BTreeMap<(String, String), String>,
 }
 
-impl<'a> Ctx<'a> {
+/// The name of a schema that `$ref` string `r` names: `X` for
+/// `#/components/schemas/X` and `#/definitions/X`.
+fn schema_name(r: &str) -> Option<&str> {
+    let name = r
+        .strip_prefix("#/components/schemas/")
+        .or_else(|| r.strip_prefix("#/definitions/"))?;
+    (!name.is_empty() && !name.contains('/')).then_some(name)
+}
+
+/// Lowercase words of `s` joined by `-`, for element ids.
+fn slug(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The id a named schema's drawing is based on: spec file stem and name,
+/// so that two specs on one page keep apart.
+fn schema_anchor(spec: &str, name: &str) -> String {
+    let file = spec.rsplit('/').next().unwrap_or(spec);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    format!("schema-{}-{}", slug(stem), slug(name))
+}
+
+struct Ctx<'a, 'p> {
+    doc: &'a Node,
+    /// Root-relative path of the spec file (keys the page's schemas).
+    spec: &'p str,
+    page: &'p mut PageSchemas,
+    new_id: &'p mut dyn FnMut(&str) -> String,
+    /// Named schemas this card links to that are not drawn on the page yet:
+    /// (name, schema, element id), drawn at the end of the card.
+    pending: Vec<(&'a str, &'a Node, String)>,
+    /// `$ref`s being expanded inline (references that name no schema), to
+    /// stop at cycles.
+    stack: Vec<&'a str>,
+}
+
+impl<'a> Ctx<'a, '_> {
     fn params_table(&mut self, params: &[&'a Node], out: &mut String) {
         out.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>In</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
         for p in params {
@@ -237,7 +304,7 @@ impl<'a> Ctx<'a> {
                 "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>",
                 esc(p.get("name").as_str().unwrap_or("")),
                 esc(p.get("in").as_str().unwrap_or("")),
-                esc(&self.type_label(schema)),
+                self.type_html(schema),
                 if p.get("required").is_true() {
                     "<span class=\"api-required\">required</span>"
                 } else {
@@ -251,7 +318,9 @@ impl<'a> Ctx<'a> {
             {
                 out.push_str(&markdown(d));
             }
-            self.facts(schema, out);
+            if self.named(schema).is_none() {
+                self.facts(schema, out);
+            }
             if !p.get("example").is_null() {
                 facts_line(out, "Example", p.get("example"));
             }
@@ -288,7 +357,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Explicit examples, else the schema's own `example`.
+    /// Explicit examples, else the schema's own `example` (a named schema
+    /// shows its example where it is drawn).
     fn examples(
         &mut self,
         explicit: &[(String, &Node)],
@@ -299,7 +369,7 @@ impl<'a> Ctx<'a> {
         let schema_example;
         let list: &[(String, &Node)] = if explicit.is_empty() {
             let (s, _) = resolve_ref(self.doc, schema);
-            if s.get("example").is_null() {
+            if s.get("example").is_null() || self.named(schema).is_some() {
                 return;
             }
             schema_example = [("Example".to_string(), s.get("example"))];
@@ -324,31 +394,102 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A schema: its type, then its properties as a table.
+    /// A schema: its type (a link when it is a named schema), then any
+    /// inline properties as a table.
     fn schema(&mut self, schema: &'a Node, out: &mut String, depth: usize) {
+        let label = self.type_html(schema);
         let _ = writeln!(
             out,
-            "<p class=\"api-schema-type\">Schema: <code>{}</code></p>",
-            esc(&self.type_label(schema))
+            "<p class=\"api-schema-type\">Schema: <code>{label}</code></p>"
         );
         self.expand(schema, out, depth);
     }
 
-    /// The property table (or alternatives) of `schema`, guarding cycles and depth.
+    /// The named schema `schema` refers to, when it is drawn once under its
+    /// name: a `$ref` to `components/schemas/X` or `definitions/X` whose
+    /// target has properties, alternatives, items with those, or an enum.
+    /// Plain aliases of primitive types stay inline (a type and a few facts).
+    fn named(&self, schema: &'a Node) -> Option<(&'a str, &'a Node)> {
+        let name = schema_name(schema.get("$ref").as_str()?)?;
+        let (target, _) = resolve_ref(self.doc, schema);
+        if !target.get("$ref").is_null() {
+            return None;
+        }
+        let drawn = self.has_structure(target)
+            || target.get("enum").as_seq().is_some()
+            || target.get("type").as_str() == Some("object");
+        drawn.then_some((name, target))
+    }
+
+    /// The element id of named schema `name`'s drawing on this page, queued
+    /// for drawing at the end of this card when the page has none yet.
+    fn link(&mut self, name: &'a str, target: &'a Node) -> String {
+        let key = (self.spec.to_string(), name.to_string());
+        if let Some(id) = self.page.ids.get(&key) {
+            return id.clone();
+        }
+        let id = (self.new_id)(&schema_anchor(self.spec, name));
+        self.page.ids.insert(key, id.clone());
+        self.pending.push((name, target, id.clone()));
+        id
+    }
+
+    /// Draws the named schemas this card queued (and those they queue in
+    /// turn), each under its name with its id.
+    fn draw_pending(&mut self, out: &mut String) {
+        if self.pending.is_empty() {
+            return;
+        }
+        out.push_str("<div class=\"api-schemas\">\n<h4 class=\"api-section-title\">Schemas</h4>\n");
+        let mut i = 0;
+        while let Some((name, target, id)) = self.pending.get(i).cloned() {
+            i += 1;
+            let label = self.type_html(target);
+            let _ = writeln!(
+                out,
+                "<section class=\"api-schema-def\" id=\"{id}\" data-schema=\"{spec}#{key}\">\n<h5 class=\"api-schema-name\"><code>{name}</code> <span class=\"api-schema-kind\"><code>{label}</code></span></h5>",
+                id = esc(&id),
+                spec = esc(self.spec),
+                key = esc(name),
+                name = esc(name),
+            );
+            if let Some(d) = target
+                .get("description")
+                .as_str()
+                .filter(|d| !d.trim().is_empty())
+            {
+                let _ = writeln!(out, "<div class=\"api-description\">{}</div>", markdown(d));
+            }
+            self.facts(target, out);
+            self.expand(target, out, 0);
+            out.push_str("</section>\n");
+        }
+        self.pending.clear();
+        out.push_str("</div>\n");
+    }
+
+    /// The inline part of `schema`: its property table and alternatives.
+    /// A named schema draws nothing here (its type label links to where it
+    /// is drawn); a reference that names no schema expands in place, cycles
+    /// guarded.
     fn expand(&mut self, schema: &'a Node, out: &mut String, depth: usize) {
-        let (s, name) = resolve_ref(self.doc, schema);
-        if let Some(n) = name {
-            if self.stack.contains(&n) {
+        if self.named(schema).is_some() {
+            return;
+        }
+        let r = schema.get("$ref").as_str();
+        if let Some(r) = r {
+            if self.stack.contains(&r) {
                 let _ = writeln!(
                     out,
                     "<p class=\"api-recursive\">Recursive: <code>{}</code> (see above)</p>",
-                    esc(n)
+                    esc(r)
                 );
                 return;
             }
-            self.stack.push(n);
+            self.stack.push(r);
         }
-        if depth >= MAX_DEPTH || self.rows >= MAX_ROWS {
+        let (s, _) = resolve_ref(self.doc, schema);
+        if depth >= MAX_DEPTH {
             out.push_str("<p class=\"api-truncated\">…</p>\n");
         } else if let Some(items) =
             Some(s.get("items")).filter(|i| !i.is_null() && s.get("properties").is_null())
@@ -367,8 +508,9 @@ impl<'a> Ctx<'a> {
                         if key == "oneOf" { "One of" } else { "Any of" }
                     );
                     for alt in alts {
-                        let _ = write!(out, "<li><code>{}</code>", esc(&self.type_label(alt)));
-                        if self.has_structure(alt) {
+                        let label = self.type_html(alt);
+                        let _ = write!(out, "<li><code>{label}</code>");
+                        if self.inline_structure(alt) {
                             out.push('\n');
                             self.expand(alt, out, depth + 1);
                         }
@@ -378,7 +520,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        if name.is_some() {
+        if r.is_some() {
             self.stack.pop();
         }
     }
@@ -396,6 +538,20 @@ impl<'a> Ctx<'a> {
             || !s.get("oneOf").is_null()
             || !s.get("anyOf").is_null()
             || s.get("additionalProperties").as_map().is_some()
+    }
+
+    /// Whether [`Ctx::expand`] draws anything for `schema` in place: it has
+    /// structure and is not (an array of) a named schema drawn elsewhere.
+    fn inline_structure(&self, schema: &'a Node) -> bool {
+        if self.named(schema).is_some() {
+            return false;
+        }
+        let (s, _) = resolve_ref(self.doc, schema);
+        if s.get("properties").is_null() && !s.get("items").is_null() {
+            let items = s.get("items");
+            return self.named(items).is_none() && self.has_structure(items);
+        }
+        self.has_structure(s)
     }
 
     /// Properties of an object schema, `allOf` parts merged: (name, schema, required).
@@ -452,36 +608,33 @@ impl<'a> Ctx<'a> {
     ) {
         out.push_str("<table class=\"api-schema\">\n<thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
         for (name, prop, required) in props {
-            self.rows += 1;
-            if self.rows > MAX_ROWS {
-                out.push_str("<tr><td colspan=\"4\">…</td></tr>\n");
-                break;
-            }
             let (resolved, _) = resolve_ref(self.doc, prop);
+            let label = self.type_html(prop);
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>",
+                "<tr><td><code>{}</code></td><td><code>{label}</code></td><td>{}</td><td>",
                 if *name == "*" {
                     "additional properties".to_string()
                 } else {
                     esc(name)
                 },
-                esc(&self.type_label(prop)),
                 if *required {
                     "<span class=\"api-required\">required</span>"
                 } else {
                     ""
                 },
             );
-            if let Some(d) = resolved
-                .get("description")
-                .as_str()
-                .filter(|d| !d.trim().is_empty())
+            // A description beside the `$ref` (OpenAPI 3.1) speaks for this use.
+            if let Some(d) = [prop.get("description"), resolved.get("description")]
+                .into_iter()
+                .find_map(|d| d.as_str().filter(|d| !d.trim().is_empty()))
             {
                 out.push_str(&markdown(d));
             }
-            self.facts(resolved, out);
-            if self.has_structure(prop) {
+            if self.named(prop).is_none() {
+                self.facts(resolved, out);
+            }
+            if self.inline_structure(prop) {
                 let _ = writeln!(out, "<details class=\"api-nested\"><summary>Properties of <code>{}</code></summary>", esc(name));
                 self.expand(prop, out, depth + 1);
                 out.push_str("</details>");
@@ -523,57 +676,66 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// A short type name: `string (date-time)`, `array of Pet`, `Pet`, `integer | null`.
-    fn type_label(&self, schema: &'a Node) -> String {
-        self.type_label_depth(schema, 0)
+    /// A short type name as HTML: `string (date-time)`, `array of Pet`,
+    /// `integer | null`; a named schema is a link to its drawing.
+    fn type_html(&mut self, schema: &'a Node) -> String {
+        self.type_html_depth(schema, 0)
     }
 
-    fn type_label_depth(&self, schema: &'a Node, depth: usize) -> String {
+    fn type_html_depth(&mut self, schema: &'a Node, depth: usize) -> String {
         if depth > 4 {
             return "…".into();
+        }
+        if let Some((name, target)) = self.named(schema) {
+            let id = self.link(name, target);
+            let mut label = format!("<a href=\"#{}\">{}</a>", esc(&id), esc(name));
+            if target.get("nullable").is_true() {
+                label.push_str(" | null");
+            }
+            return label;
         }
         let (s, name) = resolve_ref(self.doc, schema);
         let mut label = match s.get("type") {
             Node::String(t) if t == "array" => format!(
                 "array of {}",
-                self.type_label_depth(s.get("items"), depth + 1)
+                self.type_html_depth(s.get("items"), depth + 1)
             ),
-            Node::String(t) => t.clone(),
+            Node::String(t) => esc(t),
             Node::Seq(ts) => {
-                let parts: Vec<String> = ts
-                    .iter()
-                    .filter_map(Node::as_str)
-                    .map(|t| {
-                        if t == "array" {
-                            format!(
-                                "array of {}",
-                                self.type_label_depth(s.get("items"), depth + 1)
-                            )
-                        } else {
-                            t.to_string()
-                        }
-                    })
-                    .collect();
+                let mut parts = Vec::new();
+                for t in ts.iter().filter_map(Node::as_str) {
+                    parts.push(if t == "array" {
+                        format!(
+                            "array of {}",
+                            self.type_html_depth(s.get("items"), depth + 1)
+                        )
+                    } else {
+                        esc(t)
+                    });
+                }
                 parts.join(" | ")
             }
             _ => {
-                if let Some(parts) = s.get("allOf").as_seq() {
-                    parts
-                        .iter()
-                        .map(|p| self.type_label_depth(p, depth + 1))
-                        .collect::<Vec<_>>()
-                        .join(" & ")
-                } else if let Some(alts) = s.get("oneOf").as_seq().or(s.get("anyOf").as_seq()) {
-                    alts.iter()
-                        .map(|p| self.type_label_depth(p, depth + 1))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
+                let (parts, sep) = match (
+                    s.get("allOf").as_seq(),
+                    s.get("oneOf").as_seq().or(s.get("anyOf").as_seq()),
+                ) {
+                    (Some(parts), _) => (Some(parts), " &amp; "),
+                    (None, Some(alts)) => (Some(alts), " | "),
+                    _ => (None, ""),
+                };
+                if let Some(parts) = parts {
+                    let mut labels = Vec::with_capacity(parts.len());
+                    for p in parts {
+                        labels.push(self.type_html_depth(p, depth + 1));
+                    }
+                    labels.join(sep)
                 } else if !s.get("properties").is_null() {
                     "object".into()
                 } else if !s.get("items").is_null() {
                     format!(
                         "array of {}",
-                        self.type_label_depth(s.get("items"), depth + 1)
+                        self.type_html_depth(s.get("items"), depth + 1)
                     )
                 } else if !s.get("enum").is_null() {
                     "enum".into()
@@ -581,23 +743,23 @@ impl<'a> Ctx<'a> {
                     "any".into()
                 } else if let Some(r) = schema.get("$ref").as_str() {
                     // An unresolved (external) reference.
-                    r.to_string()
+                    esc(r)
                 } else {
                     "any".into()
                 }
             }
         };
-        if let Some(f) = s.get("format").as_str() {
-            label = format!("{label} ({f})");
+        if let Some(f) = s.get("format").as_str().filter(|f| !f.trim().is_empty()) {
+            let _ = write!(label, " ({})", esc(f));
         }
         if let Some(n) = name {
-            // Named schemas read better by name, except plain aliases of primitives.
-            if s.get("type").as_str().is_none_or(|t| t == "object")
-                || !s.get("properties").is_null()
-            {
-                label = n.to_string();
-            } else if s.get("type").as_str() == Some("array") {
-                label = format!("{n} ({label})");
+            // A named schema that is not drawn (no properties, no enum)
+            // reads by name when it has no type, by name and type when it
+            // is an array, and as its type otherwise.
+            match s.get("type").as_str() {
+                None => label = esc(n),
+                Some("array") => label = format!("{} ({label})", esc(n)),
+                Some(_) => {}
             }
         }
         if s.get("nullable").is_true() {
@@ -673,5 +835,136 @@ fn inline_markdown(text: &str) -> String {
     {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::find_operation;
+    use super::*;
+
+    /// Ten operations whose responses all use `Money`, and a `Tree` whose
+    /// nodes hold trees.
+    fn spec() -> Node {
+        let mut paths = serde_json::Map::new();
+        for i in 0..10 {
+            paths.insert(
+                format!("/price/{i}"),
+                serde_json::json!({"get": {"responses": {"200": {
+                    "description": "A price.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Money"}}}
+                }}}}),
+            );
+        }
+        paths.insert(
+            "/tree".into(),
+            serde_json::json!({"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Tree"}
+            }}}, "responses": {"204": {"description": "Stored."}}}}),
+        );
+        let doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "paths": paths,
+            "components": {"schemas": {
+                "Money": {"type": "object", "description": "An amount in a currency.",
+                    "required": ["amount"],
+                    "properties": {
+                        "amount": {"type": "number", "example": 12.5},
+                        "currency": {"type": "string", "enum": ["EUR", "USD"], "nullable": true}
+                    }},
+                "Tree": {"type": "object", "properties": {
+                    "label": {"type": "string", "description": "What the node says."},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}},
+                    "price": {"oneOf": [{"$ref": "#/components/schemas/Money"}, {"type": "string"}]}
+                }}
+            }}
+        });
+        serde_json::from_value(doc).unwrap()
+    }
+
+    /// Renders `ops` (method, path) as the cards of one page.
+    fn page(doc: &Node, ops: &[(&str, String)]) -> String {
+        let mut schemas = PageSchemas::default();
+        let mut ids = std::collections::BTreeSet::new();
+        let mut html = String::new();
+        for (method, path) in ops {
+            let op = find_operation(doc, path, method).unwrap();
+            let mut new_id = |base: &str| {
+                let mut id = base.to_string();
+                while !ids.insert(id.clone()) {
+                    id.push('x');
+                }
+                id
+            };
+            html.push_str(&render_operation(
+                &op,
+                "op",
+                "api/t.yaml",
+                &mut schemas,
+                &mut new_id,
+            ));
+        }
+        html
+    }
+
+    #[test]
+    fn each_named_schema_is_drawn_once_and_every_use_links_to_it() {
+        let doc = spec();
+        let mut ops: Vec<(&str, String)> =
+            (0..10).map(|i| ("get", format!("/price/{i}"))).collect();
+        ops.push(("post", "/tree".into()));
+        let html = page(&doc, &ops);
+        assert_eq!(
+            html.matches("class=\"api-schema-def\"").count(),
+            2,
+            "{html}"
+        );
+        assert_eq!(html.matches("id=\"schema-t-money\"").count(), 1);
+        assert_eq!(html.matches("id=\"schema-t-tree\"").count(), 1);
+        // Ten responses link to Money, and Tree's `price` twice: in its
+        // type (`Money | string`) and in its list of alternatives.
+        assert_eq!(
+            html.matches("<a href=\"#schema-t-money\">Money</a>")
+                .count(),
+            12,
+            "{html}"
+        );
+        // The request body and the recursive `children` link to Tree.
+        assert!(html.contains("Schema: <code><a href=\"#schema-t-tree\">Tree</a></code>"));
+        assert!(html.contains(
+            "<td><code>children</code></td><td><code>array of <a href=\"#schema-t-tree\">Tree</a></code>"
+        ));
+        // Nothing of the schemas is lost: descriptions, required, enum,
+        // nullable, examples and alternatives are all drawn.
+        for part in [
+            "An amount in a currency.",
+            "<td><code>amount</code></td><td><code>number</code></td><td><span class=\"api-required\">required</span>",
+            "Example: <code>12.5</code>",
+            "Allowed values: <code>EUR</code>, <code>USD</code>",
+            "<code>string | null</code>",
+            "What the node says.",
+            "One of:",
+            "<li><code>string</code></li>",
+        ] {
+            assert!(html.contains(part), "{part} missing from {html}");
+        }
+        // Money is drawn in the first card that uses it, Tree in its own.
+        let first_card_end = html.find("</section>\n</div>\n</section>").unwrap();
+        assert!(html.find("id=\"schema-t-money\"").unwrap() < first_card_end);
+    }
+
+    #[test]
+    fn a_page_grows_with_the_spec_not_with_the_uses() {
+        let doc = spec();
+        let one = page(&doc, &[("get", "/price/0".into())]);
+        let ten: Vec<(&str, String)> = (0..10).map(|i| ("get", format!("/price/{i}"))).collect();
+        let ten = page(&doc, &ten);
+        // Every further card is its head and a link, far less than a drawing.
+        assert!(
+            ten.len() < one.len() + 9 * 700,
+            "{} vs {}",
+            ten.len(),
+            one.len()
+        );
     }
 }
