@@ -5,7 +5,7 @@
 //! `<book>/checklist.csv` and the site-wide `requirements.json`.
 
 use super::diff::diff;
-use super::report::{book_index, checklist_csv, BookIndex, SiteIndex};
+use super::report::{book_index, checklist_csv, BookIndex};
 use super::{Level, ReqType, Requirement, SiteRequirements};
 use crate::content::Site;
 use crate::render::site::Generated;
@@ -16,24 +16,31 @@ use std::collections::BTreeMap;
 /// Files every book (version) with requirements gets, and the site-wide one.
 pub fn files(site: &Site, reqs: &SiteRequirements) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut all = Vec::new();
+    // The site-wide file is the books' files in a list: made from their
+    // bytes rather than serialised again.
+    let mut all: Vec<u8> = b"{\"books\":[".to_vec();
+    let mut any = false;
     for br in &reqs.books {
         if br.requirements.is_empty() {
             continue;
         }
         let book = &site.books[br.book];
         let ix = book_index(site, br, &|_| true);
-        let json = serde_json::to_vec_pretty(&ix).unwrap_or_default();
+        let json = serde_json::to_vec(&ix).unwrap_or_default();
         let csv = checklist_csv(&ix, site.config.site_url.as_deref());
         for prefix in &book.url_prefixes {
             out.push((join_url(prefix, "requirements.json"), json.clone()));
             out.push((join_url(prefix, "checklist.csv"), csv.clone().into_bytes()));
         }
-        all.push(ix);
+        if any {
+            all.push(b',');
+        }
+        all.extend_from_slice(&json);
+        any = true;
     }
-    if !all.is_empty() {
-        let site_json = serde_json::to_vec_pretty(&SiteIndex { books: all }).unwrap_or_default();
-        out.push(("requirements.json".to_string(), site_json));
+    if any {
+        all.extend_from_slice(b"]}");
+        out.push(("requirements.json".to_string(), all));
     }
     out
 }
