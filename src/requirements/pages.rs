@@ -45,6 +45,46 @@ pub fn files(site: &Site, reqs: &SiteRequirements) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+fn esc(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
+}
+
+/// One row of the index table. Written here rather than in the template:
+/// the template engine's loop costs more than the rest of the page.
+fn row_html(r: &Requirement, href: &str) -> String {
+    let mut out = String::with_capacity(r.statement.len() + 256);
+    out.push_str("<tr id=\"");
+    esc(&mut out, &r.anchor());
+    out.push_str("\" data-level=\"");
+    out.push_str(r.level.name());
+    out.push_str("\"><td><code>");
+    esc(&mut out, &r.id);
+    out.push_str("</code>");
+    if !r.aliases.is_empty() {
+        out.push_str("<br><small>");
+        esc(&mut out, &r.aliases.join(", "));
+        out.push_str("</small>");
+    }
+    out.push_str("</td><td>");
+    out.push_str(r.level.name());
+    if !r.classifiers.is_empty() {
+        out.push_str("<br><small>");
+        esc(&mut out, &r.classifiers.join(" "));
+        out.push_str("</small>");
+    }
+    if let Some(c) = &r.condition {
+        out.push_str("<br><small>");
+        esc(&mut out, c);
+        out.push_str("</small>");
+    }
+    out.push_str("</td><td><a href=\"");
+    esc(&mut out, href);
+    out.push_str("\">");
+    esc(&mut out, &r.statement);
+    out.push_str("</a></td></tr>\n");
+    out
+}
+
 fn type_title(t: ReqType) -> &'static str {
     match t {
         ReqType::CrossCutting => "Cross-cutting requirements",
@@ -96,7 +136,7 @@ pub fn generated(site: &Site, reqs: &SiteRequirements, offline: bool) -> Vec<Gen
                 if of_type.is_empty() {
                     continue;
                 }
-                let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+                let mut sections: Vec<(String, String)> = Vec::new();
                 for r in of_type {
                     let section = r.section.clone().unwrap_or_default();
                     let (page_url, fragment) = r.url.split_once('#').unwrap_or((&r.url, ""));
@@ -104,26 +144,17 @@ pub fn generated(site: &Site, reqs: &SiteRequirements, offline: bool) -> Vec<Gen
                         Some(rest) => join_url(prefix, rest.trim_start_matches('/')),
                         None => page_url.to_string(),
                     };
-                    let item = json!({
-                        "id": r.id,
-                        "anchor": r.anchor(),
-                        "level": r.level.name(),
-                        "classifiers": r.classifiers.join(" "),
-                        "condition": r.condition,
-                        "statement": r.statement,
-                        "aliases": r.aliases.join(", "),
-                        "href": link(&page_url, Some(fragment)),
-                    });
+                    let row = row_html(r, &link(&page_url, Some(fragment)));
                     match sections.iter_mut().find(|(s, _)| *s == section) {
-                        Some((_, items)) => items.push(item),
-                        None => sections.push((section, vec![item])),
+                        Some((_, rows)) => rows.push_str(&row),
+                        None => sections.push((section, row)),
                     }
                 }
                 groups.push(json!({
                     "type": t.name(),
                     "title": type_title(t),
                     "count": br.requirements.iter().filter(|r| r.kind == t).count(),
-                    "sections": sections.into_iter().map(|(s, items)| json!({"section": s, "items": items})).collect::<Vec<_>>(),
+                    "sections": sections.into_iter().map(|(s, rows)| json!({"section": s, "rows_html": rows})).collect::<Vec<_>>(),
                 }));
             }
             let types: Vec<serde_json::Value> = ReqType::ALL
