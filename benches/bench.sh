@@ -203,8 +203,8 @@ if [[ $prepare_only -eq 0 ]]; then
   else echo "timing with a shell loop (install hyperfine for better statistics)" >&2; fi
 fi
 
-printf '%-6s %6s %8s %7s %10s %8s %8s %9s %10s %9s %s\n' \
-  scale books md-files pages build-ms ms/page core-ms rss-MiB check-ms check-MiB mdbook-ms
+printf '%-6s %6s %8s %7s %10s %8s %9s %10s %9s %s\n' \
+  scale books md-files pages build-ms ms/page rss-MiB check-ms check-MiB mdbook-ms
 for n in $scales; do
   dir="$work/x$n"
   out="$work/out-x$n"
@@ -216,9 +216,6 @@ for n in $scales; do
     continue
   fi
   build_ms=$(time_cmd "build-x$n" "rm -rf '$out'" "$bin" build --root "$dir" --out "$out")
-  # The core build (SPECSITE_BENCH_CORE, see docs/bench.md): no dialect,
-  # glossary, link checks or search index.
-  core_ms=$(time_cmd "core-x$n" "rm -rf '$out'" env SPECSITE_BENCH_CORE=1 "$bin" build --root "$dir" --out "$out")
   build_rss=$(rm -rf "$out" && peak_rss_mib "$bin" build --root "$dir" --out "$out")
   pages=$(count_pages "$out")
   per_page=$(awk -v t="$build_ms" -v p="$pages" 'BEGIN {if (p > 0) printf "%.3f", t / p; else print "n/a"}')
@@ -231,7 +228,7 @@ for n in $scales; do
     failed=$(cat "$work/mdbook-failed-x$n")
     if [[ "$failed" != 0 ]]; then mdbook_ms="$mdbook_ms($failed-failed)"; fi
   fi
-  printf '%-6s %6s %8s %7s %10s %8s %8s %9s %10s %9s %s\n' \
-    "x$n" "$books" "$md" "$pages" "$build_ms" "$per_page" "$core_ms" "$build_rss" "$check_ms" "$check_rss" "$mdbook_ms"
+  printf '%-6s %6s %8s %7s %10s %8s %9s %10s %9s %s\n' \
+    "x$n" "$books" "$md" "$pages" "$build_ms" "$per_page" "$build_rss" "$check_ms" "$check_rss" "$mdbook_ms"
   rm -rf "$out" "$work/mdbook-out-x$n"
 done

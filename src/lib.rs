@@ -83,7 +83,7 @@ pub enum Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, false, |_| ())?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
     let mut t = timing::Stages::start();
     a.requirements = requirements::extract_site(&a.site, &a.docs);
     let offline = opts.offline || a.site.config.offline;
@@ -104,12 +104,10 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 /// the glossary's own findings are returned beside it, for
 /// [`collect_diagnostics`]. `beside` runs on the loaded site while the
 /// glossary is read (a build loads its theme there); its result comes last.
-/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`]. `core`: the
-/// benchmark's core build (see [`bench_core`]): no glossary, no dialect.
+/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`].
 fn analyse_unchecked<R: Send>(
     opts: &Options,
     skip_text_assets: bool,
-    core: bool,
     beside: impl FnOnce(&Site) -> R + Send,
 ) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
@@ -120,19 +118,14 @@ fn analyse_unchecked<R: Send>(
     // The dialect stage needs no glossary: it runs while the glossary is
     // read (which keeps only part of the machine busy).
     let (((glossary, glossary_diags), extra), pre) = rayon::join(
+        || rayon::join(|| glossary::load_glossary(&site), || beside(&site)),
         || {
-            rayon::join(
-                || {
-                    if core {
-                        Default::default()
-                    } else {
-                        glossary::load_glossary(&site)
-                    }
-                },
-                || beside(&site),
-            )
+            // Timed alone too: it runs beside the glossary, under `terms`.
+            let mut t = timing::Stages::start();
+            let pre = preprocess_pages(&site, &all);
+            t.mark("a:dialect");
+            pre
         },
-        || preprocess_pages(&site, &all, !core),
     );
     t.mark("terms");
     let docs = parse_preprocessed_pages(&site, &glossary, offline, !opts.skip_html, &all, pre);
@@ -176,19 +169,17 @@ pub fn parse_docs(
     html: bool,
     pages: &[content::PageId],
 ) -> Vec<Doc> {
-    let pre = preprocess_pages(site, pages, true);
+    let pre = preprocess_pages(site, pages);
     parse_preprocessed_pages(site, glossary, offline, html, pages, pre)
 }
 
 /// The dialect stage of [`parse_docs`]: `result[i]` is `pages[i]`'s body
-/// with GitBook blocks rendered (left as text when `dialect` is false, the
-/// benchmark's core build). Books, and pages within a book, in parallel;
+/// with GitBook blocks rendered. Books, and pages within a book, in parallel;
 /// each book has its own cache of parsed OpenAPI specs, dropped when its
 /// pages are done.
-fn preprocess_pages(
+pub fn preprocess_pages(
     site: &Site,
     pages: &[content::PageId],
-    dialect: bool,
 ) -> Vec<markdown::dialect::Preprocessed> {
     let mut by_book: BTreeMap<content::BookId, Vec<usize>> = BTreeMap::new();
     for (i, &p) in pages.iter().enumerate() {
@@ -202,7 +193,7 @@ fn preprocess_pages(
             group
                 .par_iter()
                 .map(|&i| {
-                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i], dialect);
+                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i]);
                     (i, pre)
                 })
                 .collect()
@@ -287,17 +278,6 @@ fn settle(site: &Site, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     checks::demote_old_versions(&mut diagnostics, site);
     diag::sort_diagnostics(&mut diagnostics);
     diagnostics
-}
-
-/// For the benchmark only: `SPECSITE_BENCH_CORE` makes `build` the core build
-/// that issue #2 budgets on its own, leaving out what later stages add: the
-/// GitBook dialect (blocks stay text), the glossary (no term links, glossary
-/// pages or term checks), the link, anchor and asset checks, and the browser
-/// search index. Loading, markdown, anchors, link rewriting, layouts,
-/// navigation, assets, print views, sitemap and `llms.txt` remain. The site
-/// it writes is not for publishing.
-fn bench_core() -> bool {
-    std::env::var_os("SPECSITE_BENCH_CORE").is_some()
 }
 
 /// A doc's own findings, with the page's file filled in where a finding has none.
@@ -611,28 +591,22 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
     let mut t = timing::Stages::start();
-    let core = bench_core();
     // Text assets are not read: the OpenAPI cache reads the specs it
     // renders, and the report reads back any a finding points into.
-    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, core, |site| {
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |site| {
         render::theme::Theme::load(&site.root, site.config.theme.as_deref())
     })?;
     let theme = theme?;
     t.mark("analyse");
-    // For the benchmark only: SPECSITE_BENCH_NO_REQUIREMENTS leaves the
-    // requirements out (no blocks recorded, nothing extracted or written),
-    // so that what they add to a build can be measured.
-    if !core && std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none() {
-        analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
-        let offline = opts.offline || analysis.site.config.offline;
-        requirements::place_in_docs(
-            &analysis.site,
-            &mut analysis.docs,
-            &analysis.requirements,
-            offline,
-        );
-        t.mark("requirements");
-    }
+    analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
+    let offline = opts.offline || analysis.site.config.offline;
+    requirements::place_in_docs(
+        &analysis.site,
+        &mut analysis.docs,
+        &analysis.requirements,
+        offline,
+    );
+    t.mark("requirements");
     let search_docs = take_search_docs(&mut analysis);
     // The term uses are moved out of the docs: the glossary pages need only
     // their counts (taken now), and the checks free them when done.
@@ -658,12 +632,6 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     // need the manifest's name, which depends on the search docs alone.
     let search_manifest = search::manifest_path(&search_docs);
     let index_job = || {
-        // For the benchmark only: SPECSITE_BENCH_NO_INDEX leaves the browser
-        // index out, so that what it adds to a build can be measured. The
-        // site it writes has a search box with no index behind it.
-        if core || std::env::var_os("SPECSITE_BENCH_NO_INDEX").is_some() {
-            return Ok(());
-        }
         // Written as it is produced, so its files never all sit in memory.
         let write_error = std::sync::Mutex::new(None);
         search::write_browser_index(&search_docs, &|path: &str, bytes: Vec<u8>| {
@@ -723,10 +691,6 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
     let a_reqs = &analysis.requirements;
     let check_job = move || {
-        if core {
-            // The core build's findings: loading's and each page's own.
-            return settle(site, own_diagnostics(site, a_docs));
-        }
         let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses, a_reqs);
         drop(uses);
         found
@@ -748,6 +712,11 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
+            let made = sink.stats();
+            t.note(&format!(
+                "output: {} files written ({} bytes), {} linked from the sources, {} folders",
+                made.written, made.written_bytes, made.linked, made.folders
+            ));
             let cleanup = sink.commit()?;
             t.mark("commit");
             Ok(BuildResult {

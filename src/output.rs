@@ -4,6 +4,7 @@
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// A file in every built site, so a later build knows the folder is its own.
@@ -93,6 +94,24 @@ pub struct DiskSink {
     temp: PathBuf,
     /// Folders already created, so each file costs no extra `mkdir` call.
     made: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Files written from bytes, and their bytes.
+    written: AtomicUsize,
+    written_bytes: AtomicUsize,
+    /// Files linked or copied from the sources.
+    linked: AtomicUsize,
+}
+
+/// What a [`DiskSink`] has created so far (for `SPECSITE_TIMINGS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputStats {
+    /// Files written from bytes.
+    pub written: usize,
+    /// Bytes of those files.
+    pub written_bytes: usize,
+    /// Files hard-linked (or copied) from the sources.
+    pub linked: usize,
+    /// Folders created, the output folder itself not counted.
+    pub folders: usize,
 }
 
 impl DiskSink {
@@ -122,7 +141,33 @@ impl DiskSink {
             target: target.to_path_buf(),
             temp,
             made: Mutex::default(),
+            written: AtomicUsize::new(0),
+            written_bytes: AtomicUsize::new(0),
+            linked: AtomicUsize::new(0),
         })
+    }
+
+    /// Files and folders created so far.
+    pub fn stats(&self) -> OutputStats {
+        let folders = self.made.lock().map_or(0, |m| {
+            // Every ancestor inside the output folder was created too.
+            let mut all = std::collections::HashSet::new();
+            // Only counted: the order does not matter.
+            #[allow(clippy::iter_over_hash_type)]
+            for dir in m.iter() {
+                let mut d = dir.as_path();
+                while d != self.temp && d.starts_with(&self.temp) && all.insert(d) {
+                    d = d.parent().unwrap_or(&self.temp);
+                }
+            }
+            all.len()
+        });
+        OutputStats {
+            written: self.written.load(Ordering::Relaxed),
+            written_bytes: self.written_bytes.load(Ordering::Relaxed),
+            linked: self.linked.load(Ordering::Relaxed),
+            folders,
+        }
     }
 
     fn full(&self, path: &str) -> Result<PathBuf> {
@@ -188,11 +233,14 @@ impl DiskSink {
 impl Sink for DiskSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let full = self.full(path)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
         std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
     }
 
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
         let full = self.full(path)?;
+        self.linked.fetch_add(1, Ordering::Relaxed);
         if hard_link_file(src, &full).is_err() {
             std::fs::copy(src, &full)
                 .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
@@ -207,10 +255,13 @@ impl Sink for DiskSink {
         // written.
         if hard_link_file(src, &full).is_ok() {
             if std::fs::metadata(&full).is_ok_and(|m| m.len() == bytes.len() as u64) {
+                self.linked.fetch_add(1, Ordering::Relaxed);
                 return Ok(());
             }
             let _ = std::fs::remove_file(&full);
         }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
         std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
     }
 }

@@ -50,6 +50,13 @@ impl Stages {
         }
     }
 
+    /// Prints a line of facts about the run (sizes, counts) among the stages.
+    pub fn note(&self, what: &str) {
+        if self.enabled {
+            eprintln!("timing: {what}");
+        }
+    }
+
     /// Ends the current stage, naming it.
     pub fn mark(&mut self, stage: &str) {
         if self.enabled {

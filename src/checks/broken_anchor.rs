@@ -11,7 +11,7 @@
 //!    close enough to be a plausible typo or rename.
 
 use crate::content::Page;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Safety};
 use crate::markdown::{Doc, Link};
 use std::borrow::Cow;
 
@@ -24,7 +24,45 @@ pub fn check(
     target: &Doc,
     target_file: Option<&str>,
 ) -> Option<Diagnostic> {
-    check_at(&page.file, link, fragment, target, target_file)
+    let d = check_at(&page.file, link, fragment, target, target_file)?;
+    let decoded = percent_encoding::percent_decode_str(fragment).decode_utf8_lossy();
+    let fix = fixed_fragment(&decoded, target).and_then(|(anchor, safety)| {
+        super::suggest::replace_dest(
+            &page.file,
+            &page.source,
+            link,
+            &super::suggest::with_fragment(&link.dest, &anchor),
+            safety,
+        )
+    });
+    Some(d.with_fix(fix))
+}
+
+/// The anchor `fragment` certainly means (safe): with or without GitBook's
+/// `id-` prefix, or the one anchor that differs only in case; else the
+/// closest plausible one (unsafe).
+fn fixed_fragment(fragment: &str, target: &Doc) -> Option<(String, Safety)> {
+    let with_prefix = format!("id-{fragment}");
+    if target.anchors.contains(&with_prefix) {
+        return Some((with_prefix, Safety::Safe));
+    }
+    if let Some(bare) = fragment.strip_prefix("id-") {
+        if target.anchors.contains(bare) {
+            return Some((bare.to_string(), Safety::Safe));
+        }
+    }
+    let lower = fragment.to_lowercase();
+    let same_case: Vec<&String> = target
+        .anchors
+        .iter()
+        .filter(|a| a.to_lowercase() == lower)
+        .collect();
+    match same_case.as_slice() {
+        [one] => return Some(((*one).clone(), Safety::Safe)),
+        [first, ..] => return Some(((*first).clone(), Safety::Unsafe)),
+        [] => {}
+    }
+    closest(fragment, target).map(|a| (a.to_string(), Safety::Unsafe))
 }
 
 /// [`check`] for a link in a file that is not a page (a SUMMARY.md entry).
@@ -90,6 +128,12 @@ fn suggest(fragment: &str, target: &Doc) -> Option<String> {
     {
         return Some(format!("anchors are case-sensitive: use `#{a}`"));
     }
+    closest(fragment, target).map(|best| format!("did you mean `#{best}`?"))
+}
+
+/// The closest anchor of `target` by edit distance, when close enough to be
+/// a plausible typo or rename.
+fn closest<'d>(fragment: &str, target: &'d Doc) -> Option<&'d str> {
     // Anchors are a BTreeSet, so ties resolve to the alphabetically first one.
     let (distance, best) = target
         .anchors
@@ -105,7 +149,7 @@ fn suggest(fragment: &str, target: &Doc) -> Option<String> {
         .iter()
         .find(|h| h.alt_ids.iter().any(|a| a == best))
         .map_or(best, |h| &h.id);
-    close.then(|| format!("did you mean `#{best}`?"))
+    close.then_some(best.as_str())
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! `broken-link`: a link to a page or file that does not exist, or one that
 //! GitBook itself lost (see [`Rule::BrokenLink`] for the user documentation).
 
-use super::links::{case_variant, file_name, rel_path, wrong_folder};
+use super::suggest::{case_variant, dest_to, file_name, rel_path, replace_dest, wrong_folder};
 use crate::content::{Page, Site};
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Safety};
 use crate::markdown::Link;
 #[cfg(test)]
 use crate::resolve::page_stem;
@@ -30,25 +30,45 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
         // A site URL: relative readings do not apply.
         return d;
     }
-    if let Some(s) = wrong_folder(resolver, page, &link.dest) {
-        return d.with_suggestion(s);
+    if let Some((s, fix)) = wrong_folder(resolver, page, link) {
+        return d.with_suggestion(s).with_fix(fix);
     }
     if let Some(f) = case_variant(resolver, path) {
-        return d.with_suggestion(format!(
-            "file names are case-sensitive once published: `{}` exists",
-            rel_path(&page.file, f)
-        ));
+        let fix = replace_dest(
+            &page.file,
+            &page.source,
+            link,
+            &dest_to(page, f, &link.dest),
+            Safety::Safe,
+        );
+        return d
+            .with_suggestion(format!(
+                "file names are case-sensitive once published: `{}` exists",
+                rel_path(&page.file, f)
+            ))
+            .with_fix(fix);
     }
-    if let Some(other) = same_name_page(resolver, page, path) {
-        return d.with_suggestion(format!(
-            "a page with {} name exists: `{}`",
-            if file_name(other) == file_name(path) {
-                "that"
-            } else {
-                "a similar"
-            },
-            rel_path(&page.file, other)
-        ));
+    if let Some((other, only)) = same_name_page(resolver, page, path) {
+        // The one page a renumbering or a move left with this name is certain.
+        let safety = if only { Safety::Safe } else { Safety::Unsafe };
+        let fix = replace_dest(
+            &page.file,
+            &page.source,
+            link,
+            &dest_to(page, other, &link.dest),
+            safety,
+        );
+        return d
+            .with_suggestion(format!(
+                "a page with {} name exists: `{}`",
+                if file_name(other) == file_name(path) {
+                    "that"
+                } else {
+                    "a similar"
+                },
+                rel_path(&page.file, other)
+            ))
+            .with_fix(fix);
     }
     let last = file_name(path);
     if let Some(b) = site.books.iter().find(|b| b.id == last && b.latest) {
@@ -107,9 +127,10 @@ pub fn gitbook_lost(page: &Page, link: &Link) -> Diagnostic {
     .with_suggestion("point the link at the page's current path")
 }
 
-/// A page of the same book (else any book) whose file name is `path`'s,
-/// nearest to `page` first.
-fn same_name_page<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option<&'a str> {
+/// A page of the same book (else any book) whose file name is `path`'s
+/// (else whose name without its number is), nearest to `page` first; and
+/// whether it is the only such page of its book.
+fn same_name_page<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option<(&'a str, bool)> {
     let site = resolver.site();
     let files = resolver.files();
     let name = file_name(path);
@@ -118,7 +139,7 @@ fn same_name_page<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option
     }
     let stem = unnumbered(name.strip_suffix(".md").unwrap_or(name));
     let nearest = |candidates: &[usize]| {
-        candidates
+        let ranked: Vec<(bool, usize, &str)> = candidates
             .iter()
             .map(|&p| &site.pages[p])
             .filter(|p| p.file != page.file)
@@ -129,8 +150,10 @@ fn same_name_page<'a>(resolver: &'a Resolver, page: &Page, path: &str) -> Option
                     p.file.as_str(),
                 )
             })
-            .min()
-            .map(|(_, _, f)| f)
+            .collect();
+        let best = ranked.iter().min()?;
+        let rivals = ranked.iter().filter(|r| r.0 == best.0).count();
+        Some((best.2, rivals == 1))
     };
     nearest(files.pages_named(name)).or_else(|| {
         if stem.is_empty() {

@@ -26,7 +26,7 @@ pub fn explain(rule: Rule) -> String {
         rule.name()
     ));
     out.push_str(&format!(
-        "- `<!-- specsite-allow: {} -->` on the line or the line above silences one finding.\n",
+        "- `<!-- specsite-allow: {} -->` on a finding's line or the line above\n  silences it.\n",
         rule.name()
     ));
     if rule == Rule::AbbrUndefined {
@@ -35,7 +35,7 @@ pub fn explain(rule: Rule) -> String {
         );
     }
     out.push_str("\n## Fix\n\n");
-    out.push_str(fix_note(rule));
+    out.push_str(&wrap_text(fix_note(rule)));
     out.push('\n');
     if rule == Rule::AbbrUndefined {
         out.push_str(&abbreviation_defaults());
@@ -45,8 +45,27 @@ pub fn explain(rule: Rule) -> String {
 
 /// What `check --fix` does for `rule`.
 fn fix_note(rule: Rule) -> &'static str {
-    let _ = rule;
-    "None: the finding needs an author's decision."
+    match rule {
+        Rule::TermVariant => {
+            "Safe: the variant is replaced by the canonical term; in a heading the fix is \
+             unsafe (it would change the heading's anchor) and only `--unsafe-fixes` applies it."
+        }
+        Rule::BrokenAnchor => {
+            "Safe when the fragment differs from an anchor of the target only in case, or \
+             by GitBook's `id-` prefix; the closest anchor by spelling is an unsafe fix."
+        }
+        Rule::BrokenLink => {
+            "Safe when the target is certain: the path read without the repository's \
+             page-root folder (`spec/`), a file differing only in case, or the one page \
+             with the link's name or its renumbered name; otherwise the nearest \
+             candidate is an unsafe fix."
+        }
+        Rule::MissingAsset => {
+            "Safe when the path read without the repository's page-root folder names the \
+             file, or a file differs only in case; a path read from another folder is unsafe."
+        }
+        _ => "None: the finding needs an author's decision.",
+    }
 }
 
 fn abbreviation_defaults() -> String {
@@ -143,6 +162,7 @@ mod tests {
             ] {
                 assert!(e.contains(part), "{}: {part}\n{e}", r.name());
             }
+            assert!(e.lines().all(|l| l.len() <= 100), "{e}");
         }
     }
 

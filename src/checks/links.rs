@@ -153,75 +153,6 @@ fn is_page_path(path: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".md") || !name.contains('.')
 }
 
-/// `to` relative to the folder holding `from` (both root-relative files):
-/// `rel_path("a/b/page.md", "a/c/x.png")` → `../c/x.png`.
-pub(crate) fn rel_path(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = from.split('/').collect::<Vec<_>>();
-    let from_dir = &from_dir[..from_dir.len().saturating_sub(1)];
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let common = from_dir
-        .iter()
-        .zip(&to_parts)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let common = common.min(to_parts.len().saturating_sub(1));
-    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
-    parts.extend(&to_parts[common..]);
-    parts.join("/")
-}
-
-/// The suggestion for a path written relative to the wrong folder: where
-/// the link points when read from the repository folder, the page root or
-/// a folder above the page, as a path relative to `page` (with the
-/// fragment as written). `None` when no other reading names anything.
-pub(crate) fn wrong_folder(resolver: &Resolver, page: &Page, dest: &str) -> Option<String> {
-    let site = resolver.site();
-    let target = resolver.resolve_elsewhere(page.book, &page.file, dest)?;
-    let file = match &target {
-        Target::Page { page, .. } => site.pages.get(*page)?.file.as_str(),
-        Target::Asset { file } => file.as_str(),
-        _ => return None,
-    };
-    let mut fixed =
-        percent_encoding::utf8_percent_encode(&rel_path(&page.file, file), DEST_SET).to_string();
-    if let Some((_, frag)) = dest.split_once('#') {
-        fixed.push('#');
-        fixed.push_str(frag);
-    }
-    let book = site.books.get(page.book)?;
-    // The page root's folder as the repository names it (`spec`).
-    let root_name = crate::resolve::rel_to(&book.page_root, &book.repo_dir);
-    let written = dest.trim_start_matches("./").trim_start_matches('/');
-    if !root_name.is_empty()
-        && book.page_root != book.repo_dir
-        && written.starts_with(&format!("{root_name}/"))
-    {
-        Some(format!(
-            "the path includes the repository's `{root_name}/` folder; from this page it is `{fixed}`"
-        ))
-    } else {
-        Some(format!(
-            "the path is relative to another folder; from this page it is `{fixed}`"
-        ))
-    }
-}
-
-/// A file of the site whose path equals `path` ignoring ASCII case (links
-/// that work on a case-insensitive disk but not once published).
-pub(crate) fn case_variant<'a>(resolver: &'a Resolver, path: &str) -> Option<&'a str> {
-    resolver.files().case_variant(path)
-}
-
-/// Encodes what a markdown destination cannot hold unescaped.
-pub(crate) const DEST_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'(')
-    .add(b')')
-    .add(b'<')
-    .add(b'>');
-
-pub(crate) use crate::resolve::file_name;
-
 #[cfg(test)]
 pub(crate) mod testsite {
     //! A two-page, one-book site built in memory for the link-check tests.
@@ -383,14 +314,6 @@ mod tests {
             &opts,
         );
         insta::assert_snapshot!(out);
-    }
-
-    #[test]
-    fn relative_paths_climb_to_the_common_folder() {
-        assert_eq!(rel_path("a/b/page.md", "a/c/x.png"), "../c/x.png");
-        assert_eq!(rel_path("a/page.md", "a/x.png"), "x.png");
-        assert_eq!(rel_path("page.md", "a/x.png"), "a/x.png");
-        assert_eq!(rel_path("a/b/page.md", "x.png"), "../../x.png");
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! names an asset with the same file name in the same book, as a path
 //! relative to the page.
 
-use super::links::{case_variant, file_name, rel_path, wrong_folder, DEST_SET};
+use super::suggest::{
+    case_variant, dest_to, file_name, rel_path, replace_dest, wrong_folder, DEST_SET,
+};
 use crate::content::Page;
-use crate::diag::{Diagnostic, Rule};
+use crate::diag::{Diagnostic, Rule, Safety};
 use crate::markdown::{Link, LinkKind};
 use crate::resolve::Resolver;
 
@@ -34,14 +36,23 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
     if link.dest.contains("://") {
         return d;
     }
-    if let Some(s) = wrong_folder(resolver, page, &link.dest) {
-        return d.with_suggestion(s);
+    if let Some((s, fix)) = wrong_folder(resolver, page, link) {
+        return d.with_suggestion(s).with_fix(fix);
     }
     if let Some(f) = case_variant(resolver, path) {
-        return d.with_suggestion(format!(
-            "file names are case-sensitive once published: use `{}`",
-            percent_encoding::utf8_percent_encode(&rel_path(&page.file, f), DEST_SET)
-        ));
+        let fix = replace_dest(
+            &page.file,
+            &page.source,
+            link,
+            &dest_to(page, f, &link.dest),
+            Safety::Safe,
+        );
+        return d
+            .with_suggestion(format!(
+                "file names are case-sensitive once published: use `{}`",
+                percent_encoding::utf8_percent_encode(&rel_path(&page.file, f), DEST_SET)
+            ))
+            .with_fix(fix);
     }
     if let Some(asset) = same_name_asset(resolver, page, path) {
         return d.with_suggestion(format!(

@@ -15,6 +15,7 @@ pub mod links;
 pub mod missing_asset;
 pub mod path_outside_root;
 pub mod registry;
+pub mod suggest;
 pub mod versions;
 
 pub use external::{check_external, external_urls, ExternalOptions};

@@ -4,9 +4,9 @@
 use super::Common;
 use specsite::checks;
 use specsite::diag::render::{render_report, Format, ReportOptions};
-use specsite::diag::sort_diagnostics;
+use specsite::diag::{fix, sort_diagnostics, Safety};
 use specsite::{Fatal, Options};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -33,6 +33,15 @@ pub struct Args {
     /// (by default they are info).
     #[arg(long)]
     all_versions: bool,
+    /// Apply the safe fixes in place, then report what is left.
+    #[arg(long)]
+    fix: bool,
+    /// Apply the unsafe fixes too (implies --fix, or widens --diff).
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing.
+    #[arg(long, conflicts_with = "fix")]
+    diff: bool,
     /// Print a rule's documentation (what, why, example, options, defaults, fix) and exit.
     #[arg(long, value_name = "RULE")]
     explain: Option<String>,
@@ -49,6 +58,9 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         external,
         cache,
         all_versions,
+        fix,
+        unsafe_fixes,
+        diff,
         explain,
         files,
     } = args;
@@ -63,23 +75,73 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
         print!("{}", checks::explain::explain(rule));
         return Ok(0);
     }
-    let mut a = specsite::analyse(&Options {
-        skip_html: true,
-        all_versions,
-        ..common.options()
-    })?;
-    let mut diags = std::mem::take(&mut a.diagnostics);
-    if external {
-        let cache = cache.unwrap_or_else(|| common.root.join(".specsite"));
-        let urls = checks::external_urls(&a.site, &a.docs);
-        let mut found = checks::check_external(urls, &cache, &Default::default());
-        checks::apply_config(&mut found, &a.site.config, &a.site.sources);
-        diags.extend(found);
+    let find = || -> Result<Findings, Fatal> {
+        let mut a = specsite::analyse(&Options {
+            skip_html: true,
+            all_versions,
+            ..common.options()
+        })?;
+        let mut diags = std::mem::take(&mut a.diagnostics);
+        if external {
+            let cache = cache
+                .clone()
+                .unwrap_or_else(|| common.root.join(".specsite"));
+            let urls = checks::external_urls(&a.site, &a.docs);
+            let mut found = checks::check_external(urls, &cache, &Default::default());
+            checks::apply_config(&mut found, &a.site.config, &a.site.sources);
+            diags.extend(found);
+        }
+        let keep = files_to_report(&common, &a.site, changed_since.as_deref(), &files)?;
+        if let Some(keep) = &keep {
+            diags = checks::filter_report(diags, keep, &a.site, &a.docs);
+        }
+        sort_diagnostics(&mut diags);
+        Ok(Findings { a, diags, keep })
+    };
+    let mut found = find()?;
+    let safety = if unsafe_fixes {
+        Safety::Unsafe
+    } else {
+        Safety::Safe
+    };
+    if diff {
+        let (new, _) = fixes_to_apply(&common, &found, safety);
+        for (file, text) in &new {
+            print!(
+                "{}",
+                fix::unified_diff(file, &found.a.site.sources[file], text)
+            );
+        }
+        std::mem::forget(found.a);
+        return Ok(if new.is_empty() { 0 } else { 1 });
     }
-    if let Some(keep) = files_to_report(&common, &a.site, changed_since.as_deref(), &files)? {
-        diags = checks::filter_report(diags, &keep, &a.site, &a.docs);
+    if fix || unsafe_fixes {
+        let mut by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
+        // Fixes that overlap wait for the next round; a round that applies
+        // nothing ends it.
+        for _ in 0..10 {
+            let (new, applied) = fixes_to_apply(&common, &found, safety);
+            if new.is_empty() {
+                break;
+            }
+            for rule in applied {
+                *by_rule.entry(rule).or_insert(0) += 1;
+            }
+            for (file, text) in &new {
+                std::fs::write(common.root.join(file), text)
+                    .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot write {file}: {e}")))?;
+            }
+            std::mem::forget(std::mem::replace(&mut found, find()?));
+        }
+        let total: usize = by_rule.values().sum();
+        let list: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r}: {n}")).collect();
+        if total == 0 {
+            eprintln!("no fixes applied");
+        } else {
+            eprintln!("fixed {total} finding(s) ({})", list.join(", "));
+        }
     }
-    sort_diagnostics(&mut diags);
+    let Findings { a, diags, .. } = found;
     print!(
         "{}",
         render_report(
@@ -92,6 +154,59 @@ pub fn run(args: Args) -> Result<u8, Fatal> {
     // Left for the process exit to free at once.
     std::mem::forget(a);
     Ok(checks::exit_code(&diags, deny_warnings) as u8)
+}
+
+/// One run of the checks: the analysis, the findings to report, and the
+/// files they were narrowed to (`None`: all).
+struct Findings {
+    a: specsite::Analysis,
+    diags: Vec<specsite::diag::Diagnostic>,
+    keep: Option<BTreeSet<String>>,
+}
+
+/// The new text of each file the fixes of `found` up to `safety` change,
+/// and the rule of each fix applied. Only files on disk under the root whose
+/// text is the one checked, and (with `--changed-since` or `FILE...`) only
+/// the files named, are edited.
+fn fixes_to_apply(
+    common: &Common,
+    found: &Findings,
+    safety: Safety,
+) -> (BTreeMap<String, String>, Vec<&'static str>) {
+    let sources = &found.a.site.sources;
+    let on_disk = |file: &str| {
+        std::fs::read(common.root.join(file))
+            .is_ok_and(|bytes| sources.get(file).is_some_and(|t| t.as_bytes() == bytes))
+    };
+    let mut editable: BTreeMap<&str, bool> = BTreeMap::new();
+    let mut chosen = Vec::new();
+    for d in &found.diags {
+        let Some(f) = &d.fix else { continue };
+        if f.safety > safety {
+            continue;
+        }
+        let ok = f.edits.iter().all(|e| {
+            let named = found.keep.as_ref().is_none_or(|k| k.contains(&e.file));
+            named
+                && *editable
+                    .entry(e.file.as_str())
+                    .or_insert_with(|| on_disk(&e.file))
+        });
+        if ok {
+            chosen.push((f, d.rule.name()));
+        }
+    }
+    let (new, applied) = fix::apply(sources, chosen.iter().map(|(f, _)| *f));
+    let rules = applied
+        .iter()
+        .filter_map(|a| {
+            chosen
+                .iter()
+                .find(|(f, _)| std::ptr::eq(*f, *a))
+                .map(|(_, r)| *r)
+        })
+        .collect();
+    (new, rules)
 }
 
 /// The root-relative files whose findings are reported: those changed since

@@ -4,6 +4,7 @@
 //! numbers are computed only when a report is printed, through [`LineIndex`].
 //! Columns count Unicode scalar values, 1-based, as DESIGN.md §6 requires.
 
+pub mod fix;
 pub mod render;
 pub mod rules;
 pub mod suppress;
@@ -11,6 +12,7 @@ pub mod suppress;
 use serde::Serialize;
 use std::ops::Range;
 
+pub use fix::{Edit, Fix, Safety};
 pub use rules::Rule;
 
 /// How serious a finding is. Ordered from least to most serious.
@@ -51,6 +53,8 @@ pub struct Diagnostic {
     pub span: Range<usize>,
     /// A concrete fix, if one is known.
     pub suggestion: Option<String>,
+    /// Edits that repair the finding, if they are known.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -68,7 +72,14 @@ impl Diagnostic {
             file: file.into(),
             span,
             suggestion: None,
+            fix: None,
         }
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
+        self.fix = fix;
+        self
     }
 
     /// Adds a suggestion.
@@ -116,6 +127,34 @@ pub struct Located {
     pub end_column: usize,
     /// Suggested fix, or null.
     pub suggestion: Option<String>,
+    /// Edits that repair the finding, or null.
+    pub fix: Option<LocatedFix>,
+}
+
+/// A [`Fix`] with its edits' positions resolved.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LocatedFix {
+    /// `safe` or `unsafe`.
+    pub safety: Safety,
+    /// The edits.
+    pub edits: Vec<LocatedEdit>,
+}
+
+/// An [`Edit`] with 1-based positions (columns in characters).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct LocatedEdit {
+    /// File relative to the root.
+    pub file: String,
+    /// 1-based line of the start.
+    pub line: usize,
+    /// 1-based column of the start.
+    pub column: usize,
+    /// 1-based line of the end.
+    pub end_line: usize,
+    /// 1-based column just past the last character replaced.
+    pub end_column: usize,
+    /// The new text.
+    pub replacement: String,
 }
 
 /// Maps byte offsets to 1-based (line, column) with columns in characters.
@@ -172,6 +211,33 @@ pub fn locate(d: &Diagnostic, text: Option<&str>) -> Located {
         }
         None => (1, 1, 1, 1),
     };
+    let fix = d.fix.as_ref().map(|f| LocatedFix {
+        safety: f.safety,
+        edits: f
+            .edits
+            .iter()
+            .map(|e| {
+                // Edits are in the diagnostic's file (the only text at hand here).
+                let (line, column, end_line, end_column) = match text.filter(|_| e.file == d.file) {
+                    Some(t) => {
+                        let idx = LineIndex::new(t);
+                        let (l, c) = idx.locate(t, e.span.start);
+                        let (el, ec) = idx.locate(t, e.span.end);
+                        (l, c, el, ec)
+                    }
+                    None => (1, 1, 1, 1),
+                };
+                LocatedEdit {
+                    file: e.file.clone(),
+                    line,
+                    column,
+                    end_line,
+                    end_column,
+                    replacement: e.replacement.clone(),
+                }
+            })
+            .collect(),
+    });
     Located {
         rule: d.rule.name(),
         severity: d.severity,
@@ -182,6 +248,7 @@ pub fn locate(d: &Diagnostic, text: Option<&str>) -> Located {
         end_line,
         end_column,
         suggestion: d.suggestion.clone(),
+        fix,
     }
 }
 

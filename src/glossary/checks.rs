@@ -265,7 +265,16 @@ pub fn check_uses<U: std::borrow::Borrow<[TermUse]>>(
                                 u.span.clone(),
                                 format!("`{}` is a discouraged variant of `{}`", u.surface, t.name),
                             )
-                            .with_suggestion(format!("write `{}`", t.name)),
+                            .with_suggestion(format!("write `{}`", t.name))
+                            .with_fix(
+                                crate::checks::suggest::replace_variant(
+                                    &page.file,
+                                    &page.source,
+                                    u.span.clone(),
+                                    &u.surface,
+                                    &t.name,
+                                ),
+                            ),
                         );
                     }
                     if t.is_deprecated() {

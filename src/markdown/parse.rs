@@ -109,25 +109,21 @@ const UNSET: usize = usize::MAX;
 /// Parses and renders page `page_id` of the site: [`preprocess_page`] with
 /// OpenAPI specs from `openapi`, then [`parse_preprocessed`].
 pub fn parse_page(env: &ParseEnv, openapi: &OpenApiCache, page_id: PageId) -> Doc {
-    let pre = preprocess_page(env.resolver.site(), openapi, page_id, true);
+    let pre = preprocess_page(env.resolver.site(), openapi, page_id);
     parse_preprocessed(env, page_id, pre)
 }
 
 /// The dialect stage of [`parse_page`] alone: page `page_id`'s body with
-/// GitBook blocks rendered (left as text when `dialect` is false). It needs
-/// no glossary, so a build runs it while the glossary is read.
+/// GitBook blocks rendered. It needs no glossary, so a build runs it while
+/// the glossary is read.
 pub fn preprocess_page(
     site: &crate::content::Site,
     openapi: &OpenApiCache,
     page_id: PageId,
-    dialect: bool,
 ) -> dialect::Preprocessed {
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
-    if !dialect {
-        return dialect::passthrough(body, page.body_start);
-    }
     let denv = DialectEnv {
         site,
         page,
@@ -265,7 +261,7 @@ impl<'a, 'e> Pass<'a, 'e> {
     }
 
     fn event(&mut self, ev: Event<'e>, range: Range<usize>) {
-        if self.code.is_none() && record_blocks() {
+        if self.code.is_none() {
             self.record_block(&ev, &range);
         }
         match ev {
@@ -998,13 +994,6 @@ fn srcset_urls(value: &str) -> Vec<(usize, &str)> {
         offset += cand.len() + 1;
     }
     out
-}
-
-/// Whether the pass records blocks: always, except for the benchmark's
-/// `SPECSITE_BENCH_NO_REQUIREMENTS`, which measures what requirements add.
-fn record_blocks() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("SPECSITE_BENCH_NO_REQUIREMENTS").is_none())
 }
 
 /// The comment that marks where block `b` starts in a page's HTML.

@@ -883,10 +883,11 @@ fn render_print_with(
     sink: &dyn Sink,
 ) -> Result<Vec<String>> {
     let site = env.site;
+    let t = crate::timing::Stages::start();
     // Each print view holds a whole book: render them in parallel.
-    books
+    let done: Vec<(String, usize)> = books
         .par_iter()
-        .map(|&bi| -> Result<String> {
+        .map(|&bi| -> Result<(String, usize)> {
             let b = &site.books[bi];
             let url = join_url(b.prefix(), "print/");
             let depths = summary_depths(b);
@@ -930,9 +931,17 @@ fn render_print_with(
                 .render("print.html", &ctx)
                 .with_context(|| format!("rendering {url}"))?;
             sink.write(&format!("{url}index.html"), html.as_bytes())?;
-            Ok(url)
+            Ok((url, html.len()))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    if let Some((url, most)) = done.iter().max_by_key(|(_, n)| *n) {
+        t.note(&format!(
+            "print views: {} ({} bytes), largest {url} ({most} bytes)",
+            done.len(),
+            done.iter().map(|(_, n)| n).sum::<usize>()
+        ));
+    }
+    Ok(done.into_iter().map(|(url, _)| url).collect())
 }
 
 /// Writes `llms.txt`.

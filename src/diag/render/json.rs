@@ -79,6 +79,7 @@ mod tests {
             "end_line",
             "end_column",
             "suggestion",
+            "fix",
         ];
         expected.sort();
         let mut keys = keys;
@@ -90,6 +91,7 @@ mod tests {
         assert_eq!(first["column"], 16);
         assert_eq!(first["end_column"], 28);
         assert!(first["suggestion"].is_null());
+        assert!(first["fix"].is_null());
         assert_eq!(
             v["summary"],
             serde_json::json!({"errors": 4, "warnings": 1, "infos": 1})

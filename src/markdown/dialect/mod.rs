@@ -143,24 +143,6 @@ pub fn finish(html: &mut String, fragments: &[String]) {
     *html = out;
 }
 
-/// `body` as it is, GitBook blocks left as text: the dialect switched off
-/// (for the benchmark's core build only).
-pub fn passthrough(body: &str, body_start: usize) -> Preprocessed {
-    Preprocessed {
-        text: body.to_string(),
-        map: OffsetMap {
-            segs: vec![Seg {
-                pre: 0,
-                src: body_start,
-                copied: true,
-            }],
-        },
-        fragments: Vec::new(),
-        diagnostics: Vec::new(),
-        anchors: Vec::new(),
-    }
-}
-
 /// Rewrites GitBook blocks in `body` (the page text after front matter,
 /// starting at byte `body_start` of the page file).
 pub fn preprocess(body: &str, body_start: usize, env: &DialectEnv) -> Preprocessed {

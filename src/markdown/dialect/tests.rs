@@ -600,18 +600,3 @@ fn api_block_without_end_tag_still_renders_and_is_reported() {
     assert!(html.contains("op-get-orders"));
     assert!(html.contains("<p>Next paragraph</p>"));
 }
-
-#[test]
-fn passthrough_keeps_blocks_as_text_and_maps_offsets_one_to_one() {
-    let body = "Intro\n{% hint style=\"info\" %}\nNote\n{% endhint %}\n";
-    let pre = passthrough(body, 40);
-    assert_eq!(pre.text, body);
-    assert!(pre.fragments.is_empty() && pre.diagnostics.is_empty() && pre.anchors.is_empty());
-    assert_eq!(pre.map.to_source(0), 40);
-    let note = body.find("Note").unwrap();
-    assert_eq!(pre.map.to_source(note), 40 + note);
-    assert_eq!(
-        pre.map.range_to_source(note..note + 4),
-        40 + note..44 + note
-    );
-}

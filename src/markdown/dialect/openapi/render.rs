@@ -749,7 +749,7 @@ impl<'a> Ctx<'a, '_> {
                 }
             }
         };
-        if let Some(f) = s.get("format").as_str() {
+        if let Some(f) = s.get("format").as_str().filter(|f| !f.trim().is_empty()) {
             let _ = write!(label, " ({})", esc(f));
         }
         if let Some(n) = name {

@@ -1,0 +1,70 @@
+// The heaviest API page (one with an operation card) of the real corpus
+// opens quickly: DOMContentLoaded in under a second in headless Chromium,
+// served over http.
+//
+// Runs on $SPECSITE_CORPUS_SITE (`.ci/run` builds the GovStack corpus
+// there), default <crate>/target/search-corpus-site; skipped when absent,
+// like the search byte budget.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch, serve } from "./helpers.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const crate = path.resolve(here, "../..");
+const CORPUS_SITE = process.env.SPECSITE_CORPUS_SITE || path.join(crate, "target/search-corpus-site");
+const DCL_BUDGET_MS = 1000;
+
+/** The largest page with an API operation card (print views left out):
+ * [root-relative path, bytes]. */
+function heaviestApiPage(dir) {
+  let best = ["", -1];
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      const s = statSync(p);
+      if (s.isDirectory()) {
+        if (name !== "print") walk(p);
+      } else if (name.endsWith(".html") && s.size > best[1] && readFileSync(p, "utf8").includes('class="api-op')) {
+        best = [path.relative(dir, p), s.size];
+      }
+    }
+  };
+  walk(dir);
+  return best;
+}
+
+let browser, server;
+const skip = !existsSync(CORPUS_SITE) && "no corpus site";
+
+before(async () => {
+  if (skip) return;
+  browser = await launch();
+  server = await serve(CORPUS_SITE);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("corpus: the heaviest API page reaches DOMContentLoaded in under a second", { skip }, async () => {
+  const [rel, bytes] = heaviestApiPage(CORPUS_SITE);
+  assert.ok(bytes > 0, "no API page found");
+  const page = await browser.newPage();
+  // One warm-up load, so the figure is the page's and not Chromium's start.
+  await page.goto(new URL(rel, server.url).href);
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto(new URL(rel, server.url).href, { waitUntil: "domcontentloaded" });
+    times.push(await page.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd));
+  }
+  times.sort((a, b) => a - b);
+  const median = times[1];
+  const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+  console.log(`${rel}: ${bytes} B, ${nodes} elements, DOMContentLoaded ${median.toFixed(0)} ms (median of 3)`);
+  assert.ok(median < DCL_BUDGET_MS, `${rel}: DOMContentLoaded ${median.toFixed(0)} ms`);
+  await page.close();
+});

@@ -1,0 +1,98 @@
+//! Size budgets on the real corpus, so that API pages stay light as specs
+//! grow: no page over max(400 kB, 3 × the bytes of the spec files it draws),
+//! no print view over 4 MB, and the whole HTML output well under what the
+//! build wrote before named schemas were drawn once.
+//!
+//! Runs on the GovStack corpus (`../shared/corpus/govstack`); without it the
+//! test says so and checks nothing (`tests/common::corpus`).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// Total bytes of the `.html` files that commit 7dccc61 (before named schemas
+/// were drawn once) wrote for the corpus: measured with that commit's release
+/// binary, `specsite build --root ../shared/corpus/govstack --out X`, then
+/// `find X -name '*.html' -printf '%s\n'` summed.
+const HTML_BYTES_AT_7DCCC61: u64 = 16_582_925;
+// Its heaviest page was consent/8-service-apis/ (737,693 bytes), its largest
+// print view consent/print/ (931,203 bytes), measured the same way.
+
+const PAGE_FLOOR: u64 = 400_000;
+const PRINT_MAX: u64 = 4_000_000;
+
+fn html_files(dir: &Path) -> Vec<(String, u64, String)> {
+    let mut out = Vec::new();
+    for e in walkdir::WalkDir::new(dir) {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "html") {
+            let rel = p.strip_prefix(dir).unwrap().display().to_string();
+            let text = std::fs::read_to_string(p).unwrap();
+            out.push((rel, text.len() as u64, text));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The spec files a page draws schemas from (`data-schema="<file>#<name>"`).
+fn spec_files(html: &str) -> BTreeSet<&str> {
+    html.match_indices(" data-schema=\"")
+        .filter_map(|(i, m)| {
+            let rest = &html[i + m.len()..];
+            let value = &rest[..rest.find('"')?];
+            Some(value.rsplit_once('#').map_or(value, |(f, _)| f))
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_pages_print_views_and_output_stay_within_budget() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = common::bin()
+        .args(["build", "--root"])
+        .arg(&corpus)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.code().unwrap() <= 1, "{o:?}");
+    let files = html_files(&out);
+    let mut total = 0;
+    let mut api_pages = 0;
+    let mut over = Vec::new();
+    for (rel, bytes, html) in &files {
+        total += bytes;
+        if rel.contains("print/") {
+            if *bytes > PRINT_MAX {
+                over.push(format!("print view {rel}: {bytes} bytes > {PRINT_MAX}"));
+            }
+            continue;
+        }
+        let specs = spec_files(html);
+        if !specs.is_empty() {
+            api_pages += 1;
+        }
+        let spec_bytes: u64 = specs
+            .iter()
+            .map(|f| std::fs::metadata(corpus.join(f)).map_or(0, |m| m.len()))
+            .sum();
+        let limit = PAGE_FLOOR.max(3 * spec_bytes);
+        if *bytes > limit {
+            over.push(format!("{rel}: {bytes} bytes > {limit} (specs {specs:?})"));
+        }
+    }
+    assert!(over.is_empty(), "over budget:\n{}", over.join("\n"));
+    // The corpus has API pages, and the budget saw them.
+    assert!(api_pages >= 5, "{api_pages} pages draw named schemas");
+    assert!(
+        total < HTML_BYTES_AT_7DCCC61,
+        "{total} bytes of HTML, {HTML_BYTES_AT_7DCCC61} at 7dccc61"
+    );
+}
