@@ -170,6 +170,7 @@ pub fn changes_pages(
     site: &Site,
     docs: &[Doc],
     glossary: &Glossary,
+    reqs: &crate::requirements::SiteRequirements,
     offline: bool,
 ) -> Vec<Generated> {
     let pairs = version_pairs(site);
@@ -209,6 +210,28 @@ pub fn changes_pages(
                     "previous_href": u.map(url_of),
                 })
             };
+            // The requirement diff of DESIGN.md §9, between the two versions.
+            let no_reqs = Vec::new();
+            let reqs_of = |b: BookId| reqs.of_book(b).map_or(&no_reqs, |r| &r.requirements);
+            let rdiff = crate::requirements::diff::diff(reqs_of(pair.old), reqs_of(pair.new));
+            let req_href = |r: &crate::requirements::Requirement| {
+                let (page, frag) = r.url.split_once('#').unwrap_or((&r.url, ""));
+                href(&url, page, (!frag.is_empty()).then_some(frag), offline)
+            };
+            let requirements: Vec<serde_json::Value> = rdiff
+                .changes
+                .iter()
+                .map(|ch| {
+                    serde_json::json!({
+                        "kind": ch.kind,
+                        "id": ch.id,
+                        "breaking": ch.breaking,
+                        "statement": ch.new.as_ref().or(ch.old.as_ref()).map(|r| r.statement.clone()),
+                        "href": ch.new.as_ref().map(req_href),
+                        "previous_href": ch.old.as_ref().map(req_href),
+                    })
+                })
+                .collect();
             let counts = Counts {
                 added: c.added.len(),
                 removed: c.removed.len(),
@@ -233,6 +256,7 @@ pub fn changes_pages(
                 "terms_added": c.terms_added.iter().map(|&t| term(Some(t), None)).collect::<Vec<_>>(),
                 "terms_removed": c.terms_removed.iter().map(|&u| term(None, Some(u))).collect::<Vec<_>>(),
                 "terms_redefined": c.terms_redefined.iter().map(|&(t, u)| term(Some(t), Some(u))).collect::<Vec<_>>(),
+                "requirements": requirements,
             });
             out.push(Generated {
                 url,

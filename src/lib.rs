@@ -678,8 +678,13 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             books: BookPrefixes::new(site),
         },
         {
-            let mut pages =
-                changes::changes_pages(site, &analysis.docs, &analysis.glossary, offline);
+            let mut pages = changes::changes_pages(
+                site,
+                &analysis.docs,
+                &analysis.glossary,
+                &analysis.requirements,
+                offline,
+            );
             pages.extend(requirements::pages::generated(
                 site,
                 &analysis.requirements,

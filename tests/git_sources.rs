@@ -94,7 +94,7 @@ fn setup(config: &str) -> (tempfile::TempDir, PathBuf) {
     write(
         &consent,
         "spec/setup.md",
-        "# Setup\n\nTwo-point-oh setup steps, more words added here today.\n\n![logo](.gitbook/assets/logo.png)\n",
+        "# Setup\n\nTwo-point-oh setup steps, more words added here today.\n\n![logo](.gitbook/assets/logo.png)\n\n## 5.1 Requirements\n\n* The consent record must be signed (REQUIRED)\n",
     );
     write(
         &consent,
@@ -476,6 +476,9 @@ fn each_version_with_a_predecessor_has_a_changes_page() {
     );
     assert!(main.contains(">Data Subject</a>"), "{main}");
     assert!(main.contains(">Purpose</a> (in 23Q4)"), "{main}");
+    // The requirement diff: one requirement added in development.
+    assert!(main.contains("id=\"changed-requirements\""), "{main}");
+    assert!(main.contains("<td>added</td>"), "{main}");
     // The older pair: only the readme changed.
     let html = page(&out, "consent/23Q4/changes/index.html");
     assert!(html.contains("<strong>1</strong> changed"), "{html}");

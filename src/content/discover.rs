@@ -189,6 +189,7 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
     t.mark("l:assemble");
     site.git_versions = git.versions;
     site.git_blobs = git.blobs;
+    site.git_objects = git.store;
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
     Ok(site)

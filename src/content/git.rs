@@ -96,6 +96,7 @@ impl Repo {
             stdin: Some(std::io::BufWriter::new(stdin)),
             stdout: BufReader::with_capacity(1 << 16, stdout),
             trees: HashMap::new(),
+            buffer: Vec::new(),
         })
     }
 
@@ -269,6 +270,131 @@ impl Repo {
     }
 }
 
+/// Sizes of objects, through one `git cat-file --batch-check` (requests
+/// pipelined): id → size, `None` for an object the repository does not have.
+pub fn object_sizes(repo: &Repo, oids: &[String]) -> Result<HashMap<String, Option<u64>>, String> {
+    let mut out = HashMap::with_capacity(oids.len());
+    if oids.is_empty() {
+        return Ok(out);
+    }
+    let mut child = repo
+        .git()
+        .args(["cat-file", "--batch-check"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let mut stdin = child.stdin.take().ok_or("git cat-file has no input")?;
+    let stdout = child.stdout.take().ok_or("git cat-file has no output")?;
+    let requests: String = oids.iter().map(|o| format!("{o}\n")).collect();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(requests.as_bytes());
+    });
+    let mut lines = BufReader::new(stdout).lines();
+    for oid in oids {
+        let line = lines
+            .next()
+            .ok_or("git cat-file stopped answering")?
+            .map_err(|e| e.to_string())?;
+        let parts: Vec<&str> = line.split(' ').collect();
+        let size = if parts.last() == Some(&"missing") {
+            None
+        } else {
+            Some(parts.get(2).and_then(|s| s.parse().ok()).unwrap_or(0))
+        };
+        out.insert(oid.clone(), size);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(out)
+}
+
+/// Blobs of `sources:` versions that stay in their repositories until they
+/// are written (large assets): each file's repository, id and size, and one
+/// `git cat-file --batch` per repository, started on first use.
+#[derive(Default)]
+pub struct ObjectStore {
+    repos: Vec<(Repo, std::sync::Mutex<Option<Batch>>)>,
+    files: HashMap<String, (usize, String, u64)>,
+}
+
+impl std::fmt::Debug for ObjectStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ObjectStore")
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+impl ObjectStore {
+    /// Adds a repository (with a batch process to reuse, if one is open);
+    /// returns its index for [`ObjectStore::add_file`].
+    pub fn add_repo(&mut self, repo: Repo, batch: Batch) -> usize {
+        self.repos.push((repo, std::sync::Mutex::new(Some(batch))));
+        self.repos.len() - 1
+    }
+
+    /// Records that root-relative `file` is blob `oid` of repository `repo`.
+    pub fn add_file(&mut self, file: String, repo: usize, oid: String, size: u64) {
+        self.files.insert(file, (repo, oid, size));
+    }
+
+    /// Takes in another store's repositories and files.
+    pub fn extend(&mut self, other: ObjectStore) {
+        let base = self.repos.len();
+        self.repos.extend(other.repos);
+        (self.files).extend(
+            other
+                .files
+                .into_iter()
+                .map(|(f, (r, o, s))| (f, (r + base, o, s))),
+        );
+    }
+
+    /// Whether root-relative `file` is kept here.
+    pub fn contains(&self, file: &str) -> bool {
+        self.files.contains_key(file)
+    }
+
+    /// The size of `file`, if it is kept here.
+    pub fn size(&self, file: &str) -> Option<u64> {
+        self.files.get(file).map(|f| f.2)
+    }
+
+    /// The blob id of `file`, if it is kept here.
+    pub fn oid(&self, file: &str) -> Option<&str> {
+        self.files.get(file).map(|f| f.1.as_str())
+    }
+
+    /// Reads `file`'s bytes from its repository.
+    pub fn read(&self, file: &str) -> std::io::Result<Vec<u8>> {
+        self.with_bytes(file, <[u8]>::to_vec)
+    }
+
+    /// Calls `f` with `file`'s bytes, read from its repository into the
+    /// reader's own buffer (reused, so writing many large assets allocates
+    /// no fresh memory for each).
+    pub fn with_bytes<R>(&self, file: &str, f: impl FnOnce(&[u8]) -> R) -> std::io::Result<R> {
+        let err = |m: String| std::io::Error::other(m);
+        let (repo, oid, _) = self
+            .files
+            .get(file)
+            .ok_or_else(|| err(format!("`{file}` is not in a git source")))?;
+        let (r, cell) = &self.repos[*repo];
+        let mut guard = cell.lock().map_err(|_| err("git reader poisoned".into()))?;
+        if guard.is_none() {
+            *guard = Some(r.batch().map_err(err)?);
+        }
+        let batch = guard.as_mut().ok_or_else(|| err("no git reader".into()))?;
+        let mut buf = std::mem::take(&mut batch.buffer);
+        let found = batch.get_into(oid, &mut buf).map_err(err)?;
+        let result = found.then(|| f(&buf));
+        batch.buffer = buf;
+        result.ok_or_else(|| err(format!("`{file}` is not in the repository's objects")))
+    }
+}
+
 /// One object read by a [`Batch`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Object {
@@ -290,6 +416,8 @@ pub struct Batch {
     stdin: Option<std::io::BufWriter<std::process::ChildStdin>>,
     stdout: BufReader<std::process::ChildStdout>,
     trees: HashMap<String, Option<TreeEntries>>,
+    /// Reused by [`ObjectStore::with_bytes`].
+    buffer: Vec<u8>,
 }
 
 impl Drop for Batch {
@@ -340,6 +468,36 @@ impl Batch {
         writeln!(stdin, "{name}").map_err(|e| e.to_string())?;
         stdin.flush().map_err(|e| e.to_string())?;
         self.answer()
+    }
+
+    /// Reads object `name` into `buf` (its contents only); `false` when
+    /// the object is absent.
+    pub fn get_into(&mut self, name: &str, buf: &mut Vec<u8>) -> Result<bool, String> {
+        let stdin = self.stdin.as_mut().ok_or("git cat-file is closed")?;
+        writeln!(stdin, "{name}").map_err(|e| e.to_string())?;
+        stdin.flush().map_err(|e| e.to_string())?;
+        let mut header = String::new();
+        if self
+            .stdout
+            .read_line(&mut header)
+            .map_err(|e| e.to_string())?
+            == 0
+        {
+            return Err("git cat-file stopped answering".into());
+        }
+        let parts: Vec<&str> = header.trim_end().split(' ').collect();
+        if parts.last() == Some(&"missing") {
+            return Ok(false);
+        }
+        let size: usize = parts
+            .get(2)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
+        buf.clear();
+        buf.resize(size + 1, 0);
+        self.stdout.read_exact(buf).map_err(|e| e.to_string())?;
+        buf.pop();
+        Ok(true)
     }
 
     /// Reads many blobs, requests written while answers are read: id →
@@ -399,7 +557,39 @@ impl Batch {
     /// Resolves a ref as a user names it: a full ref name, a branch, a tag,
     /// a branch of a remote (`origin` first), or any revision git accepts
     /// (`HEAD`, a commit id). `None` when nothing matches.
+    /// With `refs` empty (not listed), the same places are asked of the
+    /// object database directly, one request each.
     pub fn resolve(&mut self, refs: &[RefInfo], name: &str) -> Option<RefInfo> {
+        if refs.is_empty() && !name.starts_with('-') {
+            let mut candidates = vec![
+                format!("refs/heads/{name}"),
+                format!("refs/tags/{name}"),
+                format!("refs/remotes/origin/{name}"),
+            ];
+            if name.starts_with("refs/") {
+                candidates.insert(0, name.to_string());
+            }
+            for full in candidates {
+                let Ok(Some(c)) = self.get(&format!("{full}^{{commit}}")) else {
+                    continue;
+                };
+                if c.kind != "commit" {
+                    continue;
+                }
+                let short = (full.strip_prefix("refs/heads/"))
+                    .or_else(|| full.strip_prefix("refs/tags/"))
+                    .or_else(|| full.strip_prefix("refs/remotes/origin/"))
+                    .unwrap_or(&full)
+                    .to_string();
+                return Some(RefInfo {
+                    tag: full.starts_with("refs/tags/"),
+                    short,
+                    time: commit_time(&c.data).unwrap_or(0),
+                    commit: c.oid,
+                    name: full,
+                });
+            }
+        }
         let exact = |full: &str| refs.iter().find(|r| r.name == full).cloned();
         let found = exact(name)
             .or_else(|| exact(&format!("refs/heads/{name}")))
@@ -578,9 +768,13 @@ fn run_bytes(cmd: &mut Command) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Git LFS pointer files are smaller than this (in bytes).
+pub const LFS_POINTER_MAX: u64 = 1024;
+
 /// Whether `bytes` is a Git LFS pointer file rather than the object itself.
 pub fn is_lfs_pointer(bytes: &[u8]) -> bool {
-    bytes.len() < 1024 && bytes.starts_with(b"version https://git-lfs.github.com/spec/")
+    (bytes.len() as u64) < LFS_POINTER_MAX
+        && bytes.starts_with(b"version https://git-lfs.github.com/spec/")
 }
 
 /// Whether `name` matches a `refs:` glob (`*` and `?`; `*` also crosses `/`).

@@ -56,6 +56,9 @@ pub struct Site {
     /// Bytes of the assets read from git, by root-relative path (they are
     /// nowhere on disk).
     pub git_blobs: std::collections::HashMap<String, Arc<[u8]>>,
+    /// The larger assets read from git, left in their repositories until
+    /// they are written.
+    pub git_objects: git::ObjectStore,
     /// `check --all-versions`: findings in older versions keep their
     /// severity instead of becoming `info`.
     pub all_versions: bool,
@@ -111,6 +114,9 @@ impl Site {
         if let Some(b) = self.git_blobs.get(file) {
             return Ok(std::borrow::Cow::Borrowed(b));
         }
+        if self.git_objects.contains(file) {
+            return self.git_objects.read(file).map(std::borrow::Cow::Owned);
+        }
         if let Some(t) = self.sources.get(file) {
             return Ok(std::borrow::Cow::Borrowed(t.as_bytes()));
         }
@@ -125,7 +131,10 @@ impl Site {
 
     /// Whether a root-relative file exists (on disk or in a git version).
     pub fn file_exists(&self, file: &str) -> bool {
-        if self.git_blobs.contains_key(file) || self.page_by_file.contains_key(file) {
+        if self.git_blobs.contains_key(file)
+            || self.git_objects.contains(file)
+            || self.page_by_file.contains_key(file)
+        {
             return true;
         }
         match self.disk_path(file) {
@@ -141,6 +150,9 @@ impl Site {
     pub fn file_len(&self, file: &str) -> Option<u64> {
         if let Some(b) = self.git_blobs.get(file) {
             return Some(b.len() as u64);
+        }
+        if let Some(size) = self.git_objects.size(file) {
+            return Some(size);
         }
         match self.disk_path(file) {
             Some(p) => std::fs::metadata(p)

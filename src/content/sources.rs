@@ -34,8 +34,10 @@ pub(crate) struct Loaded {
     pub found: Found,
     /// Text of every page, SUMMARY and text asset, or why there is none.
     pub read: BTreeMap<String, Result<Arc<str>, ReadError>>,
-    /// Bytes of every asset read from git.
+    /// Bytes of the small assets read from git.
     pub blobs: HashMap<String, Arc<[u8]>>,
+    /// The other assets, read from their repositories when written.
+    pub store: git::ObjectStore,
     /// What was read, version by version.
     pub versions: Vec<GitVersion>,
     /// Texts of the `.gitbook.yaml` files read.
@@ -60,19 +62,13 @@ pub(crate) fn load_sources(
     skip: &walk::Skip,
     skip_text_assets: bool,
 ) -> Result<Loaded, LoadError> {
-    // A thread per source: most of the time is spent waiting on git.
-    let per_source: Vec<Result<Loaded, LoadError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (config.sources.iter())
-            .map(|s| scope.spawn(move || load_source(root, s, skip, skip_text_assets)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(unreadable("?", "reading it failed")))
-            })
-            .collect()
-    });
+    // On the pool's threads: a thread of its own per source would set up
+    // a fresh allocator heap (zeroed pages) for each.
+    let per_source: Vec<Result<Loaded, LoadError>> = config
+        .sources
+        .par_iter()
+        .map(|s| load_source(root, s, skip, skip_text_assets))
+        .collect();
     let mut all = Loaded::default();
     for loaded in per_source {
         let l = loaded?;
@@ -84,6 +80,7 @@ pub(crate) fn load_sources(
         all.found.text_assets.extend(l.found.text_assets);
         all.read.extend(l.read);
         all.blobs.extend(l.blobs);
+        all.store.extend(l.store);
         all.versions.extend(l.versions);
         all.sources.extend(l.sources);
         all.diagnostics.extend(l.diagnostics);
@@ -151,7 +148,13 @@ fn load_source(
             format!("the book id `{book}` must be a name without `/` or `@`"),
         ));
     }
-    let refs = repo.refs().map_err(|e| unreadable(&src.repo, e))?;
+    // Explicit `versions:` are looked up in the object database; globs
+    // and `HEAD` need the list of refs.
+    let refs = if src.versions.is_empty() {
+        repo.refs().map_err(|e| unreadable(&src.repo, e))?
+    } else {
+        Vec::new()
+    };
     let mut batch = repo.batch().map_err(|e| unreadable(&src.repo, e))?;
     let (chosen, versioned) = choose_versions(&mut batch, &refs, src)?;
     let labels: Vec<String> = chosen.iter().map(|c| c.label.clone()).collect();
@@ -195,36 +198,69 @@ fn load_source(
         tree.retain(|f| walked(&f.path) && !skip.ignores(&format!("{dir}/{}", f.path)));
         trees.push(tree);
     }
-    let mut wanted: Vec<String> = trees
-        .iter()
-        .flatten()
-        .filter(|f| wanted_file(&f.path, skip_text_assets) != Want::Listed)
-        .map(|f| f.oid.clone())
-        .collect();
+    // Texts are read now; assets are only sized (`--batch-check`), and
+    // stay in the repository until they are written, unless small enough
+    // to be a Git LFS pointer.
+    let of = |want: Want| -> Vec<String> {
+        let mut v: Vec<String> = (trees.iter().flatten())
+            .filter(|f| wanted_file(&f.path, skip_text_assets) == want)
+            .map(|f| f.oid.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let sizes = git::object_sizes(&repo, &of(Want::Bytes)).map_err(|e| unreadable(&src.repo, e))?;
+    let mut wanted = of(Want::Text);
+    wanted.extend(
+        (sizes.iter())
+            .filter(|(_, s)| s.is_some_and(|s| s < git::LFS_POINTER_MAX))
+            .map(|(o, _)| o.clone()),
+    );
     wanted.sort();
     wanted.dedup();
-    let blobs: HashMap<String, Option<Arc<[u8]>>> = batch
+    // Each blob converted once: UTF-8 text shared by every version (and
+    // page) that has it, other bytes as they are.
+    let text_oids: std::collections::HashSet<String> = of(Want::Text).into_iter().collect();
+    let blobs: HashMap<String, Option<Blob>> = batch
         .read_blobs(&wanted)
         .map_err(|e| unreadable(&src.repo, e))?
         .into_iter()
-        .map(|(k, v)| (k, v.map(Arc::from)))
+        .map(|(k, v)| {
+            let blob = v.map(|bytes| {
+                if !text_oids.contains(&k) || git::is_lfs_pointer(&bytes) {
+                    return Blob::Bytes(bytes.into());
+                }
+                match String::from_utf8(bytes) {
+                    Ok(t) => Blob::Text(t.into()),
+                    Err(e) => Blob::NotUtf8(e.utf8_error().valid_up_to()),
+                }
+            });
+            (k, blob)
+        })
         .collect();
 
-    drop(batch);
     let mut out = Loaded {
         diagnostics: absent_dirs,
         ..Loaded::default()
     };
+    // The batch process stays, to read the assets left in the repository
+    // when they are written.
+    let stored = sizes
+        .values()
+        .any(|s| s.is_some_and(|s| s >= git::LFS_POINTER_MAX))
+        .then(|| out.store.add_repo(repo.clone(), batch));
     for (c, tree) in chosen.iter().zip(trees) {
         let dir = format!("{book}@{}", c.label);
         let mut files: Vec<(String, FileData)> = match &c.git_ref {
             Some(_) => tree
                 .into_iter()
                 .map(|f| {
-                    let data = match blobs.get(&f.oid) {
-                        Some(Some(b)) => FileData::Bytes(b.clone()),
-                        Some(None) => FileData::Missing,
-                        None => FileData::Unread,
+                    let data = match (blobs.get(&f.oid), sizes.get(&f.oid)) {
+                        (Some(Some(b)), _) => FileData::Bytes(b.clone()),
+                        (Some(None), _) | (None, Some(None)) => FileData::Missing,
+                        (None, Some(Some(size))) => FileData::Stored(f.oid.clone(), *size),
+                        (None, None) => FileData::Unread,
                     };
                     (f.path, data)
                 })
@@ -260,14 +296,20 @@ fn load_source(
         let gitbook = files.iter().find(|(p, _)| p == ".gitbook.yaml");
         let gitbook_file = format!("{dir}/.gitbook.yaml");
         match gitbook {
-            Some((_, FileData::Bytes(b))) if !git::is_lfs_pointer(b) => apply_gitbook(
+            Some((_, FileData::Bytes(Blob::Text(t)))) => apply_gitbook(
                 &gitbook_file,
-                b.to_vec(),
+                t.as_bytes().to_vec(),
                 &mut spec,
                 &mut out.sources,
                 &mut out.diagnostics,
             ),
-            Some((_, FileData::Bytes(_) | FileData::Missing)) => out.diagnostics.push(missing(
+            Some((_, FileData::Bytes(Blob::NotUtf8(at)))) => out.diagnostics.push(Diagnostic::new(
+                Rule::InvalidEncoding,
+                gitbook_file.clone(),
+                0..0,
+                format!("`.gitbook.yaml` is not UTF-8 (invalid byte at offset {at}); using the defaults"),
+            )),
+            Some((_, FileData::Bytes(Blob::Bytes(_)) | FileData::Missing)) => out.diagnostics.push(missing(
                 &gitbook_file,
                 format!("`{gitbook_file}` is not in the repository's objects; the book uses root `./`, README.md and SUMMARY.md"),
             )),
@@ -304,7 +346,7 @@ fn load_source(
                         out.read.insert(rel, Err(ReadError::Missing(why)));
                     }
                 }
-                FileData::Bytes(bytes) if git::is_lfs_pointer(&bytes) => {
+                FileData::Bytes(Blob::Bytes(bytes)) if git::is_lfs_pointer(&bytes) => {
                     let why = format!(
                         "`{rel}` is a Git LFS pointer; the file itself is not in the repository (run `git lfs pull`); it was left out"
                     );
@@ -314,15 +356,24 @@ fn load_source(
                         out.read.insert(rel, Err(ReadError::Missing(why)));
                     }
                 }
-                FileData::Bytes(bytes) => {
+                // Texts (pages, SUMMARY files, YAML assets) go to the
+                // assembly; a text asset is copied into the output from them.
+                FileData::Bytes(Blob::Text(text)) => {
                     if want == Want::Text || asset == Some(true) {
-                        let text = String::from_utf8(bytes.to_vec())
-                            .map(Arc::from)
-                            .map_err(|e| ReadError::Encoding(e.utf8_error().valid_up_to()));
-                        out.read.insert(rel.clone(), text);
+                        out.read.insert(rel.clone(), Ok(text));
                     }
+                }
+                FileData::Bytes(Blob::NotUtf8(at)) => {
+                    out.read.insert(rel, Err(ReadError::Encoding(at)));
+                }
+                FileData::Bytes(Blob::Bytes(bytes)) => {
                     if asset.is_some() {
                         out.blobs.insert(rel, bytes);
+                    }
+                }
+                FileData::Stored(oid, size) => {
+                    if let (Some(_), Some(r)) = (asset, stored) {
+                        out.store.add_file(rel, r, oid, size);
                     }
                 }
                 FileData::Unread => {}
@@ -382,9 +433,20 @@ fn missing(rel: &str, why: String) -> Diagnostic {
 
 /// A file's contents: read, absent from the repository, or not needed.
 enum FileData {
-    Bytes(Arc<[u8]>),
+    Bytes(Blob),
+    /// Left in the repository: its id and size.
+    Stored(String, u64),
     Missing,
     Unread,
+}
+
+/// A blob as read: text when the load wants its text and it is UTF-8.
+#[derive(Clone)]
+enum Blob {
+    Text(Arc<str>),
+    /// Wanted as text, but not UTF-8: the first invalid byte.
+    NotUtf8(usize),
+    Bytes(Arc<[u8]>),
 }
 
 /// How much of a file the load needs.
@@ -441,10 +503,17 @@ fn read_worktree(
     Ok(files
         .into_par_iter()
         .filter_map(|f| {
+            let path = workdir.join(&f);
             let data = match wanted_file(&f, skip_text_assets) {
-                Want::Listed => FileData::Unread,
-                _ => match std::fs::read(workdir.join(&f)) {
-                    Ok(b) => FileData::Bytes(b.into()),
+                // Deleted but not yet staged: not part of the tree.
+                _ if !path.is_file() => return None,
+                // Assets are copied from disk when written.
+                Want::Listed | Want::Bytes => FileData::Unread,
+                Want::Text => match std::fs::read(&path) {
+                    Ok(b) => FileData::Bytes(match String::from_utf8(b) {
+                        Ok(t) => Blob::Text(t.into()),
+                        Err(e) => Blob::NotUtf8(e.utf8_error().valid_up_to()),
+                    }),
                     // Deleted but not yet staged: not part of the tree.
                     Err(_) => return None,
                 },

@@ -733,14 +733,42 @@ pub fn render_site(
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     render_pages_with(env, &prep, &all, sink)?;
     t.mark("r:pages");
+    // Assets left in git repositories: each distinct blob read once, then
+    // written for every version that has it.
+    let mut stored: std::collections::BTreeMap<&str, Vec<&String>> = Default::default();
+    for a in &site.assets {
+        if let Some(oid) = site.git_objects.oid(a) {
+            stored.entry(oid).or_default().push(a);
+        }
+    }
+    let stored: Vec<Vec<&String>> = stored.into_values().collect();
+    stored.par_iter().try_for_each(|files| -> Result<()> {
+        site.git_objects
+            .with_bytes(files[0], |bytes| -> Result<()> {
+                for a in files {
+                    if let Some(u) = asset_url(site, a) {
+                        sink.write(&u, bytes)?;
+                    }
+                }
+                Ok(())
+            })?
+    })?;
     site.assets.par_iter().try_for_each(|a| -> Result<()> {
+        if site.git_objects.contains(a) {
+            return Ok(());
+        }
         if let Some(u) = asset_url(site, a) {
             // Assets of git versions are bytes in memory; an absent object
             // (already reported) is left out.
             match (site.git_blobs.get(a), site.disk_path(a)) {
                 (Some(bytes), _) => sink.write(&u, bytes)?,
                 (None, Some(path)) => sink.copy(&u, &path)?,
-                (None, None) => {}
+                // A text asset read from git (YAML) is kept as text.
+                (None, None) => {
+                    if let Some(text) = site.sources.get(a) {
+                        sink.write(&u, text.as_bytes())?
+                    }
+                }
             }
         }
         Ok(())

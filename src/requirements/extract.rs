@@ -159,10 +159,11 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
     // Upper-case tags of every block's first line; near misses reported.
     let mut found: Vec<tags::Found> = Vec::with_capacity(blocks.len());
     for b in blocks {
-        let f = if matches!(b.kind, BlockKind::Row { .. }) {
+        let line = first_line(b);
+        let f = if matches!(b.kind, BlockKind::Row { .. }) || !line.contains(['(', '[']) {
             tags::Found::default()
         } else {
-            find_tags(first_line(b), &b.code)
+            find_tags(line, &b.code)
         };
         for n in &f.near {
             diags.push(
@@ -318,6 +319,19 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
         }
     }
 
+    if units.is_empty() {
+        untagged_and_verbs(
+            blocks,
+            &[],
+            &[],
+            &ctx,
+            &type_of,
+            &HashSet::new(),
+            file,
+            &mut diags,
+        );
+        return (Vec::new(), diags);
+    }
     let tagged: HashSet<usize> = units.iter().map(|u| u.block).collect();
     let lines = LineIndex::new(&page.source);
     let url = page.url(site);
@@ -387,6 +401,7 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
                 author_id: u.author_id.is_some(),
                 row: matches!(b.kind, BlockKind::Row { .. }),
                 block: u.block,
+                fingerprint: String::new(),
             },
         });
     }
@@ -631,13 +646,18 @@ fn statement_of(
 /// White space collapsed, the gaps a removed tag leaves closed.
 fn tidy(s: &str) -> String {
     let t = tags::collapse(s);
-    t.replace(" .", ".")
-        .replace(" ,", ",")
-        .replace(" :", ":")
-        .replace(" ;", ";")
-        .replace("()", "")
-        .trim()
-        .to_string()
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            (' ', Some('.' | ',' | ':' | ';')) => {}
+            ('(', Some(')')) => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out.trim().to_string()
 }
 
 /// `req-untagged` and `req-verb-mismatch` for one page.

@@ -160,6 +160,8 @@ pub struct Extra {
     pub row: bool,
     /// The unit's block in its page's [`Doc::blocks`].
     pub block: usize,
+    /// [`Requirement::fingerprint`], computed once.
+    pub fingerprint: String,
 }
 
 impl Requirement {
@@ -171,7 +173,11 @@ impl Requirement {
     /// The statement lowercased with tags, numbers and markup removed: what
     /// identifies a requirement across edits that move or renumber it.
     pub fn fingerprint(&self) -> String {
-        ids::fingerprint(&self.statement)
+        if self.extra.fingerprint.is_empty() {
+            ids::fingerprint(&self.statement)
+        } else {
+            self.extra.fingerprint.clone()
+        }
     }
 }
 
@@ -241,6 +247,9 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
                 reqs.extend(r);
                 out.diagnostics.extend(d);
             }
+        }
+        for r in &mut reqs {
+            r.extra.fingerprint = ids::fingerprint(&r.statement);
         }
         let lock = ids::read_lock(site, b);
         let locked = matches!(lock, Ok(Some(_)));
@@ -347,7 +356,13 @@ fn mark_html(html: &str, of: impl Fn(usize) -> Option<(String, String, String, b
         if let Some(tr) = out.rfind("<tr") {
             out.insert_str(tr + 3, &format!(" id=\"{}\"", escape(&anchor)));
         }
-        let cell = ["<td", "<th"].iter().filter_map(|t| rest.find(t)).min();
+        // The first cell: a `<td`, or a `<th` before it (never searching
+        // the rest of the page for one).
+        let td = rest.find("<td");
+        let cell = match rest[..td.unwrap_or(rest.len()).min(rest.len())].find("<th") {
+            Some(th) => Some(th),
+            None => td,
+        };
         if let Some(c) = cell {
             if let Some(gt) = rest[c..].find('>') {
                 let at = c + gt + 1;

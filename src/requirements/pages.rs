@@ -5,7 +5,7 @@
 //! `<book>/checklist.csv` and the site-wide `requirements.json`.
 
 use super::diff::diff;
-use super::report::{book_index, checklist_csv, BookIndex, SiteIndex};
+use super::report::{book_index, checklist_csv, BookIndex};
 use super::{Level, ReqType, Requirement, SiteRequirements};
 use crate::content::Site;
 use crate::render::site::Generated;
@@ -16,25 +16,72 @@ use std::collections::BTreeMap;
 /// Files every book (version) with requirements gets, and the site-wide one.
 pub fn files(site: &Site, reqs: &SiteRequirements) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    let mut all = Vec::new();
+    // The site-wide file is the books' files in a list: made from their
+    // bytes rather than serialised again.
+    let mut all: Vec<u8> = b"{\"books\":[".to_vec();
+    let mut any = false;
     for br in &reqs.books {
         if br.requirements.is_empty() {
             continue;
         }
         let book = &site.books[br.book];
         let ix = book_index(site, br, &|_| true);
-        let json = serde_json::to_vec_pretty(&ix).unwrap_or_default();
+        let json = serde_json::to_vec(&ix).unwrap_or_default();
         let csv = checklist_csv(&ix, site.config.site_url.as_deref());
         for prefix in &book.url_prefixes {
             out.push((join_url(prefix, "requirements.json"), json.clone()));
             out.push((join_url(prefix, "checklist.csv"), csv.clone().into_bytes()));
         }
-        all.push(ix);
+        if any {
+            all.push(b',');
+        }
+        all.extend_from_slice(&json);
+        any = true;
     }
-    if !all.is_empty() {
-        let site_json = serde_json::to_vec_pretty(&SiteIndex { books: all }).unwrap_or_default();
-        out.push(("requirements.json".to_string(), site_json));
+    if any {
+        all.extend_from_slice(b"]}");
+        out.push(("requirements.json".to_string(), all));
     }
+    out
+}
+
+fn esc(out: &mut String, s: &str) {
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, s);
+}
+
+/// One row of the index table. Written here rather than in the template:
+/// the template engine's loop costs more than the rest of the page.
+fn row_html(r: &Requirement, href: &str) -> String {
+    let mut out = String::with_capacity(r.statement.len() + 256);
+    out.push_str("<tr id=\"");
+    esc(&mut out, &r.anchor());
+    out.push_str("\" data-level=\"");
+    out.push_str(r.level.name());
+    out.push_str("\"><td><code>");
+    esc(&mut out, &r.id);
+    out.push_str("</code>");
+    if !r.aliases.is_empty() {
+        out.push_str("<br><small>");
+        esc(&mut out, &r.aliases.join(", "));
+        out.push_str("</small>");
+    }
+    out.push_str("</td><td>");
+    out.push_str(r.level.name());
+    if !r.classifiers.is_empty() {
+        out.push_str("<br><small>");
+        esc(&mut out, &r.classifiers.join(" "));
+        out.push_str("</small>");
+    }
+    if let Some(c) = &r.condition {
+        out.push_str("<br><small>");
+        esc(&mut out, c);
+        out.push_str("</small>");
+    }
+    out.push_str("</td><td><a href=\"");
+    esc(&mut out, href);
+    out.push_str("\">");
+    esc(&mut out, &r.statement);
+    out.push_str("</a></td></tr>\n");
     out
 }
 
@@ -89,7 +136,7 @@ pub fn generated(site: &Site, reqs: &SiteRequirements, offline: bool) -> Vec<Gen
                 if of_type.is_empty() {
                     continue;
                 }
-                let mut sections: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+                let mut sections: Vec<(String, String)> = Vec::new();
                 for r in of_type {
                     let section = r.section.clone().unwrap_or_default();
                     let (page_url, fragment) = r.url.split_once('#').unwrap_or((&r.url, ""));
@@ -97,26 +144,17 @@ pub fn generated(site: &Site, reqs: &SiteRequirements, offline: bool) -> Vec<Gen
                         Some(rest) => join_url(prefix, rest.trim_start_matches('/')),
                         None => page_url.to_string(),
                     };
-                    let item = json!({
-                        "id": r.id,
-                        "anchor": r.anchor(),
-                        "level": r.level.name(),
-                        "classifiers": r.classifiers.join(" "),
-                        "condition": r.condition,
-                        "statement": r.statement,
-                        "aliases": r.aliases.join(", "),
-                        "href": link(&page_url, Some(fragment)),
-                    });
+                    let row = row_html(r, &link(&page_url, Some(fragment)));
                     match sections.iter_mut().find(|(s, _)| *s == section) {
-                        Some((_, items)) => items.push(item),
-                        None => sections.push((section, vec![item])),
+                        Some((_, rows)) => rows.push_str(&row),
+                        None => sections.push((section, row)),
                     }
                 }
                 groups.push(json!({
                     "type": t.name(),
                     "title": type_title(t),
                     "count": br.requirements.iter().filter(|r| r.kind == t).count(),
-                    "sections": sections.into_iter().map(|(s, items)| json!({"section": s, "items": items})).collect::<Vec<_>>(),
+                    "sections": sections.into_iter().map(|(s, rows)| json!({"section": s, "rows_html": rows})).collect::<Vec<_>>(),
                 }));
             }
             let types: Vec<serde_json::Value> = ReqType::ALL

@@ -621,6 +621,7 @@ impl Live {
             &a.site,
             &a.docs,
             &a.glossary,
+            &a.requirements,
             self.offline(),
         ));
         generated.extend(crate::requirements::pages::generated(

@@ -57,14 +57,14 @@ test("corpus: the heaviest API page reaches DOMContentLoaded in under a second",
   // One warm-up load, so the figure is the page's and not Chromium's start.
   await page.goto(new URL(rel, server.url).href);
   const times = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.goto(new URL(rel, server.url).href, { waitUntil: "domcontentloaded" });
     times.push(await page.evaluate(() => performance.getEntriesByType("navigation")[0].domContentLoadedEventEnd));
   }
   times.sort((a, b) => a - b);
-  const median = times[1];
+  const median = times[2];
   const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
-  console.log(`${rel}: ${bytes} B, ${nodes} elements, DOMContentLoaded ${median.toFixed(0)} ms (median of 3)`);
+  console.log(`${rel}: ${bytes} B, ${nodes} elements, DOMContentLoaded ${median.toFixed(0)} ms (median of 5)`);
   assert.ok(median < DCL_BUDGET_MS, `${rel}: DOMContentLoaded ${median.toFixed(0)} ms`);
   await page.close();
 });

@@ -1,4 +1,4 @@
-//! Report formatters: `human`, `json`, `github`, `sarif` (DESIGN.md §7).
+//! Report formatters: `human`, `json`, `github`, `sarif`, `rdjson` (DESIGN.md §7).
 //!
 //! Each format is one [`Formatter`] in its own file. All of them receive the
 //! findings already filtered and with their final severity, plus the text of
@@ -10,6 +10,7 @@
 mod github;
 mod human;
 mod json;
+mod rdjson;
 mod sarif;
 
 use super::Diagnostic;
@@ -30,6 +31,8 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 for code-scanning upload.
     Sarif,
+    /// reviewdog's diagnostic format; fixes become suggested changes.
+    Rdjson,
 }
 
 /// Options shared by every formatter.
@@ -123,7 +126,9 @@ impl ReportOptions {
         use std::io::IsTerminal;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let git_prefix = match format {
-            Format::Github | Format::Sarif => crate::checks::git_prefix(root).unwrap_or_default(),
+            Format::Github | Format::Sarif | Format::Rdjson => {
+                crate::checks::git_prefix(root).unwrap_or_default()
+            }
             Format::Human | Format::Json => String::new(),
         };
         ReportOptions {
@@ -153,6 +158,7 @@ impl Format {
             Format::Json => &json::Json,
             Format::Github => &github::Github,
             Format::Sarif => &sarif::Sarif,
+            Format::Rdjson => &rdjson::Rdjson,
         }
     }
 }

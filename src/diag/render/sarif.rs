@@ -10,9 +10,10 @@ use super::{prefixed, Formatter, ReportOptions};
 use crate::diag::Locator;
 use crate::diag::{Diagnostic, Rule, Severity};
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    Sarif as SarifLog, Tool, ToolComponent,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, Region, Replacement, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif as SarifLog, Tool,
+    ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -106,14 +107,56 @@ impl Formatter for Sarif {
                         .build(),
                 };
                 let physical = PhysicalLocation::builder()
-                    .artifact_location(artifact)
+                    .artifact_location(artifact.clone())
                     .region(region)
                     .build();
-                builder
-                    .locations(vec![Location::builder()
-                        .physical_location(physical)
-                        .build()])
-                    .build()
+                let located = builder.locations(vec![Location::builder()
+                    .physical_location(physical)
+                    .build()]);
+                // A fix: one replacement per edit (every edit is in the finding's file).
+                match &l.fix {
+                    Some(f) => {
+                        let replacements: Vec<Replacement> = f
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                Replacement::builder()
+                                    .deleted_region(
+                                        Region::builder()
+                                            .start_line(e.line as i64)
+                                            .start_column(e.column as i64)
+                                            .end_line(e.end_line as i64)
+                                            .end_column(e.end_column as i64)
+                                            .build(),
+                                    )
+                                    .inserted_content(
+                                        ArtifactContent::builder()
+                                            .text(e.replacement.clone())
+                                            .build(),
+                                    )
+                                    .build()
+                            })
+                            .collect();
+                        let change = ArtifactChange::builder()
+                            .artifact_location(artifact)
+                            .replacements(replacements)
+                            .build();
+                        let fix = SarifFix::builder()
+                            .description(
+                                Message::builder()
+                                    .text(format!(
+                                        "{} fix: {}",
+                                        f.safety.as_str(),
+                                        d.suggestion.as_deref().unwrap_or("apply the edit")
+                                    ))
+                                    .build(),
+                            )
+                            .artifact_changes(vec![change])
+                            .build();
+                        located.fixes(vec![fix]).build()
+                    }
+                    None => located.build(),
+                }
             })
             .collect();
         let driver = ToolComponent::builder()

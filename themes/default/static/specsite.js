@@ -302,8 +302,12 @@
       wrap.appendChild(t);
     });
     function mark() {
-      $all(".doc-body pre, .doc-body .table-wrap").forEach(function (el) {
-        var scrolls = el.scrollWidth > el.clientWidth + 1;
+      // Every width is read before any attribute is written: a write between
+      // two reads would lay the whole page out again for each element.
+      var els = $all(".doc-body pre, .doc-body .table-wrap");
+      var wide = els.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
+      els.forEach(function (el, i) {
+        var scrolls = wide[i];
         if (scrolls && !el.hasAttribute("tabindex")) {
           el.tabIndex = 0;
           el.setAttribute("role", el.tagName === "PRE" ? "group" : "region");
@@ -314,7 +318,10 @@
         }
       });
     }
-    mark();
+    // Measuring lays the whole page out: done once it has loaded, so that a
+    // long page is not held back from DOMContentLoaded by it.
+    if (doc.readyState === "complete") mark();
+    else window.addEventListener("load", mark);
     var timer;
     window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
   }
