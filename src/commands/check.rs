@@ -116,7 +116,7 @@ fn run_checks(args: Args) -> Result<u8, Fatal> {
         Safety::Safe
     };
     if diff {
-        let (new, _) = fixes_to_apply(&common, &found, safety);
+        let (new, _) = fixes_to_apply(&found, safety);
         for (file, text) in &new {
             print!(
                 "{}",
@@ -131,7 +131,7 @@ fn run_checks(args: Args) -> Result<u8, Fatal> {
         // Fixes that overlap wait for the next round; a round that applies
         // nothing ends it.
         for _ in 0..10 {
-            let (new, applied) = fixes_to_apply(&common, &found, safety);
+            let (new, applied) = fixes_to_apply(&found, safety);
             if new.is_empty() {
                 break;
             }
@@ -139,7 +139,9 @@ fn run_checks(args: Args) -> Result<u8, Fatal> {
                 *by_rule.entry(rule).or_insert(0) += 1;
             }
             for (file, text) in &new {
-                std::fs::write(common.root.join(file), text)
+                let path = (found.a.site.disk_path(file))
+                    .ok_or_else(|| Fatal::Other(anyhow::anyhow!("{file} is not on disk")))?;
+                std::fs::write(path, text)
                     .map_err(|e| Fatal::Other(anyhow::anyhow!("cannot write {file}: {e}")))?;
             }
             std::mem::forget(std::mem::replace(&mut found, find()?));
@@ -180,14 +182,17 @@ struct Findings {
 /// text is the one checked, and (with `--changed-since` or `FILE...`) only
 /// the files named, are edited.
 fn fixes_to_apply(
-    common: &Common,
     found: &Findings,
     safety: Safety,
 ) -> (BTreeMap<String, String>, Vec<&'static str>) {
     let sources = &found.a.site.sources;
+    // Files on disk only: a file read from git objects has no disk path
+    // (a `worktree: true` version's files do).
     let on_disk = |file: &str| {
-        std::fs::read(common.root.join(file))
-            .is_ok_and(|bytes| sources.get(file).is_some_and(|t| t.as_bytes() == bytes))
+        found.a.site.disk_path(file).is_some_and(|p| {
+            std::fs::read(p)
+                .is_ok_and(|bytes| sources.get(file).is_some_and(|t| t.as_bytes() == bytes))
+        })
     };
     let mut editable: BTreeMap<&str, bool> = BTreeMap::new();
     let mut chosen = Vec::new();
