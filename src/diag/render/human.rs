@@ -32,9 +32,21 @@ impl Formatter for Human {
         // parallel (a corpus has hundreds) and are joined in order.
         use rayon::prelude::*;
         let color = opts.color;
+        // Line starts of each file, found once for the whole report (per
+        // chunk, a file with thousands of findings was scanned again for
+        // every 32 of them).
+        let files: std::collections::BTreeSet<&str> = diags
+            .iter()
+            .filter(|d| sources.contains_key(&d.file))
+            .map(|d| d.file.as_str())
+            .collect();
+        let starts: BTreeMap<&str, Vec<usize>> = files
+            .into_par_iter()
+            .map(|f| (f, crate::diag::line_starts(&sources[f])))
+            .collect();
         let parts: Vec<String> = diags
             .par_chunks(32)
-            .map(|chunk| to_text(color, |w| write_findings(w, chunk, sources, color)))
+            .map(|chunk| to_text(color, |w| write_findings(w, chunk, sources, &starts, color)))
             .collect();
         let mut out = parts.concat();
         out.push_str(&to_text(color, |w| write_summary(w, diags, color)));
@@ -60,23 +72,23 @@ fn write_findings(
     w: &mut dyn WriteColor,
     diags: &[Diagnostic],
     sources: &BTreeMap<String, Arc<str>>,
+    starts: &BTreeMap<&str, Vec<usize>>,
     color: bool,
 ) {
     let config = term::Config {
         chars: Chars::ascii(),
         ..term::Config::default()
     };
-    // Line starts of each file, found once for the chunk.
-    let mut starts: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for d in diags {
         let Some(text) = sources.get(&d.file) else {
             // No text to show (a site-wide finding or an unreadable file): header, file, help.
             write_plain(w, d, &config, color);
             continue;
         };
-        let line_starts = starts
-            .entry(d.file.as_str())
-            .or_insert_with(|| crate::diag::line_starts(text));
+        let Some(line_starts) = starts.get(d.file.as_str()) else {
+            write_plain(w, d, &config, color);
+            continue;
+        };
         let excerpt = Excerpt::new(&d.file, text, line_starts, clamp_span(text, d.span.clone()));
         let mut cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
