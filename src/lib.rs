@@ -81,6 +81,27 @@ pub enum Fatal {
     Other(#[from] anyhow::Error),
 }
 
+impl Fatal {
+    /// The failure as a finding, with the text of the file it points into
+    /// when there is one, so that machine formats can print a report on
+    /// exit 2: `invalid-yaml` for a config file that does not parse,
+    /// `book-without-summary` when no book is found, `output-collision` for
+    /// a refused `--out`, and `source-unreadable` for a root or source that
+    /// cannot be read and any other failure.
+    pub fn finding(&self) -> (Diagnostic, Option<std::sync::Arc<str>>) {
+        use diag::Rule;
+        let site_wide = |rule: Rule| Diagnostic::new(rule, "", 0..0, self.to_string());
+        match self {
+            Fatal::Load(LoadError::Config {
+                diagnostic, text, ..
+            }) => ((**diagnostic).clone(), Some(text.clone())),
+            Fatal::Load(LoadError::NoBooks { .. }) => (site_wide(Rule::BookWithoutSummary), None),
+            Fatal::Out(_) => (site_wide(Rule::OutputCollision), None),
+            Fatal::Load(_) | Fatal::Other(_) => (site_wide(Rule::SourceUnreadable), None),
+        }
+    }
+}
+
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
     let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
@@ -590,6 +611,10 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     };
     // Refuse the root or an ancestor before anything is read.
     output::check_out_dir(&opts.root, out, []).map_err(Fatal::Out)?;
+    // Taken before anything is read: a second build into the same folder
+    // waits here, and what killed builds left beside it is removed (with the
+    // default `--out` it would sit inside the root).
+    let lock = output::OutLock::acquire(out)?;
     let mut t = timing::Stages::start();
     // Text assets are not read: the OpenAPI cache reads the specs it
     // renders, and the report reads back any a finding points into.
@@ -626,7 +651,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     .map_err(Fatal::Out)?;
     t.mark("checkout");
     let offline = opts.offline || site.config.offline;
-    let sink = output::DiskSink::new(out)?;
+    let sink = output::DiskSink::new(out, lock)?;
     t.mark("theme");
     // The browser index and the pages are written side by side: pages only
     // need the manifest's name, which depends on the search docs alone.

@@ -14,43 +14,12 @@ pub const MARKER: &str = ".specsite-output";
 pub trait Sink: Sync {
     /// Writes `bytes` to `path`.
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
-    /// Copies the file at `src` to `path` (hard-linked when possible).
+    /// Copies the file at `src` to `path`: a copy of its own, never a link
+    /// to the source.
     fn copy(&self, path: &str, src: &Path) -> Result<()>;
-    /// Writes `bytes`, which are the contents of the file at `src`, to `path`:
-    /// a sink on disk may hard-link `src` instead of writing them again.
+    /// Writes `bytes`, which are the contents of the file at `src`, to `path`.
     fn write_copy_of(&self, path: &str, bytes: &[u8], _src: &Path) -> Result<()> {
         self.write(path, bytes)
-    }
-}
-
-/// Hard-links `dst` to the file `src` names. A symlink at `src` is followed
-/// (std's `hard_link` links the symlink itself, which dangles in the output
-/// when it is relative).
-fn hard_link_file(src: &Path, dst: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        let s = std::ffi::CString::new(src.as_os_str().as_bytes())?;
-        let d = std::ffi::CString::new(dst.as_os_str().as_bytes())?;
-        // SAFETY: both pointers are NUL-terminated paths that outlive the call.
-        let r = unsafe {
-            libc::linkat(
-                libc::AT_FDCWD,
-                s.as_ptr(),
-                libc::AT_FDCWD,
-                d.as_ptr(),
-                libc::AT_SYMLINK_FOLLOW,
-            )
-        };
-        if r == 0 {
-            Ok(())
-        } else {
-            Err(std::io::Error::last_os_error())
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        std::fs::hard_link(std::fs::canonicalize(src)?, dst)
     }
 }
 
@@ -74,16 +43,135 @@ fn remove_tree(dir: &Path) {
 }
 
 /// The removal of a replaced output folder, running on its own thread;
-/// dropping this waits for it to finish.
+/// dropping this waits for it to finish, then lets the next build into the
+/// same folder start.
 #[must_use = "dropping a Cleanup waits for the old output to be removed"]
 #[derive(Debug, Default)]
-pub struct Cleanup(Option<std::thread::JoinHandle<()>>);
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>, Option<OutLock>);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
         if let Some(h) = self.0.take() {
             let _ = h.join();
         }
+        drop(self.1.take());
+    }
+}
+
+/// The parent folder of `target` (`.` for a bare name).
+fn parent_of(target: &Path) -> &Path {
+    target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The prefixes of the temporary folders a build into `target` makes beside
+/// it: the new site while it is written, and (on systems without an atomic
+/// exchange) the old one while it is moved aside.
+fn temp_prefixes(target: &Path) -> [String; 2] {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("public");
+    [
+        format!(".{name}.specsite-tmp-"),
+        format!(".{name}.specsite-old-"),
+    ]
+}
+
+/// A build's hold on its output folder: an exclusive `flock` on the folder
+/// that holds `--out`, taken before anything is read and kept until the old
+/// output is gone. A second build into the same folder waits for it, so two
+/// builds take turns; the kernel lets go of a killed build's hold, so a
+/// crash never leaves the folder locked. On systems without `flock` there
+/// is no lock (builds into one folder must not overlap there).
+#[derive(Debug)]
+pub struct OutLock {
+    #[allow(dead_code)] // held for its lock
+    dir: std::fs::File,
+}
+
+impl OutLock {
+    /// Takes the lock for a build into `target` (waiting while another build
+    /// holds it), then removes what interrupted builds into `target` left
+    /// beside it: no build that owns them can still be running.
+    pub fn acquire(target: &Path) -> Result<Self> {
+        let parent = parent_of(target);
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
+        let dir =
+            std::fs::File::open(parent).with_context(|| format!("opening {}", parent.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a file descriptor we own; no memory is passed.
+            if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                eprintln!(
+                    "waiting for another specsite build into {} to finish",
+                    parent.display()
+                );
+                // SAFETY: as above.
+                if unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } != 0 {
+                    return Err(std::io::Error::last_os_error())
+                        .with_context(|| format!("locking {}", parent.display()));
+                }
+            }
+        }
+        remove_leftovers(target);
+        Ok(OutLock { dir })
+    }
+}
+
+/// Removes the temporary folders interrupted builds into `target` left.
+fn remove_leftovers(target: &Path) {
+    let prefixes = temp_prefixes(target);
+    let Ok(entries) = std::fs::read_dir(parent_of(target)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if prefixes.iter().any(|p| name.starts_with(p.as_str()))
+            && e.file_type().is_ok_and(|t| t.is_dir())
+        {
+            remove_tree(&e.path());
+        }
+    }
+}
+
+/// Swaps two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`).
+/// `Ok(false)` where the system or file system cannot.
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let a = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+        let b = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+        // SAFETY: both pointers are NUL-terminated paths that outlive the call.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_renameat2,
+                libc::AT_FDCWD,
+                a.as_ptr(),
+                libc::AT_FDCWD,
+                b.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if r == 0 {
+            return Ok(true);
+        }
+        let e = std::io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+            _ => Err(e),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Ok(false)
     }
 }
 
@@ -92,12 +180,13 @@ impl Drop for Cleanup {
 pub struct DiskSink {
     target: PathBuf,
     temp: PathBuf,
+    lock: OutLock,
     /// Folders already created, so each file costs no extra `mkdir` call.
     made: Mutex<std::collections::HashSet<PathBuf>>,
     /// Files written from bytes, and their bytes.
     written: AtomicUsize,
     written_bytes: AtomicUsize,
-    /// Files linked or copied from the sources.
+    /// Files copied from the sources.
     linked: AtomicUsize,
 }
 
@@ -108,27 +197,20 @@ pub struct OutputStats {
     pub written: usize,
     /// Bytes of those files.
     pub written_bytes: usize,
-    /// Files hard-linked (or copied) from the sources.
+    /// Files copied from the sources.
     pub linked: usize,
     /// Folders created, the output folder itself not counted.
     pub folders: usize,
 }
 
 impl DiskSink {
-    /// Prepares a temporary folder next to `target`.
-    pub fn new(target: &Path) -> Result<Self> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-        let name = target
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("public");
+    /// Prepares a temporary folder next to `target`, under `lock` (taken
+    /// for `target`).
+    pub fn new(target: &Path, lock: OutLock) -> Result<Self> {
+        let parent = parent_of(target);
+        let [tmp_prefix, _] = temp_prefixes(target);
         let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.specsite-tmp-"))
+            .prefix(&tmp_prefix)
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
@@ -140,6 +222,7 @@ impl DiskSink {
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
+            lock,
             made: Mutex::default(),
             written: AtomicUsize::new(0),
             written_bytes: AtomicUsize::new(0),
@@ -191,36 +274,42 @@ impl DiskSink {
         Ok(full)
     }
 
-    /// Swaps the finished folder into place. The old one, renamed aside
-    /// first, is removed on a background thread: the returned [`Cleanup`]
-    /// waits for it when dropped.
+    /// Swaps the finished folder into place: on Linux in one step
+    /// (`renameat2(RENAME_EXCHANGE)`), so `target` always names a complete
+    /// site; elsewhere (or on a file system without it) the old folder is
+    /// renamed aside first and the new one renamed in, leaving a moment
+    /// when `target` does not exist. The old one is removed on a background
+    /// thread: the returned [`Cleanup`] waits for it when dropped.
     pub fn commit(self) -> Result<Cleanup> {
-        let old = if self.target.exists() {
-            let parent = self
-                .target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = self
-                .target
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or("public");
+        let DiskSink {
+            target, temp, lock, ..
+        } = self;
+        let old = if target.exists() {
+            if exchange(&temp, &target)
+                .with_context(|| format!("swapping the new site into {}", target.display()))?
+            {
+                return Ok(Cleanup(
+                    Some(std::thread::spawn(move || remove_tree(&temp))),
+                    Some(lock),
+                ));
+            }
+            let [_, old_prefix] = temp_prefixes(&target);
             let trash = tempfile::Builder::new()
-                .prefix(&format!(".{name}.specsite-old-"))
-                .tempdir_in(parent)?
+                .prefix(&old_prefix)
+                .tempdir_in(parent_of(&target))?
                 .keep();
             // rename() onto an existing empty dir works on Unix.
-            std::fs::rename(&self.target, &trash)
-                .with_context(|| format!("moving old {} aside", self.target.display()))?;
+            std::fs::rename(&target, &trash)
+                .with_context(|| format!("moving old {} aside", target.display()))?;
             Some(trash)
         } else {
             None
         };
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("moving the new site to {}", self.target.display()))?;
+        std::fs::rename(&temp, &target)
+            .with_context(|| format!("moving the new site to {}", target.display()))?;
         Ok(Cleanup(
             old.map(|old| std::thread::spawn(move || remove_tree(&old))),
+            Some(lock),
         ))
     }
 
@@ -241,28 +330,12 @@ impl Sink for DiskSink {
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
         let full = self.full(path)?;
         self.linked.fetch_add(1, Ordering::Relaxed);
-        if hard_link_file(src, &full).is_err() {
-            std::fs::copy(src, &full)
-                .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
-        }
+        // std's copy uses copy_file_range on Linux: the kernel copies (or
+        // shares extents copy-on-write, on file systems with reflinks), and
+        // the output file is always an inode of its own.
+        std::fs::copy(src, &full)
+            .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
         Ok(())
-    }
-
-    fn write_copy_of(&self, path: &str, bytes: &[u8], src: &Path) -> Result<()> {
-        let full = self.full(path)?;
-        // A link is kept only while the file still holds as many bytes as
-        // were read (it may have changed since); otherwise the bytes are
-        // written.
-        if hard_link_file(src, &full).is_ok() {
-            if std::fs::metadata(&full).is_ok_and(|m| m.len() == bytes.len() as u64) {
-                self.linked.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
-            }
-            let _ = std::fs::remove_file(&full);
-        }
-        self.written.fetch_add(1, Ordering::Relaxed);
-        self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
     }
 }
 
@@ -307,6 +380,12 @@ pub fn check_out_dir(
     if root.starts_with(&out_abs) {
         return Err(format!(
             "--out {} contains the site root; the build would replace your sources",
+            out.display()
+        ));
+    }
+    if out_abs.exists() && !out_abs.is_dir() {
+        return Err(format!(
+            "--out {} is a file, not a folder; choose a folder for the site",
             out.display()
         ));
     }
@@ -360,7 +439,7 @@ mod tests {
         );
         std::fs::write(target.join(MARKER), "").unwrap();
         assert!(check_out_dir(&root, &target, []).is_ok());
-        let sink = DiskSink::new(&target).unwrap();
+        let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
         sink.write("a/index.html", b"new").unwrap();
         assert!(
             target.join("stale.html").exists(),

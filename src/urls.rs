@@ -13,6 +13,39 @@ pub fn join_url(prefix: &str, slug: &str) -> String {
     }
 }
 
+/// Whether a link destination may become an `href` (`src` when `image`):
+/// relative paths, fragments, and the schemes `http`, `https`, `mailto`,
+/// `tel` and `term:`; an image may also be `data:image/…`. Anything else
+/// (`javascript:`, `vbscript:`, `data:text/html`, `file:`…) is not
+/// (DESIGN.md §6 `unsafe-link`). The scheme is read as a browser reads it:
+/// tabs and line breaks inside ignored, leading and trailing spaces and
+/// control characters trimmed, case ignored.
+pub fn is_safe_link(dest: &str, image: bool) -> bool {
+    let cleaned: String = dest
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    let before = &cleaned[..colon];
+    if before.contains(['/', '?', '#']) {
+        return true; // a colon in a path, query or fragment
+    }
+    let scheme = before.to_ascii_lowercase();
+    match scheme.as_str() {
+        "http" | "https" | "mailto" | "tel" | "term" => true,
+        "data" => {
+            image
+                && cleaned[colon + 1..]
+                    .to_ascii_lowercase()
+                    .starts_with("image/")
+        }
+        _ => false,
+    }
+}
+
 /// The `../` prefix leading from the folder of page URL `from` (e.g.
 /// `consent/a/`) back to the site root: `../../`. The root page gives `""`.
 pub fn rel_root(from: &str) -> String {
@@ -71,6 +104,40 @@ pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_listed_schemes_are_safe_links() {
+        for ok in [
+            "a.md",
+            "#x",
+            "../b/c.md#y",
+            "https://x.org",
+            "HTTP://x",
+            "mailto:a@b",
+            "tel:+1",
+            "term:registry",
+            "a/b:c",
+            "?q=a:b",
+            "//cdn.example/x",
+        ] {
+            assert!(is_safe_link(ok, false), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:x",
+            "java\tscript:x",
+            "\u{1}javascript:x",
+            "vbscript:x",
+            "data:text/html,x",
+            "file:///etc/passwd",
+            "ftp://x",
+        ] {
+            assert!(!is_safe_link(bad, false), "{bad:?}");
+        }
+        assert!(is_safe_link("data:image/png;base64,AA", true));
+        assert!(!is_safe_link("data:image/png;base64,AA", false));
+        assert!(!is_safe_link("data:text/html,x", true));
+    }
 
     #[test]
     fn relative_hrefs_between_pages() {

@@ -123,10 +123,21 @@ fn deny_warnings_turns_a_warning_only_report_into_a_failure() {
     assert_eq!(plain.status.code(), Some(0));
     let strict = common::run(&["check", "--root", &root, "--deny-warnings"]);
     assert_eq!(strict.status.code(), Some(1));
+    // mailto:, tel: and external links are no warnings; the fixture's
+    // javascript:, ftp: and data: links are `unsafe-link` warnings.
+    let special = common::run(&["check", "--root", &fixture("special-links")]);
+    assert_eq!(special.status.code(), Some(0));
     let clean = common::run(&[
         "check",
         "--root",
         &fixture("special-links"),
+        "--deny-warnings",
+    ]);
+    assert_eq!(clean.status.code(), Some(1));
+    let clean = common::run(&[
+        "check",
+        "--root",
+        &format!("{}/tests/fixtures/serve", env!("CARGO_MANIFEST_DIR")),
         "--deny-warnings",
     ]);
     assert_eq!(clean.status.code(), Some(0));

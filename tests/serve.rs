@@ -331,6 +331,40 @@ fn broken_front_matter_shows_an_overlay_until_fixed() {
 }
 
 #[test]
+fn serve_misses_whole_books() {
+    let server = start();
+    let events = server.events();
+    // A book added while serving: its folder, then its pages.
+    std::fs::create_dir_all(server.root.join("content/added")).unwrap();
+    server.write("content/added/README.md", "# Added book\n\nBrand new.\n");
+    server.write("content/added/SUMMARY.md", "* [Added](README.md)\n");
+    wait_for_content(&server, "/added/", "Brand new.");
+    // Its table of contents removed, then restored.
+    std::fs::remove_file(server.root.join("content/added/SUMMARY.md")).unwrap();
+    let end = Instant::now() + DEADLINE;
+    while server.get("/added/").0 == 200 {
+        assert!(
+            Instant::now() < end,
+            "the book without SUMMARY.md is still served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.write("content/added/SUMMARY.md", "* [Added](README.md)\n");
+    wait_for_content(&server, "/added/", "Brand new.");
+    // A listed page deleted: the table of contents now points at nothing.
+    std::fs::remove_file(server.root.join("content/guide/usage.md")).unwrap();
+    let data = wait_event(&events, "error");
+    assert!(data.contains("summary-missing-file"), "{data}");
+    assert!(data.contains("content/guide/SUMMARY.md"), "{data}");
+    assert!(
+        server
+            .wait_line(|l| l.contains("summary-missing-file"))
+            .is_some(),
+        "the terminal shows the finding"
+    );
+}
+
+#[test]
 fn traversal_attempts_never_leave_the_site() {
     let server = start();
     for target in [

@@ -22,6 +22,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, Fatal> {
+    let (format, root) = (args.format, args.common.root.clone());
+    let result = run_build(args);
+    if let Err(e) = &result {
+        if let Some(report) = super::fatal_report(e, format, &root) {
+            eprint!("{report}");
+        }
+    }
+    result
+}
+
+fn run_build(args: Args) -> Result<u8, Fatal> {
     let Args {
         common,
         out,

@@ -50,6 +50,17 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<u8, Fatal> {
+    let (format, root) = (args.format, args.common.root.clone());
+    let result = run_checks(args);
+    if let Err(e) = &result {
+        if let Some(report) = super::fatal_report(e, format, &root) {
+            print!("{report}");
+        }
+    }
+    result
+}
+
+fn run_checks(args: Args) -> Result<u8, Fatal> {
     let Args {
         common,
         format,

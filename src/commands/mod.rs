@@ -70,3 +70,28 @@ pub fn report_fatal(e: &Fatal) {
     }
     eprintln!("error: {e}");
 }
+
+/// The report of a command that could not run, in a machine `format`
+/// (`None` for `human`, whose report of a fatal error is
+/// [`report_fatal`]'s): a well-formed report holding the fatal finding, so
+/// CI that uploads it never gets an empty file.
+pub fn fatal_report(e: &Fatal, format: Format, root: &std::path::Path) -> Option<String> {
+    if format == Format::Human {
+        return None;
+    }
+    let (diagnostic, text) = e.finding();
+    let mut sources = std::collections::BTreeMap::new();
+    if let Some(text) = text {
+        sources.insert(diagnostic.file.clone(), text);
+    }
+    let opts = ReportOptions {
+        color: false,
+        ..ReportOptions::for_stdout(root, format)
+    };
+    Some(render_report(
+        format,
+        std::slice::from_ref(&diagnostic),
+        &sources,
+        &opts,
+    ))
+}

@@ -145,6 +145,15 @@ pub(crate) fn assemble(
                     }
                 }
                 Entry::Other => {}
+                Entry::Outside => diags.push(
+                    Diagnostic::new(
+                        Rule::PathOutsideRoot,
+                        file.clone(),
+                        span.clone(),
+                        format!("SUMMARY.md entry `{title}` points to `{dest}`, outside the site root; it is not read"),
+                    )
+                    .with_suggestion("list a page inside the book"),
+                ),
                 Entry::Missing(path) => {
                     let mut d = Diagnostic::new(
                         Rule::SummaryMissingFile,
@@ -197,6 +206,29 @@ pub(crate) fn assemble(
                 format!("common_glossary: `{raw}` is not a page of any book"),
             ));
         }
+    }
+    // An `edit_url` with a scheme that may not be an href is dropped.
+    for b in books.iter_mut() {
+        let Some(e) = b.edit_url.as_deref() else {
+            continue;
+        };
+        if crate::urls::is_safe_link(e, false) {
+            continue;
+        }
+        let span = config_text.find(e).map_or(0..0, |s| s..s + e.len());
+        diags.push(
+            Diagnostic::new(
+                Rule::UnsafeLink,
+                config_file.clone(),
+                span,
+                format!(
+                    "edit_url of book `{}` is not an http(s) URL; no edit link is shown",
+                    b.id
+                ),
+            )
+            .with_suggestion("use the https:// URL of the book's repository"),
+        );
+        b.edit_url = None;
     }
     for p in &mut pages {
         let listed = common_list.as_ref().is_some_and(|l| l.contains(&p.file));
@@ -370,6 +402,8 @@ enum Entry {
     Other,
     /// Nothing: the root-relative path looked for.
     Missing(String),
+    /// A path that leaves the site root.
+    Outside,
 }
 
 fn resolve_entry(
@@ -388,7 +422,7 @@ fn resolve_entry(
         None => (summary_dir, path),
     };
     let Some(full) = normalize_join(base, path) else {
-        return Entry::Missing(path.to_string());
+        return Entry::Outside;
     };
     let mut candidates = vec![full.clone()];
     if path.ends_with('/') || full.is_empty() {
@@ -642,7 +676,7 @@ mod tests {
         );
         assert!(matches!(
             resolve_entry("../../../x.md", "b/spec", "b/spec", &pages, &assets),
-            Entry::Missing(_)
+            Entry::Outside
         ));
     }
 

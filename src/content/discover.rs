@@ -75,6 +75,34 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
                 text: loaded.text.clone(),
             }
         })?;
+    // A book id or version label is a folder of the output: one that would
+    // lead out of it stops the command here, `check` as well as `build`.
+    let names = (loaded.config.books.iter().flatten()).flat_map(|b| {
+        std::iter::once(("id", &b.id)).chain(b.versions.iter().map(|v| ("label", &v.label)))
+    });
+    for (key, name) in names {
+        let bad = name.is_empty()
+            || name.starts_with('/')
+            || name.contains('\\')
+            || name
+                .split('/')
+                .any(|s| s.is_empty() || s == "." || s == "..");
+        if bad {
+            let span = (loaded.text.find(name.as_str()))
+                .filter(|_| !name.is_empty())
+                .map_or(0..0, |s| s..s + name.len());
+            let message =
+                format!("books: {key} `{name}` would be written outside the output folder");
+            let d = Diagnostic::new(Rule::PathOutsideRoot, &loaded.shown, span, &message)
+                .with_suggestion("use a plain name such as `consent` or `1.0`");
+            return Err(LoadError::Config {
+                file: loaded.shown.clone(),
+                message,
+                diagnostic: Box::new(d),
+                text: loaded.text.clone(),
+            });
+        }
+    }
     let config = loaded.config;
     let config_rel = loaded.rel;
     skip.exclude(
@@ -469,7 +497,7 @@ pub(crate) fn apply_gitbook(
         }
     };
     match parse_gitbook(&text) {
-        Ok(cfg) => spec.gitbook = cfg,
+        Ok(cfg) => spec.gitbook = paths_inside(cfg, &spec.dir, &rel, &text, diags),
         Err(e) => diags.push(
             yaml_diagnostic(&rel, &text, &e, "invalid .gitbook.yaml").with_suggestion(
                 "fix the YAML; until then the book uses root `./`, README.md and SUMMARY.md",
@@ -477,6 +505,67 @@ pub(crate) fn apply_gitbook(
         ),
     }
     sources.insert(rel, text);
+}
+
+/// `cfg` with every path that would leave the site root (`root:`,
+/// `structure:`, redirects) reported as `path-outside-root` at its place in
+/// `.gitbook.yaml` (`rel`, whose text is `text`) and set back to its default
+/// (a redirect is dropped). `dir` is the book's repository folder.
+fn paths_inside(
+    mut cfg: GitbookConfig,
+    dir: &str,
+    rel: &str,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> GitbookConfig {
+    let defaults = GitbookConfig::default();
+    let mut report = |key: &str, value: &str| {
+        // The value's place in the file: its last segment is written as is.
+        let seg = value
+            .rsplit('/')
+            .find(|s| !s.is_empty() && *s != "..")
+            .unwrap_or(value);
+        let span = text
+            .find(value)
+            .map(|s| s..s + value.len())
+            .or_else(|| text.find(seg).map(|s| s..s + seg.len()))
+            .unwrap_or(0..0);
+        diags.push(
+            Diagnostic::new(
+                Rule::PathOutsideRoot,
+                rel,
+                span,
+                format!(
+                    "`{key}: {value}` in .gitbook.yaml leads outside the site root; it is ignored"
+                ),
+            )
+            .with_suggestion("name a path inside the book's repository"),
+        );
+    };
+    let outside = |base: &str, p: &str| crate::resolve::normalize_join(base, p).is_none();
+    if outside(dir, &cfg.root) {
+        report("root", &cfg.root);
+        cfg.root = defaults.root.clone();
+    }
+    let page_root = join_rel(dir, &cfg.root);
+    if outside(&page_root, &cfg.readme) {
+        report("readme", &cfg.readme);
+        cfg.readme = defaults.readme.clone();
+    }
+    if outside(&page_root, &cfg.summary) {
+        report("summary", &cfg.summary);
+        cfg.summary = defaults.summary.clone();
+    }
+    cfg.redirects.retain(|(from, to)| {
+        // The old path becomes an output folder: no `..` in it at all.
+        let from_bad = from.split('/').any(|s| s == "..");
+        let bad = (from_bad.then_some(from)).or_else(|| outside(&page_root, to).then_some(to));
+        if let Some(p) = bad {
+            report("redirects", p);
+        }
+        bad.is_none()
+    });
+    cfg
 }
 
 /// Joins two root-relative paths, either of which may be empty.

@@ -157,6 +157,28 @@ pub struct LocatedEdit {
     pub replacement: String,
 }
 
+/// Byte offsets where the lines of `text` start. A line ends at `\n`, at
+/// `\r\n`, or at a `\r` alone (old Mac files), as CommonMark counts them.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for i in break_positions(bytes) {
+        if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// Positions of every `\n` and `\r` in `bytes`.
+fn break_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n' || **b == b'\r')
+        .map(|(i, _)| i)
+}
+
 /// Maps byte offsets to 1-based (line, column) with columns in characters.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -167,13 +189,14 @@ pub struct LineIndex {
 impl LineIndex {
     /// Indexes `text`.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts: line_starts(text),
+        }
     }
 
-    /// 1-based line and column of byte `offset` in `text` (clamped to the text).
-    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+    /// 0-based line of byte `offset` and the offset clamped to a character
+    /// boundary of `text`.
+    fn line_of(&self, text: &str, offset: usize) -> (usize, usize) {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
@@ -182,15 +205,28 @@ impl LineIndex {
             Ok(i) => i,
             Err(i) => i - 1,
         };
+        (line, offset)
+    }
+
+    /// 1-based line and column of byte `offset` in `text` (clamped to the text).
+    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let (line, offset) = self.line_of(text, offset);
         let col = text[self.starts[line]..offset].chars().count() + 1;
         (line + 1, col)
     }
 
-    /// Byte range of line `line` (1-based), without its newline.
+    /// Byte range of line `line` (1-based), without its line break.
     pub fn line_range(&self, text: &str, line: usize) -> Range<usize> {
         let start = self.starts.get(line - 1).copied().unwrap_or(text.len());
-        let end = self.starts.get(line).map(|e| e - 1).unwrap_or(text.len());
-        start..end.max(start)
+        let mut end = self.starts.get(line).copied().unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
     }
 
     /// Byte offset where 1-based `line` starts.
@@ -199,10 +235,113 @@ impl LineIndex {
     }
 }
 
+/// A position already counted: its line (0-based), byte offset and column.
+#[derive(Debug, Clone, Copy)]
+struct Cursor {
+    line: usize,
+    offset: usize,
+    column: usize,
+}
+
+/// One file's line index and the last start and end positions counted in
+/// it: findings come sorted by position, so the next one's column is
+/// counted on from there rather than from the start of its line (a file
+/// that is one long line with thousands of findings stays linear).
+#[derive(Debug)]
+struct FilePositions {
+    index: LineIndex,
+    starts: Option<Cursor>,
+    ends: Option<Cursor>,
+}
+
+impl FilePositions {
+    fn locate(&mut self, text: &str, offset: usize, end: bool) -> (usize, usize) {
+        let (line, offset) = self.index.line_of(text, offset);
+        let cursor = if end {
+            &mut self.ends
+        } else {
+            &mut self.starts
+        };
+        let column = match *cursor {
+            Some(c) if c.line == line && c.offset <= offset => {
+                c.column + text[c.offset..offset].chars().count()
+            }
+            _ => text[self.index.starts[line]..offset].chars().count() + 1,
+        };
+        *cursor = Some(Cursor {
+            line,
+            offset,
+            column,
+        });
+        (line + 1, column)
+    }
+}
+
+/// Resolves the positions of many findings: each file's lines are indexed
+/// once, however many findings it has (formatters locate every finding of
+/// a report through one `Locator`).
+#[derive(Debug)]
+pub struct Locator<'a, S: std::ops::Deref<Target = str>> {
+    sources: &'a std::collections::BTreeMap<String, S>,
+    files: std::collections::HashMap<&'a str, FilePositions>,
+}
+
+impl<'a, S: std::ops::Deref<Target = str>> Locator<'a, S> {
+    /// A locator over `sources` (root-relative file → text).
+    pub fn new(sources: &'a std::collections::BTreeMap<String, S>) -> Self {
+        Locator {
+            sources,
+            files: std::collections::HashMap::new(),
+        }
+    }
+
+    /// `d` with its 1-based positions (1:1 when its file is unknown).
+    pub fn locate(&mut self, d: &Diagnostic) -> Located {
+        let Some((name, text)) = self.sources.get_key_value(&d.file) else {
+            return locate(d, None);
+        };
+        let text: &str = text;
+        let f = self
+            .files
+            .entry(name.as_str())
+            .or_insert_with(|| FilePositions {
+                index: LineIndex::new(text),
+                starts: None,
+                ends: None,
+            });
+        let (line, column) = f.locate(text, d.span.start, false);
+        let (end_line, end_column) = f.locate(text, d.span.end.max(d.span.start), true);
+        located(d, (line, column, end_line, end_column), |file, span| {
+            self.edit_at(file, span)
+        })
+    }
+
+    /// Where an edit of a fix lies (1:1 when its file is unknown).
+    fn edit_at(&mut self, file: &str, span: Range<usize>) -> (usize, usize, usize, usize) {
+        let Some((name, text)) = self.sources.get_key_value(file) else {
+            return (1, 1, 1, 1);
+        };
+        let text: &str = text;
+        let f = self
+            .files
+            .entry(name.as_str())
+            .or_insert_with(|| FilePositions {
+                index: LineIndex::new(text),
+                starts: None,
+                ends: None,
+            });
+        let (l, c) = f.index.locate(text, span.start);
+        let (el, ec) = f.index.locate(text, span.end);
+        (l, c, el, ec)
+    }
+}
+
 /// Resolves a diagnostic's span against its file text. `text` is `None` when
 /// the file could not be read (or the finding is site-wide): position 1:1.
+/// Indexes the text's lines each time: for more than one finding use a
+/// [`Locator`].
 pub fn locate(d: &Diagnostic, text: Option<&str>) -> Located {
-    let (line, column, end_line, end_column) = match text {
+    let at = match text {
         Some(t) => {
             let idx = LineIndex::new(t);
             let (l, c) = idx.locate(t, d.span.start);
@@ -211,22 +350,31 @@ pub fn locate(d: &Diagnostic, text: Option<&str>) -> Located {
         }
         None => (1, 1, 1, 1),
     };
+    located(d, at, |file, span| match text.filter(|_| file == d.file) {
+        Some(t) => {
+            let idx = LineIndex::new(t);
+            let (l, c) = idx.locate(t, span.start);
+            let (el, ec) = idx.locate(t, span.end);
+            (l, c, el, ec)
+        }
+        None => (1, 1, 1, 1),
+    })
+}
+
+/// `d` located at `at`; `edit_at` locates each of its fix's edits (file,
+/// span).
+fn located(
+    d: &Diagnostic,
+    (line, column, end_line, end_column): (usize, usize, usize, usize),
+    mut edit_at: impl FnMut(&str, Range<usize>) -> (usize, usize, usize, usize),
+) -> Located {
     let fix = d.fix.as_ref().map(|f| LocatedFix {
         safety: f.safety,
         edits: f
             .edits
             .iter()
             .map(|e| {
-                // Edits are in the diagnostic's file (the only text at hand here).
-                let (line, column, end_line, end_column) = match text.filter(|_| e.file == d.file) {
-                    Some(t) => {
-                        let idx = LineIndex::new(t);
-                        let (l, c) = idx.locate(t, e.span.start);
-                        let (el, ec) = idx.locate(t, e.span.end);
-                        (l, c, el, ec)
-                    }
-                    None => (1, 1, 1, 1),
-                };
+                let (line, column, end_line, end_column) = edit_at(&e.file, e.span.clone());
                 LocatedEdit {
                     file: e.file.clone(),
                     line,
@@ -290,6 +438,29 @@ mod tests {
         assert_eq!(idx.locate(text, x), (2, 4));
         assert_eq!(idx.locate(text, 0), (1, 1));
         assert_eq!(idx.line_range(text, 2), 3..9);
+    }
+
+    #[test]
+    fn cr_only_line_endings_count_as_lines() {
+        let text = "one\rtwo x\r\nthree y\rfour";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.locate(text, text.find('x').unwrap()), (2, 5));
+        assert_eq!(idx.locate(text, text.find('y').unwrap()), (3, 7));
+        assert_eq!(idx.locate(text, text.find("four").unwrap()), (4, 1));
+        assert_eq!(&text[idx.line_range(text, 1)], "one");
+        assert_eq!(&text[idx.line_range(text, 2)], "two x");
+    }
+
+    #[test]
+    fn locator_counts_columns_on_from_the_last_finding() {
+        let text = "ab ".repeat(1000) + "\nçé x";
+        let mut sources = std::collections::BTreeMap::new();
+        sources.insert("a.md".to_string(), text.clone());
+        let mut loc = Locator::new(&sources);
+        for at in (0..3000).step_by(3).chain([text.find('x').unwrap()]) {
+            let d = Diagnostic::new(Rule::BrokenLink, "a.md", at..at + 2, "m");
+            assert_eq!(loc.locate(&d), locate(&d, Some(&text)), "at {at}");
+        }
     }
 
     #[test]

@@ -186,6 +186,18 @@ rules! {
     /// Why: a provisional id may change on the next run, breaking links and checklists.
     /// Example: a new `(REQUIRED)` item added without running `specsite requirements lock`.
     ReqUnlocked = "req-unlocked", Warning, "a requirement missing from requirements.lock";
+    /// What it does: finds links, images, embeds and `edit_url`s whose scheme is not
+    /// http(s), mailto, tel, `term:`, relative or a fragment (an image may also be
+    /// `data:image/…`); they are shown as text, never as an `href`.
+    /// Why: a `javascript:` link runs script in the reader's browser when clicked.
+    /// Example: `[click](javascript:alert(1))`.
+    UnsafeLink = "unsafe-link", Warning, "a link whose URL scheme is not allowed";
+    /// What it does: reports a glossary term whose output folder name (its slug)
+    /// would be longer than a file name may be; it is cut, with a short hash of the
+    /// whole name appended so two long names never collide.
+    /// Why: the cut URL is stable but not the name itself; a shorter identifier reads better.
+    /// Example: a glossary term whose name is 300 characters long.
+    NameTooLong = "name-too-long", Info, "a name cut to fit a file name in the output";
     /// What it does: reports a `sources:` repository that cannot be read, or a ref it does not
     /// have; the build stops (exit 2).
     /// Why: publishing a site with a version silently missing would mislead its readers.
@@ -212,6 +224,6 @@ mod tests {
             assert!(help.lines().all(|l| !l.starts_with(' ')), "{help}");
             assert!(help.lines().count() <= 3, "{help}");
         }
-        assert_eq!(Rule::ALL.len(), 31);
+        assert_eq!(Rule::ALL.len(), 33);
     }
 }

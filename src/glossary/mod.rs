@@ -24,7 +24,7 @@ pub use model::{same_term_key, DefinitionFormat, Origin, Scope, Term};
 pub use site_pages::{glossary_pages, search_docs, GeneratedPage, GlossaryPlan};
 
 use crate::content::{PageId, Site};
-use crate::diag::{Diagnostic, LineIndex};
+use crate::diag::{Diagnostic, LineIndex, Rule};
 use model::gitbook_slug;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -172,6 +172,7 @@ pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
     t.mark("g:pages");
     let mut g = Glossary::build(terms, rows);
     t.mark("g:build");
+    diags.extend(long_slugs(&g));
     g.known_abbreviations = site.config.abbreviations.known.iter().cloned().collect();
     for page in &site.pages {
         g.pages.insert(
@@ -184,6 +185,30 @@ pub fn load_glossary(site: &Site) -> (Glossary, Vec<Diagnostic>) {
     }
     t.mark("g:index");
     (g, diags)
+}
+
+/// A `name-too-long` finding where each term whose slug was cut is defined.
+fn long_slugs(g: &Glossary) -> Vec<Diagnostic> {
+    g.terms
+        .iter()
+        .filter(|t| {
+            let whole = t.identifier.as_deref().map(gitbook_slug);
+            let whole = whole.filter(|s| !s.is_empty());
+            whole.unwrap_or_else(|| gitbook_slug(&t.name)).len() > model::MAX_SLUG
+        })
+        .map(|t| {
+            Diagnostic::new(
+                Rule::NameTooLong,
+                t.origin.file.clone(),
+                t.origin.span.clone(),
+                format!(
+                    "the term's page folder would be longer than a file name may be; it is cut to `{}`",
+                    t.slug
+                ),
+            )
+            .with_suggestion("give the term a short `identifier`")
+        })
+        .collect()
 }
 
 /// Terms and abbreviation rows of one terminology page, as glossary entries.
@@ -241,11 +266,7 @@ impl Glossary {
     pub fn build(mut terms: Vec<Term>, table_rows: Vec<AbbrDef>) -> Glossary {
         let mut by_slug = BTreeMap::new();
         for (i, t) in terms.iter_mut().enumerate() {
-            let base = t
-                .identifier
-                .clone()
-                .filter(|s| !s.trim().is_empty())
-                .unwrap_or_else(|| gitbook_slug(&t.name));
+            let base = model::term_slug(t.identifier.as_deref(), &t.name);
             let base = if base.is_empty() {
                 format!("term-{i}")
             } else {

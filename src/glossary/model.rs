@@ -322,6 +322,45 @@ pub fn gitbook_slug(name: &str) -> String {
     out
 }
 
+/// Longest slug written as it is: a file name may be 255 bytes, and the
+/// slug may still get a `-N` to tell two terms apart.
+pub const MAX_SLUG: usize = 200;
+
+/// A term's slug before it is made unique: its `identifier`, slugged, when
+/// it has one, else the GitBook slug of its name; leading dots dropped (no
+/// hidden or `..` folders); cut to [`MAX_SLUG`] bytes by [`fit_slug`].
+pub fn term_slug(identifier: Option<&str>, name: &str) -> String {
+    // Parts of only dots (`..`, from `../x`) are dropped, and leading dots.
+    let slug = |s: &str| {
+        let slug = gitbook_slug(s);
+        let parts: Vec<&str> = (slug.split('-'))
+            .filter(|p| !p.is_empty() && !p.chars().all(|c| c == '.'))
+            .collect();
+        parts.join("-").trim_start_matches('.').to_string()
+    };
+    let base = identifier
+        .map(slug)
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| slug(name));
+    fit_slug(&base)
+}
+
+/// `slug` when it fits in [`MAX_SLUG`] bytes; else cut there (at a
+/// character boundary) with `-` and 8 hex digits of a hash of the whole slug
+/// appended, so two long slugs that begin alike still differ, and the same
+/// slug is cut the same way in every build.
+pub fn fit_slug(slug: &str) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug.to_string();
+    }
+    let mut end = MAX_SLUG - 9;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes()) as u32;
+    format!("{}-{hash:08x}", slug[..end].trim_end_matches('-'))
+}
+
 /// The key under which two names are "the same term" (DESIGN.md §5): case,
 /// markup, entities, trailing `(…)` groups and punctuation ignored, and a
 /// simple plural folded (`Data Providers` = `Data Provider`).

@@ -5,6 +5,7 @@ use super::dialect::{self, DialectEnv, OpenApiCache};
 use super::{Block, BlockKind, Doc, Heading, Link, LinkKind, Section};
 use crate::config::LinkMode;
 use crate::content::{PageId, Site};
+use crate::diag::{Diagnostic, Rule};
 use crate::glossary::{Glossary, PageLinker};
 use crate::resolve::{asset_url, Resolver, Target};
 use crate::urls;
@@ -60,6 +61,9 @@ struct Pass<'a, 'e> {
     heading: Option<HeadingBuf<'e>>,
     link_depth: usize,
     image_depth: usize,
+    /// For each open link or image: whether it was dropped as unsafe (its
+    /// end is dropped too).
+    dropped: Vec<bool>,
     code: Option<(String, String)>,
     section: Section,
     heading_stack: Vec<(u8, String)>,
@@ -163,6 +167,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
         heading: None,
         link_depth: 0,
         image_depth: 0,
+        dropped: Vec::new(),
         code: None,
         section: Section::default(),
         heading_stack: Vec::new(),
@@ -351,6 +356,11 @@ impl<'a, 'e> Pass<'a, 'e> {
                 id,
             }) => {
                 self.link_depth += 1;
+                let unsafe_dest = self.check_scheme(&dest_url, false, &range);
+                self.dropped.push(unsafe_dest);
+                if unsafe_dest {
+                    return; // shown as its text
+                }
                 let dest = self.rewrite(LinkKind::Link, &dest_url, range);
                 self.push(Event::Start(Tag::Link {
                     link_type,
@@ -361,6 +371,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             }
             Event::End(TagEnd::Link) => {
                 self.link_depth = self.link_depth.saturating_sub(1);
+                if self.dropped.pop() == Some(true) {
+                    return;
+                }
                 self.push(ev);
             }
             Event::Start(Tag::Image {
@@ -370,6 +383,11 @@ impl<'a, 'e> Pass<'a, 'e> {
                 id,
             }) => {
                 self.image_depth += 1;
+                let unsafe_dest = self.check_scheme(&dest_url, true, &range);
+                self.dropped.push(unsafe_dest);
+                if unsafe_dest {
+                    return; // its alt text is shown
+                }
                 let dest = self.rewrite(LinkKind::Image, &dest_url, range);
                 self.push(Event::Start(Tag::Image {
                     link_type,
@@ -380,6 +398,9 @@ impl<'a, 'e> Pass<'a, 'e> {
             }
             Event::End(TagEnd::Image) => {
                 self.image_depth = self.image_depth.saturating_sub(1);
+                if self.dropped.pop() == Some(true) {
+                    return;
+                }
                 self.push(ev);
             }
             Event::End(
@@ -757,6 +778,30 @@ impl<'a, 'e> Pass<'a, 'e> {
         };
     }
 
+    /// Whether `dest` has a scheme that may not become an `href` (a `src`
+    /// when `image`); when so, records an `unsafe-link` finding on it.
+    fn check_scheme(&mut self, dest: &str, image: bool, range: &Range<usize>) -> bool {
+        if urls::is_safe_link(dest, image) {
+            return false;
+        }
+        let span = self.locate_dest(range, dest);
+        self.unsafe_link(dest, span);
+        true
+    }
+
+    fn unsafe_link(&mut self, dest: &str, span: Range<usize>) {
+        let shown: String = dest.chars().take(60).collect();
+        self.doc.diagnostics.push(
+            Diagnostic::new(
+                Rule::UnsafeLink,
+                "",
+                span,
+                format!("`{shown}` is not a link specsite publishes: only http(s), mailto, tel, term:, relative links and fragments become links; it is shown as text"),
+            )
+            .with_suggestion("link to an http(s) page instead"),
+        );
+    }
+
     /// Resolves and records a markdown link or image; returns the href to write.
     fn rewrite(&mut self, kind: LinkKind, dest: &CowStr<'e>, range: Range<usize>) -> CowStr<'e> {
         let span = self.locate_dest(&range, dest);
@@ -888,6 +933,17 @@ impl<'a, 'e> Pass<'a, 'e> {
                         LinkKind::Link
                     };
                     let dest = html_unescape(value);
+                    // A character reference left undecoded could hide a
+                    // scheme from the check: such a value is not published.
+                    let before = &dest[..dest.find(':').unwrap_or(0)];
+                    let hidden = before.contains('&') && !before.contains(['/', '?']);
+                    if hidden || !urls::is_safe_link(&dest, kind == LinkKind::Image) {
+                        self.unsafe_link(&dest, span);
+                        let whole = cap.get(0).map_or(val.range(), |m| m.range());
+                        out.push_str(&h[last..whole.start]);
+                        last = whole.end;
+                        continue;
+                    }
                     if let Some(new) = self.record(kind, &dest, span) {
                         out.push_str(&h[last..val.start()]);
                         let _ = pulldown_cmark_escape::escape_href(&mut out, &new);
@@ -962,15 +1018,26 @@ fn locate_dest(source: &str, range: &Range<usize>, dest: &str) -> Range<usize> {
 /// `content-ref` and `embed` destinations from there, so the link is a
 /// block's reference rather than a link in prose.
 fn in_block_tag(source: &str, at: usize) -> bool {
-    let Some(before) = source.get(..at) else {
+    if source.get(..at).is_none() {
         return false;
-    };
+    }
+    // Only the last `TAG_LOOKBACK` bytes are searched: a longer tag does not
+    // count, and searching the whole prefix made a page's cost grow with the
+    // square of its links.
+    let mut from = at.saturating_sub(TAG_LOOKBACK);
+    while !source.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = &source[from..at];
     let Some(open) = before.rfind("{%") else {
         return false;
     };
     let tag = &before[open..];
-    !tag.contains("%}") && tag.len() < 500 && (tag.ends_with('"') || tag.ends_with('\''))
+    !tag.contains("%}") && tag.len() < TAG_LOOKBACK && (tag.ends_with('"') || tag.ends_with('\''))
 }
+
+/// How far before a link [`in_block_tag`] looks for the `{%` of a tag.
+const TAG_LOOKBACK: usize = 500;
 
 /// The URLs of a `srcset` value with their byte offsets in it.
 fn srcset_urls(value: &str) -> Vec<(usize, &str)> {

@@ -355,7 +355,10 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let fetch = (limit * 3).max(30);
+        // No more than the index holds: tantivy sizes its heap to the
+        // limit, so a huge `--limit` must not reach it as it is.
+        let held = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let fetch = limit.saturating_mul(3).max(30).min(held.max(1));
         let mut found = Vec::new();
         for occur in [Occur::Must, Occur::Should] {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> =

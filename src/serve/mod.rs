@@ -17,7 +17,7 @@ pub mod store;
 pub mod watch;
 
 use crate::diag::render::{render_report, Format, ReportOptions};
-use crate::diag::{locate, Diagnostic, Summary};
+use crate::diag::{Diagnostic, Summary};
 use crate::{Fatal, Options};
 use incremental::Live;
 use std::collections::BTreeMap;
@@ -168,8 +168,15 @@ pub fn run(so: ServeOptions) -> Result<u8, Fatal> {
                     ms_since(t)
                 );
                 overlay.fatal = None;
-                let problems = live.problems_in(&plan.files);
-                for f in &plan.files {
+                // After a full rebuild the tables of contents are looked at
+                // too: a deleted page is a `summary-missing-file` there.
+                let mut files = plan.files.clone();
+                if first.full {
+                    let books = &live.analysis.site.books;
+                    files.extend(books.iter().map(|b| b.summary_file.clone()));
+                }
+                let problems = live.problems_in(&files);
+                for f in &files {
                     overlay.files.remove(f);
                 }
                 for d in &problems {
@@ -249,8 +256,9 @@ impl Overlay {
         if let Some(f) = &self.fatal {
             errors.push(serde_json::json!({"rule": "fatal", "message": f.trim(), "report": f}));
         }
+        let mut at = crate::diag::Locator::new(sources);
         for d in self.files.values().flatten() {
-            let l = locate(d, sources.get(&d.file).map(|s| &**s));
+            let l = at.locate(d);
             errors.push(serde_json::json!({
                 "file": l.file, "line": l.line, "column": l.column, "rule": l.rule,
                 "severity": l.severity, "message": l.message,

@@ -267,6 +267,22 @@ pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
                 plan.full(format!("asset {rel} removed"));
             }
         } else if exists {
+            // A table of contents, or a folder holding one, may be a book
+            // the site does not know yet (added, or its SUMMARY.md restored).
+            let new_book = if path.is_dir() {
+                let known = site.books.iter().any(|b| {
+                    b.repo_dir == rel || b.summary_file.strip_suffix("/SUMMARY.md") == Some(&rel)
+                });
+                !known
+                    && (path.join("SUMMARY.md").is_file() || path.join(".gitbook.yaml").is_file())
+            } else {
+                name == "SUMMARY.md"
+            };
+            if new_book {
+                plan.full(format!("book {rel} added"));
+                plan.files.insert(rel);
+                continue;
+            }
             if path.is_dir() || scratch(name) || !might_be_loaded(site, &rel) {
                 continue;
             }

@@ -6,7 +6,8 @@
 //! per step. Values are escaped per GitHub's workflow-command rules: `%`,
 //! `\r`, `\n` everywhere, and `:` and `,` too inside properties.
 
-use super::{locate_in, prefixed, Formatter, ReportOptions};
+use super::{prefixed, Formatter, ReportOptions};
+use crate::diag::Locator;
 use crate::diag::{Diagnostic, Severity};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -24,9 +25,10 @@ impl Formatter for Github {
     ) -> String {
         let mut order: Vec<&Diagnostic> = diags.iter().collect();
         order.sort_by_key(|d| std::cmp::Reverse(d.severity)); // stable: keeps file order within a severity
+        let mut at = Locator::new(sources);
         let mut out = String::new();
         for d in order {
-            let l = locate_in(d, sources);
+            let l = at.locate(d);
             let command = match d.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",

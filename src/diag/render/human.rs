@@ -76,7 +76,7 @@ fn write_findings(
         };
         let line_starts = starts
             .entry(d.file.as_str())
-            .or_insert_with(|| codespan_reporting::files::line_starts(text).collect());
+            .or_insert_with(|| crate::diag::line_starts(text));
         let excerpt = Excerpt::new(&d.file, text, line_starts, clamp_span(text, d.span.clone()));
         let mut cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -202,7 +202,12 @@ impl<'a> Excerpt<'a> {
             if to < content_end {
                 e.text.push_str(CUT);
             }
-            e.text.push_str(&source[content_end..le]);
+            // A line that ends in a lone `\r` is shown ending in `\n`, the
+            // only line break codespan knows.
+            match &source[content_end..le] {
+                "\r" => e.text.push('\n'),
+                brk => e.text.push_str(brk),
+            }
             let map = |o: usize| start + prefix + (o.clamp(from, to) - from);
             if li == first {
                 e.span.start = map(span.start);

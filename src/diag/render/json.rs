@@ -1,8 +1,8 @@
 //! `json`: `{"diagnostics": [{rule, severity, message, file, line, column,
 //! end_line, end_column, suggestion}], "summary": {errors, warnings, infos}}`.
 
-use super::{locate_in, Formatter, ReportOptions, SourceRef};
-use crate::diag::{Diagnostic, Located, Summary};
+use super::{Formatter, ReportOptions, SourceRef};
+use crate::diag::{Diagnostic, Located, Locator, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,11 +32,12 @@ impl Formatter for Json {
         sources: &BTreeMap<String, Arc<str>>,
         opts: &ReportOptions,
     ) -> String {
+        let mut at = Locator::new(sources);
         let report = Report {
             diagnostics: diags
                 .iter()
                 .map(|d| Entry {
-                    located: locate_in(d, sources),
+                    located: at.locate(d),
                     source: opts.source_ref(&d.file),
                 })
                 .collect(),

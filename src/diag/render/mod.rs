@@ -13,7 +13,7 @@ mod json;
 mod rdjson;
 mod sarif;
 
-use super::{locate, Diagnostic, Located};
+use super::Diagnostic;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -172,11 +172,6 @@ pub fn render_report(
     opts: &ReportOptions,
 ) -> String {
     format.formatter().render(diags, sources, opts)
-}
-
-/// Resolves a diagnostic's position against `sources` (1:1 when its file is unknown).
-pub(crate) fn locate_in(d: &Diagnostic, sources: &BTreeMap<String, Arc<str>>) -> Located {
-    locate(d, sources.get(&d.file).map(|s| &**s))
 }
 
 /// Joins the git prefix and a root-relative file with `/`.

@@ -6,7 +6,8 @@
 //! are relative to the git top level (the `git_prefix` option), as code
 //! scanning expects.
 
-use super::{locate_in, prefixed, Formatter, ReportOptions};
+use super::{prefixed, Formatter, ReportOptions};
+use crate::diag::Locator;
 use crate::diag::{Diagnostic, Rule, Severity};
 use serde_sarif::sarif::{
     ArtifactChange, ArtifactContent, ArtifactLocation, Fix as SarifFix, Location, Message,
@@ -69,10 +70,11 @@ impl Formatter for Sarif {
     ) -> String {
         let rules: Vec<ReportingDescriptor> =
             Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
+        let mut at = Locator::new(sources);
         let results: Vec<SarifResult> = diags
             .iter()
             .map(|d| {
-                let l = locate_in(d, sources);
+                let l = at.locate(d);
                 let mut text = d.message.clone();
                 if let Some(s) = &d.suggestion {
                     text.push_str("\nhelp: ");
