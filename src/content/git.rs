@@ -476,28 +476,7 @@ impl Batch {
         let stdin = self.stdin.as_mut().ok_or("git cat-file is closed")?;
         writeln!(stdin, "{name}").map_err(|e| e.to_string())?;
         stdin.flush().map_err(|e| e.to_string())?;
-        let mut header = String::new();
-        if self
-            .stdout
-            .read_line(&mut header)
-            .map_err(|e| e.to_string())?
-            == 0
-        {
-            return Err("git cat-file stopped answering".into());
-        }
-        let parts: Vec<&str> = header.trim_end().split(' ').collect();
-        if parts.last() == Some(&"missing") {
-            return Ok(false);
-        }
-        let size: usize = parts
-            .get(2)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
-        buf.clear();
-        buf.resize(size + 1, 0);
-        self.stdout.read_exact(buf).map_err(|e| e.to_string())?;
-        buf.pop();
-        Ok(true)
+        read_answer(&mut self.stdout, buf)
     }
 
     /// Reads many blobs, requests written while answers are read: id →
@@ -520,30 +499,9 @@ impl Batch {
                 stdin.flush()
             });
             for oid in oids {
-                let mut header = String::new();
-                if self
-                    .stdout
-                    .read_line(&mut header)
-                    .map_err(|e| e.to_string())?
-                    == 0
-                {
-                    return Err("git cat-file stopped answering".into());
-                }
-                let parts: Vec<&str> = header.trim_end().split(' ').collect();
-                if parts.last() == Some(&"missing") {
-                    out.insert(oid.clone(), None);
-                    continue;
-                }
-                let size: usize = parts
-                    .get(2)
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
-                let mut buf = vec![0; size + 1];
-                self.stdout
-                    .read_exact(&mut buf)
-                    .map_err(|e| e.to_string())?;
-                buf.pop();
-                out.insert(oid.clone(), Some(buf));
+                let mut buf = Vec::new();
+                let found = read_answer(&mut self.stdout, &mut buf)?;
+                out.insert(oid.clone(), found.then_some(buf));
             }
             writer
                 .join()
@@ -803,6 +761,28 @@ pub fn github_edit_url(remote: &str, git_ref: &str, tag: bool) -> Option<String>
     Some(format!(
         "https://github.com/{org}/{name}/{kind}/{git_ref}/{{path}}"
     ))
+}
+
+/// Reads one `cat-file --batch` answer into `buf`: `false` for an object the
+/// repository does not have.
+fn read_answer(stdout: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, String> {
+    let mut header = String::new();
+    if stdout.read_line(&mut header).map_err(|e| e.to_string())? == 0 {
+        return Err("git cat-file stopped answering".into());
+    }
+    let parts: Vec<&str> = header.trim_end().split(' ').collect();
+    if parts.last() == Some(&"missing") {
+        return Ok(false);
+    }
+    let size: usize = parts
+        .get(2)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("unexpected answer from git cat-file: {header}"))?;
+    buf.clear();
+    buf.resize(size + 1, 0);
+    stdout.read_exact(buf).map_err(|e| e.to_string())?;
+    buf.pop();
+    Ok(true)
 }
 
 #[cfg(test)]
