@@ -4,6 +4,8 @@
 # executions and crashes (libFuzzer's final statistics).
 #
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]
+# FUZZ_NICE sets the nice level of the runs (default 19: stay out of the way
+# of interactive work; 0 gives the fuzzer a full share of the CPU).
 # Needs cargo-fuzz (`cargo install cargo-fuzz`) and a nightly compiler, or
 # stable with RUSTC_BOOTSTRAP=1 (set here). Crashes land in fuzz/artifacts/.
 set -euo pipefail
@@ -47,7 +49,7 @@ for t in "${targets[@]}"; do
   seed "$t"
   log="$(mktemp)"
   start=$(date +%s)
-  /usr/bin/time -f '%U %S' -o "$log.time" nice -n 19 cargo fuzz run -O "$t" "corpus/$t" -- \
+  /usr/bin/time -f '%U %S' -o "$log.time" nice -n "${FUZZ_NICE:-19}" cargo fuzz run -O "$t" "corpus/$t" -- \
     -max_total_time="$secs" -rss_limit_mb=3072 -timeout=60 -max_len=65536 \
     -print_final_stats=1 >"$log" 2>&1 || true
   read -r user sys < "$log.time"
