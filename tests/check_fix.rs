@@ -3,8 +3,9 @@
 //! (a discouraged variant, a renumbered page, a link through the
 //! repository's `spec/` folder, a fragment differing in case, a fragment
 //! missing GitBook's `id-` prefix on an explicit id, an image whose name
-//! differs in case), in a file with CRLF line ends, beside a file with a BOM
-//! and no final newline.
+//! differs in case, a requirement level tag in lower case in a list item
+//! and in a table's level column), in a file with CRLF line ends, beside a
+//! file with a BOM and no final newline.
 
 mod common;
 
@@ -46,10 +47,11 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
             "broken-anchor",
             "broken-link",
             "missing-asset",
+            "req-keyword-case",
             "term-variant"
         ])
     );
-    assert_eq!(found.len(), 7);
+    assert_eq!(found.len(), 9);
     assert!(
         found.iter().all(|d| d["fix"]["safety"] == "safe"),
         "{found:#?}"
@@ -78,7 +80,7 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
     assert_eq!(fixed.status.code(), Some(0));
     let err = String::from_utf8(fixed.stderr).unwrap();
     assert!(
-        err.contains("fixed 7 finding(s) (broken-anchor: 2, broken-link: 2, missing-asset: 1, term-variant: 2)"),
+        err.contains("fixed 9 finding(s) (broken-anchor: 2, broken-link: 2, missing-asset: 1, req-keyword-case: 2, term-variant: 2)"),
         "{err}"
     );
     assert!(report(r).is_empty());
@@ -105,6 +107,16 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
         b"# Home\r\n\r\nEach Building Block is described here.\r\n\r\nSee [setup](3-setup.md) and the [setup steps](3-setup.md#install-steps).\r\n\r\nThe [old id](3-setup.md#id-legacy) and the [digits](3-setup.md#4.1-options).\r\n\r\n![Diagram](.gitbook/assets/diagram.png)\r\n\r\nA line nobody touches.\r\n"
     );
     assert_eq!(after["bb/spec/3-setup.md"], before["bb/spec/3-setup.md"]);
+    // The tag is upper-cased, not the same word earlier in the item.
+    let reqs = String::from_utf8(after["bb/spec/6-functional-requirements.md"].clone()).unwrap();
+    assert!(
+        reqs.contains("* Records in the optional archive can be exported (OPTIONAL)\n"),
+        "{reqs}"
+    );
+    assert!(
+        reqs.contains("| Exports are compressed | RECOMMENDED |\n"),
+        "{reqs}"
+    );
 
     // A second run changes nothing.
     let again = common::run(&["check", "--root", r, "--fix"]);

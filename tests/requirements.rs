@@ -244,7 +244,7 @@ fn req_unknown_level_in_tags_and_level_cells() {
         found,
         [
             format!("req-unknown-level {PAGE}:3:27"),
-            format!("req-unknown-level {PAGE}:8:24"),
+            format!("req-unknown-level {PAGE}:8:25"),
         ]
     );
     assert_eq!(code, 1);
