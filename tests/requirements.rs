@@ -686,6 +686,34 @@ fn build_writes_the_index_json_checklist_and_anchors_on_pages() {
     );
     let print = common::read(&out, "reg/print/index.html");
     assert!(print.contains(">reg#req-20</a>"));
+    // llms.txt: each page lists the ids it states; the book links its index.
+    let llms = common::read(&out, "llms.txt");
+    assert!(
+        llms.contains(
+            "- [Service APIs](/reg/8-service-apis/index.md): Every API answers in JSON (REQUIRED) \
+             (requirements: reg#req-20)\n"
+        ),
+        "{llms}"
+    );
+    assert!(
+        llms.contains(", reg#req-15, DRS-4, reg#req-16, reg#req-17, DRS-6, DRS-8, "),
+        "{llms}"
+    );
+    assert!(
+        llms.contains(
+            "- [Requirements](/reg/requirements/): 26 requirements (17 REQUIRED, 5 RECOMMENDED, \
+             4 OPTIONAL); every one with its id, level, statement and place in \
+             [requirements.json](/reg/requirements.json), as a compliance checklist in \
+             [checklist.csv](/reg/checklist.csv)\n"
+        ),
+        "{llms}"
+    );
+    // A page without requirements lists none.
+    let data = llms
+        .lines()
+        .find(|l| l.starts_with("- [Data Structures]"))
+        .expect("data page");
+    assert!(!data.contains("requirements"), "{data}");
     for (path, bytes) in common::tree(&out) {
         if path.ends_with(".html") {
             assert!(
