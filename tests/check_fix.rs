@@ -143,3 +143,35 @@ fn fix_with_files_edits_only_those_files() {
         .unwrap()
         .contains("fixed 2 finding(s)"));
 }
+
+/// An HTML `src` through the repository's `spec/` folder: the fix drops the
+/// folder and keeps the author's spelling of the file name, parentheses
+/// included (they are valid in a URL path), in both HTML and markdown.
+#[test]
+fn fix_keeps_the_authors_spelling_of_an_asset_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = tmp.path().join("bb/spec");
+    std::fs::create_dir_all(spec.join(".gitbook/assets")).unwrap();
+    std::fs::write(tmp.path().join("bb/.gitbook.yaml"), "root: ./spec/\n").unwrap();
+    std::fs::write(
+        spec.join("SUMMARY.md"),
+        "# Summary\n\n* [Home](README.md)\n",
+    )
+    .unwrap();
+    std::fs::write(spec.join(".gitbook/assets/image (1).png"), b"png").unwrap();
+    std::fs::write(
+        spec.join("README.md"),
+        "# Home\n\n<img src=\"spec/.gitbook/assets/image (1).png\" alt=\"x\">\n\n\
+         ![y](spec/.gitbook/assets/image%20(1).png)\n",
+    )
+    .unwrap();
+    let r = tmp.path().to_str().unwrap();
+    let out = common::run(&["check", "--root", r, "--fix"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let after = std::fs::read_to_string(spec.join("README.md")).unwrap();
+    assert_eq!(
+        after,
+        "# Home\n\n<img src=\".gitbook/assets/image%20(1).png\" alt=\"x\">\n\n\
+         ![y](.gitbook/assets/image%20(1).png)\n"
+    );
+}

@@ -43,6 +43,8 @@ pub struct RenderEnv<'a> {
     pub books_with_glossary: std::collections::BTreeSet<String>,
     /// Root-relative file → last-updated date (empty unless `last_updated: true`).
     pub last_updated: std::collections::BTreeMap<String, String>,
+    /// The requirements extracted from the pages (their ids go into `llms.txt`).
+    pub requirements: &'a crate::requirements::SiteRequirements,
 }
 
 /// A page generated from data rather than markdown (glossary pages, etc.).
@@ -1057,7 +1059,10 @@ pub fn render_llms(env: &RenderEnv, sink: &dyn Sink) -> Result<()> {
 fn render_llms_with(env: &RenderEnv, prep: &Prepared, sink: &dyn Sink) -> Result<()> {
     sink.write(
         "llms.txt",
-        super::extras::llms_txt(env.site, env.docs, |p| prep.titles[p].clone()).as_bytes(),
+        super::extras::llms_txt(env.site, env.docs, env.requirements, |p| {
+            prep.titles[p].clone()
+        })
+        .as_bytes(),
     )
 }
 
@@ -1170,6 +1175,7 @@ mod tests {
                     } else {
                         Default::default()
                     },
+                    requirements: &a.requirements,
                 };
                 let (fast, slow) = (env(&native), env(&templates));
                 let prep = Prepared::new(&a.site, &a.docs);
@@ -1262,6 +1268,7 @@ mod tests {
                 body_end_html: String::new(),
                 books_with_glossary: Default::default(),
                 last_updated: Default::default(),
+                requirements: &a.requirements,
             };
             let prep = Prepared::new(&a.site, &a.docs);
             let mut compared = 0;
