@@ -602,26 +602,36 @@ fn section_docs(
 
 /// A cheap fingerprint of every source the search index depends on (paths,
 /// sizes, modification times), so the index is rebuilt only when they change.
+/// Each book's `requirements.lock` counts too (it gives the requirements
+/// their ids), whether or not it exists yet.
 pub fn source_fingerprint(site: &Site) -> u64 {
+    let stat = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .map(|m| {
+                let t = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map(|d| d.as_nanos() as i64)
+                    .unwrap_or(0);
+                (m.len(), t)
+            })
+            .unwrap_or((0, 0))
+    };
     let mut files: Vec<(String, u64, i64)> = site
         .sources
         .keys()
         .filter_map(|f| Some((f, site.disk_path(f)?)))
         .map(|(f, path)| {
-            let (size, mtime) = std::fs::metadata(path)
-                .map(|m| {
-                    let t = m
-                        .modified()
-                        .ok()
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map(|d| d.as_nanos() as i64)
-                        .unwrap_or(0);
-                    (m.len(), t)
-                })
-                .unwrap_or((0, 0));
+            let (size, mtime) = stat(&path);
             (f.clone(), size, mtime)
         })
         .collect();
+    for b in 0..site.books.len() {
+        let lock = requirements::ids::lock_path(site, b);
+        let (size, mtime) = stat(&site.root.join(&lock));
+        files.push((lock, size, mtime));
+    }
     // Files read from git change only with the commit read.
     for v in &site.git_versions {
         files.push((
