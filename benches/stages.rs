@@ -114,6 +114,7 @@ fn main() {
         body_end_html: String::new(),
         books_with_glossary: Default::default(),
         last_updated: Default::default(),
+        requirements: &analysis.requirements,
     };
     let (bytes, med, min) = time(runs, || {
         let sink = MemorySink::default();

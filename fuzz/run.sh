@@ -54,7 +54,7 @@ for t in "${targets[@]}"; do
     -print_final_stats=1 >"$log" 2>&1 || true
   read -r user sys < "$log.time"
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
-  crashes=$(ls artifacts/"$t"/crash-* artifacts/"$t"/timeout-* artifacts/"$t"/oom-* 2>/dev/null | wc -l)
+  crashes=$(find "artifacts/$t" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) 2>/dev/null | wc -l)
   printf '%-14s wall %4ds  cpu %6.1f min  execs %9s  crashes %s\n' "$t" "$(( $(date +%s) - start ))" \
     "$(echo "($user + $sys) / 60" | bc -l)" "$execs" "$crashes"
   tail -n 30 "$log" > "artifacts-$t.log" 2>/dev/null || true

@@ -213,7 +213,12 @@ pub fn changes_pages(
             // The requirement diff of DESIGN.md §9, between the two versions.
             let no_reqs = Vec::new();
             let reqs_of = |b: BookId| reqs.of_book(b).map_or(&no_reqs, |r| &r.requirements);
-            let rdiff = crate::requirements::diff::diff(reqs_of(pair.old), reqs_of(pair.new));
+            let rdiff = crate::requirements::diff::diff_in(
+                reqs_of(pair.old),
+                &site.books[pair.old].page_root,
+                reqs_of(pair.new),
+                &site.books[pair.new].page_root,
+            );
             let req_href = |r: &crate::requirements::Requirement| {
                 let (page, frag) = r.url.split_once('#').unwrap_or((&r.url, ""));
                 href(&url, page, (!frag.is_empty()).then_some(frag), offline)

@@ -715,6 +715,7 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             } else {
                 Default::default()
             },
+            requirements: &analysis.requirements,
         };
         render::site::render_site(&env, &generated, &sink)
     };

@@ -1,7 +1,8 @@
 //! Size budgets on the real corpus, so that API pages stay light as specs
 //! grow: no page over max(400 kB, 3 × the bytes of the spec files it draws),
-//! no print view over 4 MB, and the whole HTML output well under what the
-//! build wrote before named schemas were drawn once.
+//! no print view over 4 MB, page chrome that does not repeat the book's
+//! navigation, and the whole HTML output well under what the build wrote
+//! before named schemas were drawn once.
 //!
 //! Runs on the GovStack corpus (`../shared/corpus/govstack`); without it the
 //! test says so and checks nothing (`tests/common::corpus`).
@@ -18,6 +19,13 @@ use std::path::Path;
 const HTML_BYTES_AT_7DCCC61: u64 = 16_582_925;
 // Its heaviest page was consent/8-service-apis/ (737,693 bytes), its largest
 // print view consent/print/ (931,203 bytes), measured the same way.
+
+/// The page chrome (everything outside `<main>` but the page's own "On this
+/// page" list) of a page that loads its book's shared navigation: a page
+/// that drew the whole navigation again (4.6 kB on average, up to 15 kB)
+/// or inline icons (2.6 kB) would pass it. The deepest pages of the corpus
+/// carry 5.1 kB (long titles in the header and the trail to the page).
+const CHROME_MAX: u64 = 6_000;
 
 const PAGE_FLOOR: u64 = 400_000;
 const PRINT_MAX: u64 = 4_000_000;
@@ -67,8 +75,16 @@ fn corpus_pages_print_views_and_output_stay_within_budget() {
     let mut total = 0;
     let mut api_pages = 0;
     let mut over = Vec::new();
+    let mut sharing = 0;
     for (rel, bytes, html) in &files {
         total += bytes;
+        if html.contains("assets/nav/") {
+            sharing += 1;
+            let chrome = chrome_bytes(html);
+            if chrome > CHROME_MAX {
+                over.push(format!("{rel}: {chrome} bytes of chrome > {CHROME_MAX}"));
+            }
+        }
         if rel.contains("print/") {
             if *bytes > PRINT_MAX {
                 over.push(format!("print view {rel}: {bytes} bytes > {PRINT_MAX}"));
@@ -91,8 +107,27 @@ fn corpus_pages_print_views_and_output_stay_within_budget() {
     assert!(over.is_empty(), "over budget:\n{}", over.join("\n"));
     // The corpus has API pages, and the budget saw them.
     assert!(api_pages >= 5, "{api_pages} pages draw named schemas");
+    // Most pages share their book's navigation (the others: book home
+    // pages, print views and the pages outside any book).
+    assert!(sharing >= 400, "{sharing} pages load a shared navigation");
+    // Half of 7dccc61's is not reached (docs/bench.md says where the rest
+    // is); this holds what is: icons as CSS, the navigation written once
+    // per book.
     assert!(
-        total < HTML_BYTES_AT_7DCCC61,
-        "{total} bytes of HTML, {HTML_BYTES_AT_7DCCC61} at 7dccc61"
+        total * 5 <= HTML_BYTES_AT_7DCCC61 * 4,
+        "{total} bytes of HTML, more than 4/5 of {HTML_BYTES_AT_7DCCC61} at 7dccc61"
     );
+}
+
+/// Bytes of a page outside `<main>…</main>`, less its "On this page" list.
+fn chrome_bytes(html: &str) -> u64 {
+    let inner = match (html.find("<main"), html.rfind("</main>")) {
+        (Some(a), Some(b)) if a < b => b - a,
+        _ => 0,
+    };
+    let toc = match (html.find("<aside class=\"toc\""), html.find("</aside>")) {
+        (Some(a), Some(b)) if a < b => b - a,
+        _ => 0,
+    };
+    (html.len() - inner - toc) as u64
 }

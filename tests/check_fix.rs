@@ -3,8 +3,9 @@
 //! (a discouraged variant, a renumbered page, a link through the
 //! repository's `spec/` folder, a fragment differing in case, a fragment
 //! missing GitBook's `id-` prefix on an explicit id, an image whose name
-//! differs in case), in a file with CRLF line ends, beside a file with a BOM
-//! and no final newline.
+//! differs in case, a requirement level tag in lower case in a list item
+//! and in a table's level column), in a file with CRLF line ends, beside a
+//! file with a BOM and no final newline.
 
 mod common;
 
@@ -46,10 +47,11 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
             "broken-anchor",
             "broken-link",
             "missing-asset",
+            "req-keyword-case",
             "term-variant"
         ])
     );
-    assert_eq!(found.len(), 7);
+    assert_eq!(found.len(), 9);
     assert!(
         found.iter().all(|d| d["fix"]["safety"] == "safe"),
         "{found:#?}"
@@ -78,7 +80,7 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
     assert_eq!(fixed.status.code(), Some(0));
     let err = String::from_utf8(fixed.stderr).unwrap();
     assert!(
-        err.contains("fixed 7 finding(s) (broken-anchor: 2, broken-link: 2, missing-asset: 1, term-variant: 2)"),
+        err.contains("fixed 9 finding(s) (broken-anchor: 2, broken-link: 2, missing-asset: 1, req-keyword-case: 2, term-variant: 2)"),
         "{err}"
     );
     assert!(report(r).is_empty());
@@ -105,6 +107,16 @@ fn fix_removes_every_fixable_finding_and_changes_nothing_else() {
         b"# Home\r\n\r\nEach Building Block is described here.\r\n\r\nSee [setup](3-setup.md) and the [setup steps](3-setup.md#install-steps).\r\n\r\nThe [old id](3-setup.md#id-legacy) and the [digits](3-setup.md#4.1-options).\r\n\r\n![Diagram](.gitbook/assets/diagram.png)\r\n\r\nA line nobody touches.\r\n"
     );
     assert_eq!(after["bb/spec/3-setup.md"], before["bb/spec/3-setup.md"]);
+    // The tag is upper-cased, not the same word earlier in the item.
+    let reqs = String::from_utf8(after["bb/spec/6-functional-requirements.md"].clone()).unwrap();
+    assert!(
+        reqs.contains("* Records in the optional archive can be exported (OPTIONAL)\n"),
+        "{reqs}"
+    );
+    assert!(
+        reqs.contains("| Exports are compressed | RECOMMENDED |\n"),
+        "{reqs}"
+    );
 
     // A second run changes nothing.
     let again = common::run(&["check", "--root", r, "--fix"]);
@@ -130,4 +142,36 @@ fn fix_with_files_edits_only_those_files() {
     assert!(String::from_utf8(out.stderr)
         .unwrap()
         .contains("fixed 2 finding(s)"));
+}
+
+/// An HTML `src` through the repository's `spec/` folder: the fix drops the
+/// folder and keeps the author's spelling of the file name, parentheses
+/// included (they are valid in a URL path), in both HTML and markdown.
+#[test]
+fn fix_keeps_the_authors_spelling_of_an_asset_path() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let spec = tmp.path().join("bb/spec");
+    std::fs::create_dir_all(spec.join(".gitbook/assets")).unwrap();
+    std::fs::write(tmp.path().join("bb/.gitbook.yaml"), "root: ./spec/\n").unwrap();
+    std::fs::write(
+        spec.join("SUMMARY.md"),
+        "# Summary\n\n* [Home](README.md)\n",
+    )
+    .unwrap();
+    std::fs::write(spec.join(".gitbook/assets/image (1).png"), b"png").unwrap();
+    std::fs::write(
+        spec.join("README.md"),
+        "# Home\n\n<img src=\"spec/.gitbook/assets/image (1).png\" alt=\"x\">\n\n\
+         ![y](spec/.gitbook/assets/image%20(1).png)\n",
+    )
+    .unwrap();
+    let r = tmp.path().to_str().unwrap();
+    let out = common::run(&["check", "--root", r, "--fix"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let after = std::fs::read_to_string(spec.join("README.md")).unwrap();
+    assert_eq!(
+        after,
+        "# Home\n\n<img src=\".gitbook/assets/image%20(1).png\" alt=\"x\">\n\n\
+         ![y](.gitbook/assets/image%20(1).png)\n"
+    );
 }

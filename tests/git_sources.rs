@@ -347,6 +347,33 @@ fn a_missing_ref_or_repository_stops_the_build() {
 }
 
 #[test]
+fn a_version_label_that_specsite_writes_itself_is_refused() {
+    // `changes/` is the changes page of every version: a version there
+    // would be overwritten by it.
+    let (_t, site) = setup(&CONFIG.replace("ref: 23Q4 }", "ref: 23Q4, label: changes }"));
+    let o = run(&["build", "--root", site.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("source-unreadable"), "{stderr}");
+    assert!(stderr.contains("`../repos/bb-consent`"), "{stderr}");
+    assert!(
+        stderr.contains("the version label `changes` is a name specsite writes inside every book"),
+        "{stderr}"
+    );
+    // The same for a folder book's versions.
+    let (_t, site) = setup(
+        "books:\n  - id: other\n    versions:\n      - { label: main, path: content/other }\n      - { label: print, path: content/other }\n",
+    );
+    let o = run(&["check", "--root", site.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("books: `other`: the version label `print` is a name specsite writes"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn a_book_id_used_twice_is_an_error() {
     let (_t, site) = setup(&format!(
         "{CONFIG}  - repo: ../repos/payments.git\n    book: other\n"
@@ -442,6 +469,26 @@ fn a_worktree_version_shows_uncommitted_edits() {
         .expect("worktree finding");
     assert_eq!(d["severity"], "error");
     assert!(d["source"]["ref"].is_null());
+    // `github`: the working tree's file is on disk, so it is annotated like
+    // a folder book's, by its path from the git top level (here the folder
+    // holding the site and the repositories).
+    git_at(site.parent().unwrap(), 5, &["init", "-q", "-b", "main"]);
+    let o = run(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "github",
+    ]);
+    let gh = String::from_utf8_lossy(&o.stdout);
+    let line = gh
+        .lines()
+        .find(|l| l.contains("title=broken-link"))
+        .expect("github line");
+    assert!(
+        line.starts_with("::error file=repos/bb-consent/spec/setup.md,line=3,"),
+        "{gh}"
+    );
 }
 
 #[test]

@@ -244,7 +244,7 @@ fn req_unknown_level_in_tags_and_level_cells() {
         found,
         [
             format!("req-unknown-level {PAGE}:3:27"),
-            format!("req-unknown-level {PAGE}:8:24"),
+            format!("req-unknown-level {PAGE}:8:25"),
         ]
     );
     assert_eq!(code, 1);
@@ -543,6 +543,152 @@ fn diff_reports_an_added_a_removed_and_a_re_levelled_requirement() {
     );
 }
 
+/// `kind id breaking` of every change in a `requirements diff --format json`.
+fn changes_of(v: &Value) -> Vec<String> {
+    v["books"][0]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} {}",
+                c["kind"].as_str().unwrap_or("?"),
+                c["id"].as_str().unwrap_or("?"),
+                c["breaking"]
+            )
+        })
+        .collect()
+}
+
+/// OLD as a git revision: the site is a sub-folder of a repository, the
+/// revision is a tag, and the old sources come from `git archive`.
+#[test]
+fn diff_against_a_git_revision_of_the_site() {
+    let (tmp, root) = common::copy_fixture("requirements/forms");
+    let r = root.to_str().expect("utf-8");
+    assert!(common::run(&["requirements", "lock", "--root", r])
+        .status
+        .success());
+    common::git(tmp.path(), &["init", "-q"]);
+    common::git(tmp.path(), &["add", "-A"]);
+    common::git(tmp.path(), &["commit", "-q", "-m", "v1"]);
+    common::git(tmp.path(), &["tag", "v1"]);
+    edit(&root, "reg/6-functional-requirements.md", |t| {
+        t.replace("* Each applicant is recorded once (REQUIRED)\n", "")
+            .replace(
+                "* Analysts set rate limits per client (RECOMMENDED)\n",
+                "* Analysts set rate limits per client (REQUIRED)\n* Analysts retire an API version with notice (OPTIONAL)\n",
+            )
+    });
+    let diff = |rev: &str| {
+        let out = common::run(&["requirements", "diff", rev, "--root", r, "--format", "json"]);
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code(), changes_of(&v))
+    };
+    assert_eq!(
+        diff("v1"),
+        (
+            Some(1),
+            vec![
+                "level-changed reg#req-17 true".to_string(),
+                "added reg#req-21 false".to_string(),
+                "removed reg#req-10 true".to_string(),
+            ]
+        )
+    );
+    // The same revision named by its commit: nothing but the working tree's edits.
+    let head = common::git(tmp.path(), &["rev-parse", "HEAD"]);
+    assert_eq!(diff(&head), diff("v1"));
+    // Committed, the edits are no change against HEAD.
+    common::git(tmp.path(), &["commit", "-q", "-am", "v2"]);
+    assert_eq!(diff("HEAD"), (Some(0), vec![]));
+    // A name that is neither a file nor a revision: exit 2, said plainly.
+    let bad = common::run(&["requirements", "diff", "no-such-rev", "--root", r]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr)
+        .contains("neither a requirements.json nor a git revision"));
+}
+
+/// Two folder versions of a book: the latest version's requirements page
+/// shows what changed since the previous one (by fingerprint, without locks).
+#[test]
+fn requirements_page_shows_the_diff_between_folder_versions() {
+    let page = |items: &str| format!("# 6 Functional Requirements\n\n{items}");
+    let v1 = page(
+        "* Each record is kept for five years (REQUIRED)\n\
+         * Records can be exported to CSV (RECOMMENDED)\n\
+         * Records carry a free-text note (OPTIONAL)\n",
+    );
+    let v2 = page(
+        "* Each record is kept for five years (REQUIRED)\n\
+         * Records can be exported to CSV (REQUIRED)\n\
+         * Exports are signed by the registry (OPTIONAL)\n",
+    );
+    let summary =
+        "# Summary\n\n* [Home](README.md)\n* [Functional](6-functional-requirements.md)\n";
+    let (tmp, root) = common::site(&[
+        (
+            "specsite.yaml",
+            // Versions newest first: a version's predecessor is the next one listed.
+            "title: Versions\nbooks:\n  - id: reg\n    title: Registry\n    versions:\n      \
+             - { label: \"2.0\", path: content/reg, latest: true }\n      \
+             - { label: \"1.0\", path: content/reg-1.0 }\n",
+        ),
+        ("content/reg-1.0/SUMMARY.md", summary),
+        ("content/reg-1.0/README.md", "# Registry\n\nVersion one.\n"),
+        ("content/reg-1.0/6-functional-requirements.md", &v1),
+        ("content/reg/SUMMARY.md", summary),
+        ("content/reg/README.md", "# Registry\n\nVersion two.\n"),
+        ("content/reg/6-functional-requirements.md", &v2),
+    ]);
+    let out = tmp.path().join("out");
+    let run = common::run(&[
+        "build",
+        "--root",
+        root.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let main = common::main_of(&common::read(&out, "reg/requirements/index.html")).to_string();
+    assert!(main.contains("Changes since 1.0"), "{main}");
+    let items: Vec<&str> = main
+        .split("<li>")
+        .skip(1)
+        .map(|li| li.split("</li>").next().unwrap_or(""))
+        .filter(|li| li.contains("<code>"))
+        .collect();
+    assert_eq!(items.len(), 3, "{main}");
+    assert!(
+        items.iter().any(|li| li.starts_with("level-changed")
+            && li.contains("RECOMMENDED → REQUIRED")
+            && li.contains("(breaking)")
+            && li.contains("Records can be exported to CSV")),
+        "{items:#?}"
+    );
+    assert!(
+        items.iter().any(|li| li.starts_with("added")
+            && li.contains("OPTIONAL")
+            && li.contains("Exports are signed by the registry")),
+        "{items:#?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|li| li.starts_with("removed") && li.contains("Records carry a free-text note")),
+        "{items:#?}"
+    );
+    // The kept requirement is no change; the old version's page has no diff.
+    assert!(!main.contains("kept for five years</li>"), "{main}");
+    let old = common::read(&out, "reg/1.0/requirements/index.html");
+    assert!(!common::main_of(&old).contains("Changes since"), "{old}");
+}
+
 #[test]
 fn checklist_csv_is_rfc_4180_with_bom_and_crlf() {
     let root = common::fixture("requirements/forms");
@@ -686,6 +832,34 @@ fn build_writes_the_index_json_checklist_and_anchors_on_pages() {
     );
     let print = common::read(&out, "reg/print/index.html");
     assert!(print.contains(">reg#req-20</a>"));
+    // llms.txt: each page lists the ids it states; the book links its index.
+    let llms = common::read(&out, "llms.txt");
+    assert!(
+        llms.contains(
+            "- [Service APIs](/reg/8-service-apis/index.md): Every API answers in JSON (REQUIRED) \
+             (requirements: reg#req-20)\n"
+        ),
+        "{llms}"
+    );
+    assert!(
+        llms.contains(", reg#req-15, DRS-4, reg#req-16, reg#req-17, DRS-6, DRS-8, "),
+        "{llms}"
+    );
+    assert!(
+        llms.contains(
+            "- [Requirements](/reg/requirements/): 26 requirements (17 REQUIRED, 5 RECOMMENDED, \
+             4 OPTIONAL); every one with its id, level, statement and place in \
+             [requirements.json](/reg/requirements.json), as a compliance checklist in \
+             [checklist.csv](/reg/checklist.csv)\n"
+        ),
+        "{llms}"
+    );
+    // A page without requirements lists none.
+    let data = llms
+        .lines()
+        .find(|l| l.starts_with("- [Data Structures]"))
+        .expect("data page");
+    assert!(!data.contains("requirements"), "{data}");
     for (path, bytes) in common::tree(&out) {
         if path.ends_with(".html") {
             assert!(

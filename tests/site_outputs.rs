@@ -243,3 +243,67 @@ fn not_found_page_without_site_url_links_from_the_site_root() {
         );
     }
 }
+
+/// A book's navigation is written once per place its pages are drawn at
+/// and loaded by each page; the book's home page draws it itself, and a
+/// reader without scripts gets the way to it and down to the page.
+#[test]
+fn pages_share_their_book_navigation_and_keep_a_way_without_scripts() {
+    for (args, suffix) in [(&[][..], ""), (&["--offline"][..], "index.html")] {
+        let (_t, out) = build(args);
+        let nav = read(&out, "assets/nav/guide.js");
+        // Every page of the SUMMARY, linked from the site root, nothing current.
+        for url in [
+            "guide/",
+            "guide/setup/",
+            "guide/setup/tuning/",
+            "guide/compass/",
+        ] {
+            assert!(
+                nav.contains(&format!(r#"href=\"{url}{suffix}\""#)),
+                "{url}: {nav}"
+            );
+        }
+        let tree = &nav[nav.rfind("})(").unwrap()..];
+        assert!(
+            !tree.contains("aria-current") && !tree.contains(" open"),
+            "{tree}"
+        );
+        // The old version has its own file; the latest's copy under its label too.
+        assert!(read(&out, "assets/nav/guide/1.0.js").contains(r#"guide/1.0/setup/"#));
+        assert!(read(&out, "assets/nav/guide/2.0.js").contains(r#"guide/2.0/setup/"#));
+
+        let tuning = read(&out, "guide/setup/tuning/index.html");
+        let side = &tuning[tuning.find("id=\"sidebar\"").unwrap()..tuning.find("</nav>").unwrap()];
+        assert!(
+            side.contains(r#"<script src="../../../assets/nav/guide.js"></script>"#),
+            "{side}"
+        );
+        assert!(
+            !side.contains("Compass"),
+            "no whole tree in the page: {side}"
+        );
+        // Without scripts: the book's contents, then Setup › Tuning, marked.
+        let noscript = &side[side.find("<noscript>").unwrap()..side.find("</noscript>").unwrap()];
+        assert!(
+            noscript.contains(&format!(r#"href="../../{suffix}">Table of contents</a>"#)),
+            "{noscript}"
+        );
+        let setup = noscript.find(&format!(r#"href="../{suffix}">Setup</a>"#));
+        let current = noscript.find(r#"aria-current="page">Tuning</a>"#);
+        assert!(setup.is_some() && setup < current, "{noscript}");
+
+        // The home page lists every page itself, itself current.
+        let home = read(&out, "guide/index.html");
+        let side = &home[home.find("id=\"sidebar\"").unwrap()..home.find("</nav>").unwrap()];
+        assert!(!side.contains("<script"), "{side}");
+        assert!(
+            side.contains(&format!(r#"href="compass/{suffix}">Compass</a>"#)),
+            "{side}"
+        );
+        assert!(
+            side.contains(r#"aria-current="page">Field Guide</a>"#),
+            "{side}"
+        );
+    }
+}

@@ -158,9 +158,20 @@ fn links_in_the_latest_copy_under_its_label_stay_correct() {
     assert!(m.contains("href=\"../../glossary/needle/\""), "{m}");
     assert!(m.contains("href=\"../../../glossary/beacon/\""), "{m}");
     assert!(m.contains("href=\"../../../other/\""), "{m}");
-    // The navigation, too, stays inside the copy.
+    // The navigation, too, stays inside the copy: the copy's pages share
+    // their own navigation file, whose hrefs start at the site root.
     let side = &copy[copy.find("id=\"sidebar\"").expect("sidebar")..];
-    assert!(side.contains("href=\"../compass/\""), "{side}");
+    assert!(
+        side.contains("<script src=\"../../../assets/nav/guide/2.0.js\"></script>"),
+        "{side}"
+    );
+    let nav = read(&out, "assets/nav/guide/2.0.js");
+    assert!(nav.contains(r#"href=\"guide/2.0/compass/\""#), "{nav}");
+    assert!(!nav.contains(r#"href=\"guide/compass/\""#), "{nav}");
+    // The copy's home page draws it itself, the page being read marked.
+    let home = read(&out, "guide/2.0/index.html");
+    assert!(home.contains("href=\"compass/\""), "{home}");
+    assert!(home.contains("aria-current=\"page\""), "{home}");
     // Every relative href and src of the copy names a file that exists.
     for (attr, target) in relative_targets(&copy) {
         if target.ends_with("assets/search.js") {

@@ -38,7 +38,7 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
             &page.file,
             &page.source,
             link,
-            &dest_to(page, f, &link.dest),
+            &dest_to(page, f, link),
             Safety::Safe,
         );
         return d
@@ -55,7 +55,7 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
             &page.file,
             &page.source,
             link,
-            &dest_to(page, other, &link.dest),
+            &dest_to(page, other, link),
             safety,
         );
         return d

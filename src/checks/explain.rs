@@ -64,6 +64,10 @@ fn fix_note(rule: Rule) -> &'static str {
             "Safe when the path read without the repository's page-root folder names the \
              file, or a file differs only in case; a path read from another folder is unsafe."
         }
+        Rule::ReqKeywordCase => {
+            "Safe: the tag is written in upper case (`(optional)` becomes `(OPTIONAL)`); \
+             a tag with markup inside it is left for the author."
+        }
         _ => "None: the finding needs an author's decision.",
     }
 }

@@ -44,7 +44,7 @@ pub fn missing(resolver: &Resolver, page: &Page, link: &Link, path: &str) -> Dia
             &page.file,
             &page.source,
             link,
-            &dest_to(page, f, &link.dest),
+            &dest_to(page, f, link),
             Safety::Safe,
         );
         return d

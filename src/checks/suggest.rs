@@ -64,7 +64,7 @@ pub fn wrong_folder(
     link: &Link,
 ) -> Option<(String, Option<Fix>)> {
     let (file, spec_prefix) = elsewhere(resolver, page, &link.dest)?;
-    let fixed = dest_to(page, file, &link.dest);
+    let fixed = dest_to(page, file, link);
     let book = resolver.site().books.get(page.book)?;
     let root_name = crate::resolve::rel_to(&book.page_root, &book.repo_dir);
     let (message, safety) = if spec_prefix {
@@ -117,11 +117,59 @@ pub fn with_fragment(dest: &str, fragment: &str) -> String {
     format!("{base}#{fragment}")
 }
 
-/// The destination naming `file` from `page`, with `dest`'s fragment kept.
-pub fn dest_to(page: &Page, file: &str, dest: &str) -> String {
-    let mut fixed =
-        percent_encoding::utf8_percent_encode(&rel_path(&page.file, file), DEST_SET).to_string();
-    if let Some((_, frag)) = dest.split_once('#') {
+/// Encodes what an HTML attribute's URL path cannot hold: blanks, controls,
+/// quotes and angle brackets. Parentheses are valid in a URL path.
+const HTML_PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'\'')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+/// The destination naming `file` from `page`, with `link`'s fragment kept,
+/// spelled as the author would: see [`respell`].
+pub fn dest_to(page: &Page, file: &str, link: &Link) -> String {
+    let html = page
+        .source
+        .get(..link.span.start)
+        .is_some_and(|before| before.ends_with(['"', '\'', '=']));
+    respell(&rel_path(&page.file, file), &link.dest, html)
+}
+
+/// `rel` (a plain path) as a destination: a segment that the author's
+/// `dest` already holds (the same name once percent-decoded) keeps the
+/// author's spelling when that spelling is a valid path there; any other
+/// segment is percent-encoded only where it must be (in an HTML attribute:
+/// blanks, quotes, angle brackets, so `image (1).png` stays as it is; in a
+/// markdown destination: blanks and parentheses too). `dest`'s `#fragment`
+/// is kept.
+pub fn respell(rel: &str, dest: &str, html: bool) -> String {
+    let (path, frag) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let valid = |seg: &str| {
+        !seg.chars()
+            .any(|c| c.is_control() || matches!(c, ' ' | '"' | '<' | '>' | '`'))
+            && (html || seg.matches('(').count() == seg.matches(')').count())
+    };
+    let set = if html { HTML_PATH_SET } else { DEST_SET };
+    let mut fixed = rel
+        .split('/')
+        .map(|seg| {
+            path.split('/')
+                .find(|a| {
+                    valid(a) && percent_encoding::percent_decode_str(a).decode_utf8_lossy() == seg
+                })
+                .map_or_else(
+                    || percent_encoding::utf8_percent_encode(seg, set).to_string(),
+                    str::to_string,
+                )
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    if let Some(frag) = frag {
         fixed.push('#');
         fixed.push_str(frag);
     }
@@ -198,6 +246,49 @@ mod tests {
         assert_eq!(rel_path("a/page.md", "a/x.png"), "x.png");
         assert_eq!(rel_path("page.md", "a/x.png"), "a/x.png");
         assert_eq!(rel_path("a/b/page.md", "x.png"), "../../x.png");
+    }
+
+    #[test]
+    fn respelled_paths_keep_valid_author_spelling() {
+        // An HTML src: parentheses are valid in a URL path, blanks are not.
+        assert_eq!(
+            respell(
+                ".gitbook/assets/image (1).png",
+                "spec/.gitbook/assets/image (1).png",
+                true
+            ),
+            ".gitbook/assets/image%20(1).png"
+        );
+        assert_eq!(
+            respell(
+                ".gitbook/assets/image (1).png",
+                "spec/.gitbook/assets/image%20(1).png",
+                true
+            ),
+            ".gitbook/assets/image%20(1).png"
+        );
+        assert_eq!(
+            respell(
+                ".gitbook/assets/chart(1).png",
+                "spec/.gitbook/assets/chart(1).png",
+                true
+            ),
+            ".gitbook/assets/chart(1).png"
+        );
+        // Markdown: the author's balanced parentheses stay; new ones are encoded.
+        assert_eq!(
+            respell("assets/chart(1).png", "spec/assets/chart(1).png", false),
+            "assets/chart(1).png"
+        );
+        assert_eq!(
+            respell("assets/Chart(1).png", "spec/assets/chart(1).png#x", false),
+            "assets/Chart%281%29.png#x"
+        );
+        // A case fix takes the file's own name, encoded where it must be.
+        assert_eq!(
+            respell("../img/Logo Big.png", "../img/logo big.png", true),
+            "../img/Logo%20Big.png"
+        );
     }
 
     #[test]

@@ -14,8 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Output folders specsite generates inside every book.
-const RESERVED: [&str; 6] = [
+/// Output folders and files specsite generates inside every book (and
+/// every version of one): a page or a version label there would collide.
+pub(crate) const RESERVED: [&str; 6] = [
     "glossary",
     "print",
     "changes",

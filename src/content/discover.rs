@@ -406,6 +406,12 @@ fn books_from_config(root: &Path, books: &[BookConfig]) -> Result<Vec<BookSpec>,
                     b.id, v.label
                 )));
             }
+            if let Some(r) = super::sources::reserved_label(&v.label) {
+                return Err(LoadError::Other(format!(
+                    "books: `{}`: the version label `{}` is a name specsite writes inside every book (`<book>/{r}`); give the version another `label:`",
+                    b.id, v.label
+                )));
+            }
             let own = format!("{}/{}", b.id, v.label);
             let url_prefixes = if i == latest {
                 vec![b.id.clone(), own]

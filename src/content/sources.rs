@@ -101,6 +101,16 @@ pub fn default_book_id(repo: &str) -> String {
     name.to_string()
 }
 
+/// The output name a version label would collide with, if any: the label
+/// is a folder of the book's output, beside the folders and files specsite
+/// generates there (`changes/`, `print/`, `requirements.json`…).
+pub(crate) fn reserved_label(label: &str) -> Option<&'static str> {
+    super::assemble::RESERVED
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(label))
+        .copied()
+}
+
 /// A ref's short name as a version label: characters other than letters,
 /// digits, `.`, `_` and `-` become `-`.
 pub fn label_of(short: &str) -> String {
@@ -163,6 +173,12 @@ fn load_source(
             return Err(unreadable(
                 &src.repo,
                 format!("version label `{l}` must be a non-empty name without `/`"),
+            ));
+        }
+        if let Some(r) = reserved_label(l) {
+            return Err(unreadable(
+                &src.repo,
+                format!("the version label `{l}` is a name specsite writes inside every book (`<book>/{r}`); give the version another `label:`"),
             ));
         }
         if labels[..i].contains(l) {

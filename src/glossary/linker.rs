@@ -165,8 +165,6 @@ impl PageLinker<'_> {
         let href = crate::urls::href(&self.page_url, &t.url(), None, self.offline);
         out.push_str("<a class=\"term\" href=\"");
         let _ = pulldown_cmark_escape::escape_href(&mut *out, &href);
-        out.push_str("\" data-term=\"");
-        let _ = pulldown_cmark_escape::escape_html(&mut *out, &t.slug);
         out.push_str("\">");
         let _ = pulldown_cmark_escape::escape_html_body_text(&mut *out, surface);
         out.push_str("<span class=\"term-tip\" role=\"tooltip\">");
@@ -330,7 +328,7 @@ mod tests {
         let (html, uses) = run(&g, "consent", LinkMode::First, "A BB & a building block.");
         assert_eq!(
             html,
-            "A <a class=\"term\" href=\"../../glossary/building-block/\" data-term=\"building-block\">BB<span class=\"term-tip\" role=\"tooltip\">A reusable &amp; useful part.</span></a> &amp; a building block."
+            "A <a class=\"term\" href=\"../../glossary/building-block/\">BB<span class=\"term-tip\" role=\"tooltip\">A reusable &amp; useful part.</span></a> &amp; a building block."
         );
         assert_eq!(uses.iter().filter(|u| u.term == 0).count(), 2);
         assert_eq!(uses[0].span, 102..104);

@@ -3,6 +3,7 @@
 
 use crate::content::{Book, Site};
 use crate::markdown::Doc;
+use crate::requirements::{Level, SiteRequirements};
 use regex::Regex;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -38,8 +39,16 @@ pub fn sitemap(site: &Site, urls: &[String]) -> String {
 }
 
 /// `llms.txt`: the site, its books and their pages with descriptions, linking
-/// to each page's markdown source (`index.md`).
-pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -> String {
+/// to each page's markdown source (`index.md`). A page that states
+/// requirements lists their ids, and a book with requirements links its
+/// requirement index, `requirements.json` and `checklist.csv` with the counts
+/// per level.
+pub fn llms_txt(
+    site: &Site,
+    docs: &[Doc],
+    reqs: &SiteRequirements,
+    title_of: impl Fn(usize) -> String,
+) -> String {
     let title = site
         .config
         .title
@@ -57,6 +66,12 @@ pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -
         if let Some(d) = &b.description {
             let _ = writeln!(s, "{}\n", d.trim());
         }
+        let book_reqs = site
+            .books
+            .iter()
+            .position(|x| std::ptr::eq(x, b))
+            .and_then(|i| reqs.of_book(i))
+            .map_or(&[][..], |br| br.requirements.as_slice());
         for &p in b.pages.iter().filter(|&&p| site.pages[p].in_summary) {
             let page = &site.pages[p];
             let url = absolute(site, &format!("{}index.md", page.url(site)));
@@ -66,14 +81,50 @@ pub fn llms_txt(site: &Site, docs: &[Doc], title_of: impl Fn(usize) -> String) -
                     .map(|sec| first_sentence(&sec.text))
                     .filter(|t| !t.is_empty())
             });
-            match desc {
-                Some(d) => {
-                    let _ = writeln!(s, "- [{}]({}): {}", title_of(p), url, d.replace('\n', " "));
+            let ids: Vec<&str> = (book_reqs.iter())
+                .filter(|r| r.extra.page == p)
+                .map(|r| r.id.as_str())
+                .collect();
+            let _ = write!(s, "- [{}]({})", title_of(p), url);
+            match (desc, ids.is_empty()) {
+                (Some(d), true) => {
+                    let _ = write!(s, ": {}", d.replace('\n', " "));
                 }
-                None => {
-                    let _ = writeln!(s, "- [{}]({})", title_of(p), url);
+                (Some(d), false) => {
+                    let _ = write!(
+                        s,
+                        ": {} (requirements: {})",
+                        d.replace('\n', " "),
+                        ids.join(", ")
+                    );
                 }
+                (None, false) => {
+                    let _ = write!(s, ": requirements {}", ids.join(", "));
+                }
+                (None, true) => {}
             }
+            s.push('\n');
+        }
+        if !book_reqs.is_empty() {
+            let counts: Vec<String> = Level::ALL
+                .iter()
+                .filter_map(|l| {
+                    let n = book_reqs.iter().filter(|r| r.level == *l).count();
+                    (n > 0).then(|| format!("{n} {}", l.name()))
+                })
+                .collect();
+            let at = |file: &str| absolute(site, &crate::urls::join_url(b.prefix(), file));
+            let _ = writeln!(
+                s,
+                "- [Requirements]({}): {} requirements ({}); every one with its id, level, \
+                 statement and place in [requirements.json]({}), as a compliance checklist \
+                 in [checklist.csv]({})",
+                at("requirements/"),
+                book_reqs.len(),
+                counts.join(", "),
+                at("requirements.json"),
+                at("checklist.csv"),
+            );
         }
         s.push('\n');
     }

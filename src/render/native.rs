@@ -53,7 +53,7 @@ use super::theme::escape_html_into as esc;
 
 const HEAD_SCRIPT: &str = "\n<script>\n(function(){var d=document.documentElement,t;d.className+=\" js\";try{t=localStorage.getItem(\"specsite-theme\")}catch(e){}if(t!==\"light\"&&t!==\"dark\"){t=window.matchMedia&&matchMedia(\"(prefers-color-scheme: dark)\").matches?\"dark\":\"light\"}d.setAttribute(\"data-theme\",t)})();\n</script>";
 
-const LOGO: &str = "<svg class=\"site-logo\" viewBox=\"0 0 28 28\" width=\"28\" height=\"28\" aria-hidden=\"true\" focusable=\"false\"><rect width=\"28\" height=\"28\" rx=\"7\" fill=\"#1a5fb4\"/><rect x=\"6\" y=\"6\" width=\"7\" height=\"7\" rx=\"1.5\" fill=\"#fff\"/><rect x=\"15\" y=\"6\" width=\"7\" height=\"7\" rx=\"1.5\" fill=\"#fff\" opacity=\".65\"/><rect x=\"6\" y=\"15\" width=\"7\" height=\"7\" rx=\"1.5\" fill=\"#fff\" opacity=\".65\"/><rect x=\"15\" y=\"15\" width=\"7\" height=\"7\" rx=\"1.5\" fill=\"#7cc4f5\"/></svg>";
+const LOGO: &str = "<span class=\"site-logo\" aria-hidden=\"true\"></span>";
 
 /// `base.html`, with the `title` and `content` blocks drawn by the callers.
 fn base(

@@ -43,6 +43,8 @@ pub struct RenderEnv<'a> {
     pub books_with_glossary: std::collections::BTreeSet<String>,
     /// Root-relative file → last-updated date (empty unless `last_updated: true`).
     pub last_updated: std::collections::BTreeMap<String, String>,
+    /// The requirements extracted from the pages (their ids go into `llms.txt`).
+    pub requirements: &'a crate::requirements::SiteRequirements,
 }
 
 /// A page generated from data rather than markdown (glossary pages, etc.).
@@ -459,6 +461,32 @@ impl RenderEnv<'_> {
             .collect()
     }
 
+    /// The sidebar's stand-in for book `b`'s navigation (placed at
+    /// `prefix`) on the page at `from`: [`super::theme::nav_loader`].
+    /// `trail` and `current` are the page's breadcrumbs and itself.
+    fn nav_loader(
+        &self,
+        b: &Book,
+        from: &str,
+        prefix: &str,
+        trail: &[LinkCtx],
+        current: Option<&LinkCtx>,
+    ) -> String {
+        super::theme::nav_loader(
+            &format!("{}{}", rel_root(from), nav_file(prefix)),
+            &href(from, &self.book_home_at(b, prefix), None, self.offline),
+            trail,
+            current,
+        )
+    }
+
+    /// The shared navigation file of book `bi` placed at `place`
+    /// ([`super::theme::nav_script`]): the tree with hrefs from the site root.
+    fn nav_script(&self, prep: &Prepared, bi: BookId, place: Place) -> String {
+        let items = self.nav_items(prep, &prep.books[bi].nav, "", None, place);
+        super::theme::nav_script(&super::theme::nav_html(&items))
+    }
+
     /// Canonical URL of page `p` for search engines: the latest version's
     /// page with the same path when there is one, else the page itself.
     fn canonical_url(&self, prep: &Prepared, p: PageId) -> Option<String> {
@@ -487,16 +515,22 @@ impl RenderEnv<'_> {
         let from = prep.url_at(site, p, place);
         let site_ctx = self.site_ctx_with(&from, Some(book.id.as_str()), false);
         let book_ctx = self.book_ctx(book, &from, Some(p), place.prefix);
-        let nav = self.nav_items(prep, &data.nav, &from, Some(p), place);
-        // The default templates' navigation, drawn natively (same bytes).
-        let nav_html =
-            (self.theme.default_nav() && !nav.is_empty()).then(|| super::theme::nav_html(&nav));
+        // With the default templates the book's home page carries the whole
+        // navigation and every other page loads it from the book's shared
+        // file; a theme of its own draws it on every page.
+        let home = from == self.book_home_at(book, place.prefix);
+        let shared = self.theme.default_nav() && !home;
+        let nav = if shared {
+            Vec::new()
+        } else {
+            self.nav_items(prep, &data.nav, &from, Some(p), place)
+        };
         let pos = data.pos.get(&p).copied();
         let link_to = |q: PageId| LinkCtx {
             title: prep.titles[q].clone(),
             href: href(&from, &prep.url_at(site, q, place), None, self.offline),
         };
-        let crumbs = data
+        let crumbs: Vec<LinkCtx> = data
             .crumbs
             .get(&p)
             .map(|trail| {
@@ -515,6 +549,24 @@ impl RenderEnv<'_> {
                     .collect()
             })
             .unwrap_or_default();
+        let nav_html = if shared {
+            let current = LinkCtx {
+                title: prep.titles[p].clone(),
+                href: href(&from, &from, None, self.offline),
+            };
+            (!data.nav.is_empty()).then(|| {
+                let in_nav = data.crumbs.contains_key(&p);
+                self.nav_loader(
+                    book,
+                    &from,
+                    place.prefix,
+                    &crumbs,
+                    in_nav.then_some(&current),
+                )
+            })
+        } else {
+            (self.theme.default_nav() && !nav.is_empty()).then(|| super::theme::nav_html(&nav))
+        };
         let content = if place.canonical {
             doc.html.clone()
         } else {
@@ -593,7 +645,10 @@ impl RenderEnv<'_> {
         let book_ctx = book.map(|b| self.book_ctx(b, &g.url, None, b.prefix()));
         let mut nav_html = None;
         if let (Some(b), Some(bi)) = (book, g.book) {
-            if b.summary.is_some() {
+            if self.theme.default_nav() {
+                nav_html = (!prep.books[bi].nav.is_empty())
+                    .then(|| self.nav_loader(b, &g.url, b.prefix(), &[], None));
+            } else if b.summary.is_some() {
                 let place = Place {
                     prefix: b.prefix(),
                     canonical: true,
@@ -660,6 +715,12 @@ impl RenderEnv<'_> {
             .render(&g.template, &ctx)
             .with_context(|| format!("rendering {}", g.url))
     }
+}
+
+/// Root-relative path of the navigation shared by the pages of the book
+/// placed at `prefix` (`assets/nav/consent.js`, `assets/nav/guide/1.0.js`).
+fn nav_file(prefix: &str) -> String {
+    format!("assets/nav/{prefix}.js")
 }
 
 /// Appends every href of a navigation tree to `key`.
@@ -859,6 +920,24 @@ fn render_pages_with(
             ));
         }
     }
+    // Each book's shared navigation, once per place its pages are drawn at.
+    if env.theme.default_nav() {
+        let mut places: Vec<(BookId, &str, bool)> = jobs
+            .iter()
+            .map(|(p, place)| (site.pages[*p].book, place.prefix, place.canonical))
+            .collect();
+        places.sort_unstable();
+        places.dedup();
+        places
+            .par_iter()
+            .try_for_each(|&(bi, prefix, canonical)| -> Result<()> {
+                if prep.books[bi].nav.is_empty() {
+                    return Ok(());
+                }
+                let js = env.nav_script(prep, bi, Place { prefix, canonical });
+                sink.write(&nav_file(prefix), js.as_bytes())
+            })?;
+    }
     jobs.par_iter().try_for_each(|&(p, place)| -> Result<()> {
         let page = &site.pages[p];
         let html = env.render_page(prep, p, place)?;
@@ -980,7 +1059,10 @@ pub fn render_llms(env: &RenderEnv, sink: &dyn Sink) -> Result<()> {
 fn render_llms_with(env: &RenderEnv, prep: &Prepared, sink: &dyn Sink) -> Result<()> {
     sink.write(
         "llms.txt",
-        super::extras::llms_txt(env.site, env.docs, |p| prep.titles[p].clone()).as_bytes(),
+        super::extras::llms_txt(env.site, env.docs, env.requirements, |p| {
+            prep.titles[p].clone()
+        })
+        .as_bytes(),
     )
 }
 
@@ -1093,6 +1175,7 @@ mod tests {
                     } else {
                         Default::default()
                     },
+                    requirements: &a.requirements,
                 };
                 let (fast, slow) = (env(&native), env(&templates));
                 let prep = Prepared::new(&a.site, &a.docs);
@@ -1185,6 +1268,7 @@ mod tests {
                 body_end_html: String::new(),
                 books_with_glossary: Default::default(),
                 last_updated: Default::default(),
+                requirements: &a.requirements,
             };
             let prep = Prepared::new(&a.site, &a.docs);
             let mut compared = 0;

@@ -324,6 +324,98 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
     out.push_str("\n</ul>\n");
 }
 
+/// The script that draws a book's navigation in the pages that share it
+/// (`assets/nav/<book prefix>.js`). `nav` is [`nav_html`] of the tree made
+/// relative to the site root with nothing current. Loaded by a plain
+/// `<script src>` in the sidebar (which works from disk, where fetching a
+/// file does not), it puts the list where it stands, makes the internal
+/// hrefs relative to the page (`data-root`) and marks the page being read
+/// (`data-url`): the link gets `aria-current="page"`, its entry and every
+/// entry above it `is-active` with their branches open, as [`nav_html`] does
+/// for a page that carries its own navigation.
+pub fn nav_script(nav: &str) -> String {
+    let mut out = String::with_capacity(nav.len() + NAV_SCRIPT.len() + 64);
+    out.push_str(
+        "/* specsite: one book's navigation, shared by its pages. */\n(function (nav) {\n",
+    );
+    out.push_str(NAV_SCRIPT);
+    out.push_str("})(");
+    out.push_str(&serde_json::to_string(nav).unwrap_or_default());
+    out.push_str(");\n");
+    out
+}
+
+const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.documentElement;
+  if (!s) return;
+  var root = el.getAttribute("data-root") || "", url = el.getAttribute("data-url") || "";
+  s.insertAdjacentHTML("beforebegin", nav);
+  var list = s.previousElementSibling;
+  function norm(h) { return h.replace(/(^|\/)index\.html$/, "$1").replace(/^\.\/$/, ""); }
+  Array.prototype.forEach.call(list.querySelectorAll("a.nav-link[href]"), function (a) {
+    if (a.rel) return; // external
+    var h = a.getAttribute("href");
+    if (norm(h) === url) {
+      a.setAttribute("aria-current", "page");
+      a.parentElement.classList.add("is-current");
+      for (var li = a.parentElement; li; li = li.parentElement.closest("li.nav-item")) {
+        li.classList.add("is-active");
+        var branch = li.querySelector(":scope > details.nav-branch");
+        if (branch) branch.open = true;
+      }
+    }
+    a.setAttribute("href", root + h || "./");
+  });
+"#;
+
+/// What the sidebar of a page holds in place of its book's navigation:
+/// the script drawing the shared navigation (`src`, relative to the page)
+/// and, for readers without scripts, a link to the book's home page
+/// (`home`, whose sidebar lists every page) and the way down to the page
+/// being read: the entries above it (`trail`) and the page itself
+/// (`current`), nested and marked as the whole navigation marks them.
+pub fn nav_loader(
+    src: &str,
+    home: &str,
+    trail: &[super::context::LinkCtx],
+    current: Option<&super::context::LinkCtx>,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("\n<script src=\"");
+    escape_html_into(&mut out, src);
+    out.push_str("\"></script><noscript><ul class=\"nav-list nav-depth-0\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    escape_html_into(&mut out, home);
+    out.push_str("\">Table of contents</a></li></ul>");
+    if let Some(cur) = current {
+        let entries = trail.iter().filter(|c| !c.href.is_empty());
+        let mut depth = 0;
+        for c in entries.chain(std::iter::once(cur)) {
+            let is_current = std::ptr::eq(c, cur);
+            let _ = write!(
+                out,
+                "<ul class=\"nav-list nav-depth-{depth}\"><li class=\"nav-item is-active"
+            );
+            if is_current {
+                out.push_str(" is-current");
+            }
+            out.push_str("\"><a class=\"nav-link\" href=\"");
+            escape_html_into(&mut out, &c.href);
+            out.push('"');
+            if is_current {
+                out.push_str(" aria-current=\"page\"");
+            }
+            out.push('>');
+            escape_html_into(&mut out, &c.title);
+            out.push_str("</a>");
+            depth += 1;
+        }
+        for _ in 0..depth {
+            out.push_str("</li></ul>");
+        }
+    }
+    out.push_str("</noscript>\n");
+    out
+}
+
 /// Escapes text for HTML text and quoted attributes. Unlike Tera's default it
 /// leaves `/` alone, so relative hrefs stay readable (`../consent/`).
 pub fn escape_html(s: &str) -> String {

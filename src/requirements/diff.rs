@@ -60,8 +60,22 @@ fn by_id(r: &Requirement) -> bool {
     r.status == Status::Locked
 }
 
-/// Compares `old` with `new`.
+/// Compares `old` with `new` (the same book, read from the same folder).
 pub fn diff(old: &[Requirement], new: &[Requirement]) -> Diff {
+    diff_in(old, "", new, "")
+}
+
+/// Compares two versions of a book whose pages are read from `old_dir` and
+/// `new_dir` (their page roots): a requirement has moved when its file
+/// relative to its version's folder, or its section, differs; the folders
+/// themselves differ for every requirement.
+pub fn diff_in(old: &[Requirement], old_dir: &str, new: &[Requirement], new_dir: &str) -> Diff {
+    let in_dir = |file: &'_ str, dir: &str| -> String {
+        match file.strip_prefix(dir) {
+            Some(rest) if !dir.is_empty() && rest.starts_with('/') => rest[1..].to_string(),
+            _ => file.to_string(),
+        }
+    };
     let mut old_of_new: Vec<Option<usize>> = vec![None; new.len()];
     let mut used = vec![false; old.len()];
     let old_ids: HashMap<&str, usize> = old
@@ -133,7 +147,8 @@ pub fn diff(old: &[Requirement], new: &[Requirement]) -> Diff {
                 r.level == Level::Required && before.level != Level::Required,
             ));
         }
-        if before.file != r.file || before.section != r.section {
+        if in_dir(&before.file, old_dir) != in_dir(&r.file, new_dir) || before.section != r.section
+        {
             changes.push(change("moved", false));
         }
     }

@@ -14,8 +14,9 @@
 
 use super::tags::{self, find_tags, whole_tag, Level, Tag};
 use super::{Extra, ReqType, Requirement, SiteRequirements, Status};
+use crate::checks::suggest;
 use crate::content::{PageId, Site};
-use crate::diag::{Diagnostic, LineIndex, Rule};
+use crate::diag::{Diagnostic, Fix, LineIndex, Rule};
 use crate::markdown::{Block, BlockKind, Doc};
 use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -266,17 +267,18 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
                 };
                 let Some(tag) = tag else { continue };
                 if !tag.upper {
+                    let span = source_range(&page.source, b, tag.word.clone());
+                    let word = &b.text[tag.word.clone()];
+                    let fix = upper_case_fix(file, &page.source, span.clone(), word);
                     diags.push(
                         Diagnostic::new(
                             Rule::ReqKeywordCase,
                             file,
-                            source_range(&page.source, b, tag.word.clone()),
-                            format!(
-                                "requirement level `{}` is not in upper case",
-                                &b.text[tag.word.clone()]
-                            ),
+                            span,
+                            format!("requirement level `{word}` is not in upper case"),
                         )
-                        .with_suggestion(tag.level.name()),
+                        .with_suggestion(tag.level.name())
+                        .with_fix(fix),
                     );
                 }
                 units.push(Unit {
@@ -305,7 +307,7 @@ pub fn extract_page(site: &Site, p: PageId, doc: &Doc) -> (Vec<Requirement>, Vec
             BlockKind::Row { .. } => {}
         }
     }
-    table_units(blocks, &type_of, file, &mut units, &mut diags);
+    table_units(blocks, &page.source, &type_of, file, &mut units, &mut diags);
     units.sort_by_key(|u| u.block);
 
     for u in &units {
@@ -453,18 +455,41 @@ fn ends_item(line: &str, t: &Tag) -> bool {
 
 /// The byte range in the page file of `r`, a range of a block's text:
 /// where that text is written inside the block's span, else the block's start.
+///
+/// The word is found as the same occurrence (the n-th of that text) in the
+/// source as in the block's text, so `optional` in "The optional flag
+/// (optional)" maps to the second one, the tag, not the first.
 fn source_range(source: &str, b: &Block, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let needle = b.text.get(r).unwrap_or("");
+    let needle = b.text.get(r.clone()).unwrap_or("");
     let hay = source.get(b.span.clone()).unwrap_or("");
-    match hay.find(needle).filter(|_| !needle.is_empty()) {
-        Some(i) => b.span.start + i..b.span.start + i + needle.len(),
+    if needle.is_empty() {
+        return b.span.start..b.span.start;
+    }
+    let before = b.text[..r.start].matches(needle).count();
+    match hay.match_indices(needle).nth(before) {
+        Some((i, _)) => b.span.start + i..b.span.start + i + needle.len(),
         None => b.span.start..b.span.start,
     }
+}
+
+/// The safe fix of a `req-keyword-case` finding: the tag's letters to upper
+/// case, when the source at `span` is exactly the tag text (no markup inside).
+fn upper_case_fix(
+    file: &str,
+    source: &str,
+    span: std::ops::Range<usize>,
+    tag: &str,
+) -> Option<Fix> {
+    if span.is_empty() || source.get(span.clone()) != Some(tag) {
+        return None;
+    }
+    suggest::to_upper_case(file, source, span)
 }
 
 /// Table rows whose level cell is in a requirements section.
 fn table_units(
     blocks: &[Block],
+    source: &str,
     type_of: &dyn Fn(usize) -> ReqType,
     file: &str,
     units: &mut Vec<Unit>,
@@ -542,7 +567,12 @@ fn table_units(
         for &r in rows {
             let t = cell(r, c);
             let b = &blocks[r];
-            let at = b.cells.get(c).map(|(_, s)| *s).unwrap_or(b.span.start);
+            // A cell's source offset is where the cell starts, before any
+            // blanks between the delimiter and its text.
+            let at = b.cells.get(c).map_or(b.span.start, |(_, s)| {
+                let rest = source.get(*s..b.span.end.max(*s)).unwrap_or("");
+                s + (rest.len() - rest.trim_start().len())
+            });
             if let Some(tag) = whole_tag(t) {
                 if !tag.upper {
                     diags.push(
@@ -552,7 +582,13 @@ fn table_units(
                             at..at + t.len(),
                             format!("requirement level `{t}` is not in upper case"),
                         )
-                        .with_suggestion(t.to_ascii_uppercase()),
+                        .with_suggestion(t.to_ascii_uppercase())
+                        .with_fix(upper_case_fix(
+                            file,
+                            source,
+                            at..at + t.len(),
+                            t,
+                        )),
                     );
                 }
                 units.push(Unit {

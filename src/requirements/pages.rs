@@ -4,7 +4,7 @@
 //! between books, level conflicts), `<book>/requirements.json`,
 //! `<book>/checklist.csv` and the site-wide `requirements.json`.
 
-use super::diff::diff;
+use super::diff::diff_in;
 use super::report::{book_index, checklist_csv, BookIndex};
 use super::{Level, ReqType, Requirement, SiteRequirements};
 use crate::content::Site;
@@ -123,7 +123,12 @@ pub fn generated(site: &Site, reqs: &SiteRequirements, offline: bool) -> Vec<Gen
             .map(|old| {
                 (
                     site.books[old.book].version.clone(),
-                    diff(&old.requirements, &br.requirements),
+                    diff_in(
+                        &old.requirements,
+                        &site.books[old.book].page_root,
+                        &br.requirements,
+                        &book.page_root,
+                    ),
                 )
             });
         for prefix in &book.url_prefixes {

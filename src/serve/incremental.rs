@@ -669,6 +669,7 @@ impl Live {
             body_end_html: self.body_end_html.clone(),
             books_with_glossary: self.books_with_glossary.clone(),
             last_updated: self.last_updated.clone(),
+            requirements: &self.analysis.requirements,
         }
     }
 

@@ -82,11 +82,18 @@ test("from disk, a book's navigation leads page to page, with working links on e
   const navLinks = await page.locator("#sidebar a.nav-link[href]").evaluateAll((as) => as.map((a) => a.href));
   const inSite = [...new Set(navLinks.filter((h) => h.startsWith("file:")).map((h) => h.split("#")[0]))];
   assert.ok(inSite.length >= 2, "the book has navigation entries");
+  const tree = await page.locator("#sidebar a.nav-link[href]:not(.nav-extra a)").evaluateAll((as) => as.map((a) => a.href.split("#")[0]));
   for (const h of inSite) {
     // The href the browser resolved from the sidebar, as a click would follow it.
     await page.goto(h);
     assertFile(page.url());
     assert.ok(await page.locator("main h1").count(), `${h} has a heading`);
+    // The navigation (shared by the book's pages, drawn by a script) marks
+    // each page of the book's tree.
+    if (tree.includes(h)) {
+      const current = await page.locator("#sidebar a[aria-current=page]").evaluateAll((as) => as.map((a) => a.href));
+      assert.ok(current.includes(h), `${h}: the sidebar marks ${current}`);
+    }
     await assertLinksResolve(page);
   }
   assert.deepEqual(problems, []);

@@ -82,6 +82,40 @@ test("without JavaScript the drawer still opens, and content, nav and tabs are a
   await context.close();
 });
 
+test("the book navigation marks the page being read, opens the branches above it, and links within the site", { skip: !root }, async () => {
+  const { context, page, errors } = await open(pages.page);
+  const current = page.locator("#sidebar a[aria-current=page]");
+  assert.ok((await current.count()) >= 1, "the page is marked");
+  assert.equal(await current.first().evaluate((a) => a.href.split("#")[0]), page.url().split("#")[0]);
+  const closed = await current.first().evaluate((a) => {
+    let n = 0;
+    for (let d = a.closest("details"); d; d = d.parentElement.closest("details")) if (!d.open) n++;
+    return n;
+  });
+  assert.equal(closed, 0, "every branch above the page is open");
+  assert.ok(await current.first().evaluate((a) => a.closest("li.nav-item").classList.contains("is-current")));
+  const hrefs = await page.locator("#sidebar a.nav-link[href]").evaluateAll((as) => as.filter((a) => !a.rel).map((a) => a.href));
+  assert.ok(hrefs.length >= 2);
+  for (const h of hrefs) assert.ok(h.startsWith(server.url), `${h} stays in the site`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("without JavaScript a page leads to its book's contents, which list it", { skip: !root }, async (t) => {
+  const { context, page } = await open(pages.page, { javaScriptEnabled: false });
+  const toc = page.locator("#sidebar a.nav-link", { hasText: "Table of contents" });
+  if (!(await toc.count())) {
+    t.skip("the page is its book's home, which lists every page itself");
+    await context.close();
+    return;
+  }
+  assert.ok(await page.locator("#sidebar a[aria-current=page]").isVisible(), "the page itself is marked");
+  await Promise.all([page.waitForNavigation(), toc.click()]);
+  const listed = await page.locator("#sidebar a.nav-link[href]").evaluateAll((as) => as.map((a) => a.href.split("#")[0]));
+  assert.ok(listed.includes(pages.page.split("#")[0]), `${pages.page} is in ${listed}`);
+  await context.close();
+});
+
 test("tabs: arrow keys move between tabs with a roving tabindex", { skip: !root }, async (t) => {
   const { context, page, errors } = await open(pages.page);
   if (!(await page.locator(".tabs").count())) {

@@ -93,7 +93,9 @@ impl Fixture {
         self.glossary = glossary;
         let all: Vec<usize> = (0..self.site.pages.len()).collect();
         let docs = specsite::parse_docs(&self.site, &self.glossary, false, true, &all);
-        let diags = specsite::collect_diagnostics(&self.site, &self.glossary, &gdiags, &docs);
+        let reqs = specsite::requirements::extract_site(&self.site, &docs);
+        let diags =
+            specsite::collect_diagnostics(&self.site, &self.glossary, &gdiags, &docs, &reqs);
         check_report(&diags, &self.site.sources);
     }
 

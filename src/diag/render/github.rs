@@ -40,17 +40,22 @@ impl Formatter for Github {
                 message.push_str(s);
             }
             let _ = write!(out, "::{command} ");
-            // A file read from git is nowhere in the checked-out tree that
-            // GitHub annotates: the finding names it in its message only.
-            let in_git = opts.git_source_of(&d.file).is_some();
-            if in_git {
+            // A file read from git objects is nowhere in the checked-out
+            // tree that GitHub annotates: the finding names it in its
+            // message only. A working tree's file is on disk like a folder
+            // book's.
+            let path = match opts.git_source_of(&d.file) {
+                Some((_, src, rel)) => src.disk_path(&opts.git_prefix, rel),
+                None => (!d.file.is_empty()).then(|| prefixed(&opts.git_prefix, &d.file)),
+            };
+            if path.is_none() && !d.file.is_empty() {
                 message = format!("{}: {message}", d.file);
             }
-            if !d.file.is_empty() && !in_git {
+            if let Some(path) = path {
                 let _ = write!(
                     out,
                     "file={},line={},col={},endLine={},endColumn={},",
-                    escape_property(&prefixed(&opts.git_prefix, &d.file)),
+                    escape_property(&path),
                     l.line,
                     l.column,
                     l.end_line,
@@ -104,6 +109,46 @@ mod tests {
             "::error file=specs/consent/spec/intro.md,line=3,col=16,endLine=3,endColumn=28,title=broken-link::"
         ));
         insta::assert_snapshot!(out);
+    }
+
+    #[test]
+    fn working_tree_files_keep_file_and_git_objects_do_not() {
+        let mut opts = ReportOptions {
+            git_prefix: "site".into(),
+            ..Default::default()
+        };
+        let source = |on_disk| super::super::GitSource {
+            repo: "../repos/bb-consent".into(),
+            on_disk,
+            ..Default::default()
+        };
+        opts.git_sources
+            .insert("consent@preview".into(), source(true));
+        opts.git_sources.insert("consent@1.0".into(), source(false));
+        let d = |file: &str| {
+            crate::diag::Diagnostic::new(crate::diag::Rule::BrokenLink, file, 0..0, "broken")
+        };
+        let out = Github.render(
+            &[d("consent@preview/spec/a.md"), d("consent@1.0/spec/a.md")],
+            &BTreeMap::new(),
+            &opts,
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].starts_with("::error file=repos/bb-consent/spec/a.md,line=1,"),
+            "{out}"
+        );
+        assert_eq!(
+            lines[1],
+            "::error title=broken-link::consent@1.0/spec/a.md: broken"
+        );
+        // Outside the root's git top level: named in the message.
+        opts.git_prefix = String::new();
+        let out = Github.render(&[d("consent@preview/spec/a.md")], &BTreeMap::new(), &opts);
+        assert_eq!(
+            out,
+            "::error title=broken-link::consent@preview/spec/a.md: broken\n"
+        );
     }
 
     #[test]

@@ -65,6 +65,31 @@ pub struct GitSource {
     pub on_disk: bool,
 }
 
+impl GitSource {
+    /// For a file of a `worktree: true` version (`path` in the repository):
+    /// its path from the git top level of the site root, which is what
+    /// `github` annotates, given the root's `git_prefix`. `None` for a file
+    /// read from git objects, from an absolute `repo:`, or outside that top
+    /// level.
+    pub fn disk_path(&self, git_prefix: &str, path: &str) -> Option<String> {
+        if !self.on_disk || self.repo.starts_with('/') || self.repo.contains(':') {
+            return None;
+        }
+        let joined = prefixed(git_prefix, &format!("{}/{path}", self.repo));
+        let mut parts: Vec<&str> = Vec::new();
+        for seg in joined.split(['/', '\\']) {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        Some(parts.join("/"))
+    }
+}
+
 /// A finding's source as `json` prints it: the version's, plus the path in the repository.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SourceRef<'a> {
