@@ -81,3 +81,49 @@ fn define_suggests_close_names_and_exits_1() {
         "{v}"
     );
 }
+
+/// The cached index follows `requirements.lock`: a lock that renames an id
+/// (the only file changed) gives a rebuilt index that finds the new id.
+#[test]
+fn search_cache_is_rebuilt_when_only_the_lock_changes() {
+    let (tmp, root) = copy_fixture("requirements/forms");
+    let r = root.to_str().expect("utf-8");
+    let cache = tmp.path().join("cache");
+    let c = cache.to_str().expect("utf-8");
+    assert!(run(&["requirements", "lock", "--root", r]).status.success());
+    let first = |q: &str| {
+        let out = run(&[
+            "search", q, "--root", r, "--cache", c, "--limit", "1", "--json",
+        ]);
+        let v = json(&out);
+        (
+            v["results"][0]["title"].as_str().unwrap_or("").to_string(),
+            v["results"][0]["snippet"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+        )
+    };
+    assert_eq!(
+        first("reg#req-5"),
+        (
+            "reg#req-5 (REQUIRED)".into(),
+            "5.3.1 Backups run every night.".into()
+        )
+    );
+    let lock = root.join("reg/requirements.lock");
+    let text = std::fs::read_to_string(&lock).expect("lock");
+    assert!(text.contains("- id: reg#req-5\n"));
+    std::fs::write(
+        &lock,
+        text.replace("- id: reg#req-5\n", "- id: reg#req-50\n"),
+    )
+    .expect("write");
+    assert_eq!(
+        first("reg#req-50"),
+        (
+            "reg#req-50 (REQUIRED)".into(),
+            "5.3.1 Backups run every night.".into()
+        )
+    );
+}

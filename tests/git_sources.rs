@@ -556,13 +556,13 @@ fn http_get(port: u16, path: &str) -> String {
     raw
 }
 
-#[test]
-fn serve_rebuilds_when_a_published_branch_moves() {
+/// Starts `specsite serve` on `site` and waits for its address; the
+/// receiver gets the rest of its standard error, line by line.
+fn serve(site: &Path) -> (Serve, std::sync::mpsc::Receiver<String>) {
     use std::io::BufRead;
-    let (_t, site) = setup(CONFIG);
     let mut child = bin()
         .args(["serve", "--port", "0", "--root"])
-        .arg(&site)
+        .arg(site)
         .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -587,6 +587,25 @@ fn serve_rebuilds_when_a_published_branch_moves() {
             serve.1 = rest.split('/').next().unwrap().parse().unwrap();
         }
     }
+    (serve, rx)
+}
+
+/// Asks for `path` until the answer contains `text` (a minute at most).
+fn wait_for(serve: &Serve, path: &str, text: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !http_get(serve.1, path).contains(text) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "`{text}` was never served at {path}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_rebuilds_when_a_published_branch_moves() {
+    let (_t, site) = setup(CONFIG);
+    let (serve, _) = serve(&site);
     assert!(http_get(serve.1, "/consent/setup/").contains("Two-point-oh"));
     // A commit on `main`, the published latest version.
     let repo = site.parent().unwrap().join("repos/bb-consent");
@@ -596,18 +615,40 @@ fn serve_rebuilds_when_a_published_branch_moves() {
         "# Setup\n\nThree-point-oh setup steps.\n",
     );
     commit_all(&repo, 6, "third");
-    loop {
-        if http_get(serve.1, "/consent/setup/").contains("Three-point-oh") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the new commit was never served"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    wait_for(&serve, "/consent/setup/", "Three-point-oh");
     // The other versions are untouched.
     assert!(http_get(serve.1, "/consent/1.0/setup/").contains("One-point-oh"));
+}
+
+#[test]
+fn serve_redoes_only_the_edited_page_of_a_worktree_version() {
+    let (_t, site) = setup(
+        "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { worktree: true, label: preview }\n      - { ref: \"1.0\" }\n",
+    );
+    let (serve, rx) = serve(&site);
+    wait_for(&serve, "/consent/", "The consent book.");
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    // One sentence edited: the page's headings and links stay.
+    write(
+        &repo,
+        "spec/README.md",
+        "# Consent\n\nThe edited consent book.\n",
+    );
+    wait_for(&serve, "/consent/", "The edited consent book.");
+    // Like a folder book's page: that page parsed again, not the site.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let line = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let line = rx.recv_timeout(left).expect("serve reports the rebuild");
+        if line.starts_with("[serve]") {
+            break line;
+        }
+    };
+    assert!(
+        line.starts_with("[serve] consent@preview/spec/README.md: 1 parsed,"),
+        "{line}"
+    );
+    assert!(http_get(serve.1, "/consent/1.0/").contains("The consent book."));
 }
 
 #[test]
@@ -675,4 +716,100 @@ fn a_repository_inside_the_root_is_never_a_folder_book() {
     assert!(stderr.contains("from 1 book in 1 version"), "{stderr}");
     assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
     assert!(!out.join("bb-consent").exists());
+}
+
+#[test]
+fn versions_share_the_preprocessing_of_unchanged_pages() {
+    let (_t, site) = setup(
+        "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { ref: 23Q4-fix }\n      - { ref: 23Q4 }\n      - { ref: \"1.0\" }\n",
+    );
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    git_at(&repo, 4, &["checkout", "-q", "23Q4"]);
+    // A card that shows another file's size: its result depends on the
+    // version, so it is done again for every version that has the page.
+    write(
+        &repo,
+        "spec/setup.md",
+        "# Setup\n\n{% file src=\".gitbook/assets/logo.png\" %}\n",
+    );
+    // An unknown block: a finding of the dialect stage, in a page shared as it is.
+    write(
+        &repo,
+        "spec/3-terminology.md",
+        "# Terminology\n\n{% fancy %}\n\n### **Purpose**\n\nWhy data is used.\n",
+    );
+    // An operation card: the page reads a spec, the same blob in both
+    // 23Q4 versions, which is parsed once for them.
+    let mut spec = String::from("openapi: 3.0.0\ninfo:\n  title: Consent API\n  version: '1'\npaths:\n  /records:\n    get:\n      summary: List consent records\n      responses:\n        '200':\n          description: The records\n");
+    for i in 0..40 {
+        spec.push_str(&format!("  /padding/{i}:\n    get:\n      responses:\n        '200':\n          description: ok\n"));
+    }
+    write(&repo, "spec/.gitbook/assets/api.yaml", &spec);
+    write(
+        &repo,
+        "spec/api.md",
+        "# API\n\n{% swagger src=\".gitbook/assets/api.yaml\" path=\"/records\" method=\"get\" %}\n{% endswagger %}\n",
+    );
+    commit_all(&repo, 4, "23Q4 cards");
+    git_at(&repo, 5, &["checkout", "-q", "-b", "23Q4-fix"]);
+    write(&repo, "spec/extra.md", "# Extra\n\nOnly in the fix.\n");
+    commit_all(&repo, 5, "fix");
+    git_at(&repo, 5, &["checkout", "-q", "main"]);
+    let out = site.parent().unwrap().join("out");
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .env("SPECSITE_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // 13 pages: 1.0 has 3, 23Q4 4, 23Q4-fix 5, the folder book 1. The
+    // fix's README and terminology are 23Q4's blobs; its setup and API pages
+    // read other files, so they are preprocessed again; 1.0's pages are
+    // other blobs.
+    assert!(
+        stderr.contains("timing: dialect: 11 of 13 pages preprocessed, 2 shared with another version; OpenAPI specs parsed: 1\n"),
+        "{stderr}"
+    );
+    for label in ["23Q4", "23Q4-fix"] {
+        let html = page(&out, &format!("consent/{label}/api/index.html"));
+        assert!(html.contains("List consent records"), "{html}");
+    }
+    for label in ["23Q4", "23Q4-fix"] {
+        let html = page(&out, &format!("consent/{label}/setup/index.html"));
+        assert!(
+            html.contains("<span class=\"file-size\">(7 B)</span>"),
+            "{html}"
+        );
+        assert!(
+            page(&out, &format!("consent/{label}/3-terminology/index.html"))
+                .contains("Why data is used")
+        );
+    }
+    // The shared page's finding is reported in each version's file.
+    let o = run(&[
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    let mut files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unknown-block")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "consent@23Q4-fix/spec/3-terminology.md",
+            "consent@23Q4/spec/3-terminology.md"
+        ]
+    );
 }

@@ -3,21 +3,9 @@
 
 mod common;
 
-use common::run;
+use common::{run, site};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-/// Writes a small site of `files` (root-relative path → text) into a temp dir.
-fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("site");
-    for (path, text) in files {
-        let p = root.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    (tmp, root)
-}
 
 /// The fastest of five runs of `small` and of `large`, run in turns (so
 /// that a busy machine slows both alike), and how many times slower

@@ -904,21 +904,19 @@ fn build_writes_the_index_json_checklist_and_anchors_on_pages() {
 
 #[test]
 fn pages_in_the_reserved_requirements_paths_collide() {
-    let tmp = tempfile::tempdir().expect("tmp");
-    let book = tmp.path().join("book");
-    std::fs::create_dir_all(&book).expect("mkdir");
-    std::fs::write(
-        book.join("SUMMARY.md"),
-        "# Summary\n\n* [Intro](README.md)\n* [Requirements](requirements.md)\n* [Checklist](checklist.csv.md)\n",
-    )
-    .expect("write");
-    std::fs::write(book.join("README.md"), "# Intro\n").expect("write");
-    std::fs::write(book.join("requirements.md"), "# Requirements\n").expect("write");
-    std::fs::write(book.join("checklist.csv.md"), "# Checklist\n").expect("write");
+    let (_tmp, root) = common::site(&[
+        (
+            "book/SUMMARY.md",
+            "# Summary\n\n* [Intro](README.md)\n* [Requirements](requirements.md)\n* [Checklist](checklist.csv.md)\n",
+        ),
+        ("book/README.md", "# Intro\n"),
+        ("book/requirements.md", "# Requirements\n"),
+        ("book/checklist.csv.md", "# Checklist\n"),
+    ]);
     let out = common::run(&[
         "check",
         "--root",
-        tmp.path().to_str().expect("utf-8"),
+        root.to_str().expect("utf-8"),
         "--format",
         "json",
     ]);

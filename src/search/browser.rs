@@ -158,6 +158,23 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
         for a in &d.aliases {
             add_field(a, 12.0, &mut acc);
         }
+        // The one-character parts of its ids (the `6` of `DRS-6`), which no
+        // other text indexes, so that `DRS-6` finds DRS-6 first.
+        if d.kind == DocKind::Requirement {
+            for a in d.aliases.iter().filter(|a| is_id_like(a)) {
+                for_each_word(a, |t| {
+                    if t.chars().count() == 1 && !is_stop_word(t) {
+                        acc.entry(t.to_string())
+                            .and_modify(|x| x.weight += 12.0)
+                            .or_insert(Acc {
+                                weight: 12.0,
+                                tf: 0,
+                                field: 0,
+                            });
+                    }
+                });
+            }
+        }
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut acc);
     let mut len = 0usize;
@@ -189,6 +206,12 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
             (k, w)
         })
         .collect()
+}
+
+/// An id rather than a section number: it holds a letter and a digit
+/// (`DRS-6`, `reg#req-6`; not `6.1`).
+fn is_id_like(s: &str) -> bool {
+    s.chars().any(|c| c.is_alphabetic()) && s.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Words of a term name as a `names` key: stemmed keys joined by a space.
@@ -956,6 +979,40 @@ mod tests {
             assert!(bytes.len() <= PART_TARGET + 40, "{path}: {} B", bytes.len());
             first += n;
         }
+    }
+
+    #[test]
+    fn one_character_parts_of_requirement_ids_are_keys() {
+        let docs = vec![
+            doc(
+                DocKind::Requirement,
+                "DRS-6",
+                "Schemas keep a history",
+                &["DRS-6", "6.2"],
+            ),
+            doc(DocKind::Section, "Notes", "Step 7 of 9 (DRS-7)", &[]),
+        ];
+        let w = doc_weights(&docs[0], 4.0);
+        assert!(w.iter().any(|(k, _)| k == "6"), "{w:?}");
+        assert!(
+            !w.iter().any(|(k, _)| k == "2"),
+            "a section number is no id: {w:?}"
+        );
+        let w = doc_weights(&docs[1], 4.0);
+        assert!(!w.iter().any(|(k, _)| k.chars().count() == 1), "{w:?}");
+        // The key lands in the shard the browser finds by the bounds.
+        let (info, files) = write(&docs);
+        let six = shards(&files)
+            .into_iter()
+            .find(|s| s[1].get("6").is_some())
+            .expect("a shard holds key 6");
+        let manifest = call_args(&files[&info.manifest], "manifest");
+        let bounds = manifest[0]["s"].as_str().unwrap();
+        let owner = bounds
+            .split(' ')
+            .filter(|b| !b.is_empty() && js_cmp(b, "6").is_le())
+            .count();
+        assert_eq!(six[0], owner);
     }
 
     #[test]

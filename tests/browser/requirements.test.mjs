@@ -2,7 +2,8 @@
 // into SPECSITE_REQ_SITE): its level and type filters work with the mouse
 // and the keyboard, with and without JavaScript; axe finds no serious
 // violation in light and dark; and the search result list keeps a
-// requirement's title, its place and the result count apart at 1280 px.
+// requirement's title, its place and the result count apart at 1280 px;
+// a local id with a one-digit number (DRS-6) is found first.
 //
 //   SPECSITE_REQ_SITE=../../target/ci-req-site npm test
 import { test, before, after } from "node:test";
@@ -123,4 +124,14 @@ test("search finds a requirement by its id; title, place and count stay apart at
   assert.ok(status.x + status.width <= header.x + header.width + 1, "the count stays inside the search box");
   assert.ok(status.y >= header.y - 1 && status.y + status.height <= header.y + header.height + 1, "the count stays within the header row");
   await context.close();
+});
+
+test("search finds a local id with a one-digit number first", { skip: !dir }, async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.url}reg/`);
+  await page.fill("#search-input", "DRS-6");
+  await page.locator("#search-results [role=option]").first().waitFor();
+  const first = page.locator("#search-results [role=option]").first();
+  assert.match(await first.getAttribute("href"), /6-functional-requirements\/#req-drs-6$/);
+  await page.close();
 });

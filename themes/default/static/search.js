@@ -101,8 +101,12 @@
   }
 
   // The query: words with their keys; the last one is a prefix while typed.
+  // A one-character word counts beside others: ids index theirs (the 6 of DRS-6).
   function parse(q) {
-    var ws = words(q).filter(indexed), open = !/\s$/.test(q);
+    var all = words(q), open = !/\s$/.test(q);
+    var ws = all.filter(function (w) {
+      return indexed(w) || (w.length === 1 && all.length > 1 && STOP.indexOf(" " + w + " ") < 0);
+    });
     return ws.map(function (w, i) {
       return { w: w, key: stem(w), prefix: open && i === ws.length - 1 && w.length >= 3 };
     });
