@@ -73,7 +73,9 @@ for d in "$corpus"/*/; do
   cp -R "$r" "$work/folder-site/content/$b-1.0"
   rm -rf "$work/folder-site/content/$b-1.0/.git"
   # The second version: a sentence added to the first three pages by path.
-  find "$r" -name '*.md' ! -name SUMMARY.md ! -path '*/.git/*' | LC_ALL=C sort | head -3 |
+  # (awk, not head: head would close the pipe early, and under pipefail
+  # sort's SIGPIPE would end the script.)
+  find "$r" -name '*.md' ! -name SUMMARY.md ! -path '*/.git/*' | LC_ALL=C sort | awk 'NR <= 3' |
     while read -r f; do printf '\nThis paragraph is new in the second version.\n' >>"$f"; done
   git -C "$r" add -A
   GIT_COMMITTER_DATE=2024-02-01T00:00:00Z GIT_AUTHOR_DATE=2024-02-01T00:00:00Z \

@@ -198,34 +198,123 @@ pub fn parse_docs(
 /// with GitBook blocks rendered. Books, and pages within a book, in parallel;
 /// each book has its own cache of parsed OpenAPI specs, dropped when its
 /// pages are done.
+///
+/// The versions of one git repository are done together and share their
+/// unchanged blobs: one cache of specs, in which a spec blob several
+/// versions have is parsed once; and a page whose text is the same blob, at
+/// the same path, as a page of another version is preprocessed once, the
+/// result reused when it did not depend on the rest of the version (no
+/// other file, spec or setting was read:
+/// [`markdown::dialect::Preprocessed::consulted_site`]).
 pub fn preprocess_pages(
     site: &Site,
     pages: &[content::PageId],
 ) -> Vec<markdown::dialect::Preprocessed> {
-    let mut by_book: BTreeMap<content::BookId, Vec<usize>> = BTreeMap::new();
+    // A folder book by its index, the versions of a repository by its path.
+    let mut groups: BTreeMap<(content::BookId, Option<&std::path::Path>), Vec<usize>> =
+        BTreeMap::new();
     for (i, &p) in pages.iter().enumerate() {
-        by_book.entry(site.pages[p].book).or_default().push(i);
+        let page = &site.pages[p];
+        let key = match site.git_version_of(&page.file) {
+            Some((v, _)) => (0, Some(v.repo_path.as_path())),
+            None => (page.book, None),
+        };
+        groups.entry(key).or_default().push(i);
     }
-    let groups: Vec<Vec<usize>> = by_book.into_values().collect();
-    let done: Vec<Vec<(usize, markdown::dialect::Preprocessed)>> = groups
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
+    let done: Vec<(Vec<(usize, markdown::dialect::Preprocessed)>, Shared)> = groups
         .par_iter()
-        .map(|group| {
-            let openapi = markdown::dialect::OpenApiCache::default();
-            group
-                .par_iter()
-                .map(|&i| {
-                    let pre = markdown::parse::preprocess_page(site, &openapi, pages[i]);
-                    (i, pre)
-                })
-                .collect()
-        })
+        .map(|group| preprocess_group(site, pages, group))
         .collect();
     let mut out: Vec<markdown::dialect::Preprocessed> = Vec::new();
     out.resize_with(pages.len(), Default::default);
-    for (i, pre) in done.into_iter().flatten() {
-        out[i] = pre;
+    let mut total = Shared::default();
+    for (pres, shared) in done {
+        total.pages += shared.pages;
+        total.specs += shared.specs;
+        for (i, pre) in pres {
+            out[i] = pre;
+        }
     }
+    timing::Stages::start().note(&format!(
+        "dialect: {} of {} pages preprocessed, {} shared with another version; OpenAPI specs parsed: {}",
+        pages.len() - total.pages,
+        pages.len(),
+        total.pages,
+        total.specs
+    ));
     out
+}
+
+/// What one group of [`preprocess_pages`] shared: pages whose result was
+/// reused, and specs parsed.
+#[derive(Default)]
+struct Shared {
+    pages: usize,
+    specs: usize,
+}
+
+/// [`preprocess_pages`] for one book, or for the versions of one repository.
+fn preprocess_group(
+    site: &Site,
+    pages: &[content::PageId],
+    group: &[usize],
+) -> (Vec<(usize, markdown::dialect::Preprocessed)>, Shared) {
+    let openapi = markdown::dialect::OpenApiCache::default();
+    // The first page of each blob (and path) leads; the others follow it.
+    // A working tree's texts are read from disk, each its own.
+    let mut leaders: std::collections::HashMap<(usize, &str), usize> = Default::default();
+    let (mut first, mut follows) = (Vec::new(), Vec::new());
+    for &i in group {
+        let page = &site.pages[pages[i]];
+        let from_objects = site
+            .git_version_of(&page.file)
+            .is_some_and(|(v, _)| v.workdir.is_none());
+        let blob = std::sync::Arc::as_ptr(&page.source) as *const u8 as usize;
+        match leaders.entry((blob, page.path.as_str())) {
+            std::collections::hash_map::Entry::Occupied(e) if from_objects => {
+                follows.push((i, *e.get()));
+            }
+            std::collections::hash_map::Entry::Vacant(e) if from_objects => {
+                e.insert(i);
+                first.push(i);
+            }
+            _ => first.push(i),
+        }
+    }
+    let run = |which: &[usize]| -> Vec<(usize, markdown::dialect::Preprocessed)> {
+        which
+            .par_iter()
+            .map(|&i| {
+                (
+                    i,
+                    markdown::parse::preprocess_page(site, &openapi, pages[i]),
+                )
+            })
+            .collect()
+    };
+    let mut done = run(&first);
+    let at: std::collections::HashMap<usize, usize> =
+        done.iter().enumerate().map(|(k, (i, _))| (*i, k)).collect();
+    // A follower whose leader read the rest of its version is done again.
+    let (reused, again): (Vec<_>, Vec<_>) = follows
+        .into_iter()
+        .partition(|&(_, leader): &(usize, usize)| !done[at[&leader]].1.consulted_site);
+    let again: Vec<usize> = again.into_iter().map(|(i, _)| i).collect();
+    let mut more = run(&again);
+    for &(i, leader) in &reused {
+        let mut pre = done[at[&leader]].1.clone();
+        for d in &mut pre.diagnostics {
+            d.file = site.pages[pages[i]].file.clone();
+        }
+        more.push((i, pre));
+    }
+    done.extend(more);
+    let shared = Shared {
+        pages: reused.len(),
+        specs: openapi.parsed(),
+    };
+    (done, shared)
 }
 
 /// The rest of [`parse_docs`] after [`preprocess_pages`]: `pre[i]` is

@@ -140,11 +140,7 @@ fn corpus_preprocesses_cleanly_and_renders_api_cards() {
     let mut pre_time = Duration::ZERO;
     let mut code_blocks: Vec<(String, String)> = Vec::new();
     for page in &site.pages {
-        let env = DialectEnv {
-            site: &site,
-            page,
-            openapi: &cache,
-        };
+        let env = DialectEnv::new(&site, page, &cache);
         let body = &page.source[page.body_start..];
         let t = Instant::now();
         let pre = preprocess(body, page.body_start, &env);
@@ -239,11 +235,7 @@ fn corpus_preprocesses_cleanly_and_renders_api_cards() {
     let t = Instant::now();
     let mut frag_bytes = 0;
     for page in &site.pages {
-        let env = DialectEnv {
-            site: &site,
-            page,
-            openapi: &cache,
-        };
+        let env = DialectEnv::new(&site, page, &cache);
         let pre = preprocess(&page.source[page.body_start..], page.body_start, &env);
         frag_bytes += pre.fragments.iter().map(String::len).sum::<usize>();
     }

@@ -3,6 +3,7 @@
 //! tag, a bare one), built and checked through `sources:` beside a folder book.
 
 mod common;
+use common::serve::{wait_for_content, Server};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -187,6 +188,22 @@ fn page(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// `check --format json` on `site` with `extra` arguments: the exit code and
+/// the report.
+fn check_json(site: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec![
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let o = run(&args);
+    let v = serde_json::from_slice(&o.stdout).expect("a json report");
+    (o.status.code(), v)
+}
+
 #[test]
 fn every_ref_is_a_version_with_its_own_pages() {
     let (_t, site) = setup(CONFIG);
@@ -253,19 +270,7 @@ fn the_switcher_keeps_the_reader_on_the_same_page() {
 #[test]
 fn findings_name_the_version_and_older_versions_are_info() {
     let (_t, site) = setup(CONFIG);
-    let check = |extra: &[&str]| {
-        let mut args = vec![
-            "check",
-            "--root",
-            site.to_str().unwrap(),
-            "--format",
-            "json",
-        ];
-        args.extend(extra);
-        let o = run(&args);
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-        (o.status.code(), v)
-    };
+    let check = |extra: &[&str]| check_json(&site, extra);
     let (code, v) = check(&[]);
     let diags = v["diagnostics"].as_array().unwrap();
     let broken: Vec<&serde_json::Value> = diags
@@ -453,14 +458,7 @@ fn a_worktree_version_shows_uncommitted_edits() {
     assert_eq!(o.status.code(), Some(1));
     assert!(page(&out, "consent/preview/setup/index.html").contains("Uncommitted words"));
     assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
-    let o = run(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (_, v) = check_json(&site, &[]);
     let d = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -532,62 +530,11 @@ fn each_version_with_a_predecessor_has_a_changes_page() {
     assert!(html.contains("<a href=\"../../1.0/\">"), "{html}");
 }
 
-/// A running `specsite serve`, killed on drop.
-struct Serve(std::process::Child, u16);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return String::new();
-    };
-    let _ = write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    );
-    let mut raw = String::new();
-    let _ = s.read_to_string(&mut raw);
-    raw
-}
-
 #[test]
 fn serve_rebuilds_when_a_published_branch_moves() {
-    use std::io::BufRead;
     let (_t, site) = setup(CONFIG);
-    let mut child = bin()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut serve = Serve(child, 0);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while serve.1 == 0 {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = rx.recv_timeout(left).expect("serve prints its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            serve.1 = rest.split('/').next().unwrap().parse().unwrap();
-        }
-    }
-    assert!(http_get(serve.1, "/consent/setup/").contains("Two-point-oh"));
+    let server = Server::start(site.clone(), None);
+    assert!(server.get("/consent/setup/").1.contains("Two-point-oh"));
     // A commit on `main`, the published latest version.
     let repo = site.parent().unwrap().join("repos/bb-consent");
     write(
@@ -596,18 +543,35 @@ fn serve_rebuilds_when_a_published_branch_moves() {
         "# Setup\n\nThree-point-oh setup steps.\n",
     );
     commit_all(&repo, 6, "third");
-    loop {
-        if http_get(serve.1, "/consent/setup/").contains("Three-point-oh") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the new commit was never served"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    wait_for_content(&server, "/consent/setup/", "Three-point-oh");
     // The other versions are untouched.
-    assert!(http_get(serve.1, "/consent/1.0/setup/").contains("One-point-oh"));
+    assert!(server.get("/consent/1.0/setup/").1.contains("One-point-oh"));
+}
+
+#[test]
+fn serve_redoes_only_the_edited_page_of_a_worktree_version() {
+    let (_t, site) = setup(
+        "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { worktree: true, label: preview }\n      - { ref: \"1.0\" }\n",
+    );
+    let server = Server::start(site.clone(), None);
+    wait_for_content(&server, "/consent/", "The consent book.");
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    // One sentence edited: the page's headings and links stay.
+    write(
+        &repo,
+        "spec/README.md",
+        "# Consent\n\nThe edited consent book.\n",
+    );
+    wait_for_content(&server, "/consent/", "The edited consent book.");
+    // Like a folder book's page: that page parsed again, not the site.
+    let line = server
+        .wait_line(|l| l.starts_with("[serve]"))
+        .expect("serve reports the rebuild");
+    assert!(
+        line.starts_with("[serve] consent@preview/spec/README.md: 1 parsed,"),
+        "{line}"
+    );
+    assert!(server.get("/consent/1.0/").1.contains("The consent book."));
 }
 
 #[test]
@@ -617,16 +581,8 @@ fn file_arguments_select_worktree_files_on_disk() {
     );
     let repo = site.parent().unwrap().join("repos/bb-consent");
     write(&repo, "spec/setup.md", "# Setup\n\n[broken](nowhere.md).\n");
-    let o = run(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-        "--all-versions",
-        repo.join("spec/setup.md").to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = repo.join("spec/setup.md");
+    let (_, v) = check_json(&site, &["--all-versions", file.to_str().unwrap()]);
     let files: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -675,4 +631,93 @@ fn a_repository_inside_the_root_is_never_a_folder_book() {
     assert!(stderr.contains("from 1 book in 1 version"), "{stderr}");
     assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
     assert!(!out.join("bb-consent").exists());
+}
+
+#[test]
+fn versions_share_the_preprocessing_of_unchanged_pages() {
+    let (_t, site) = setup(
+        "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { ref: 23Q4-fix }\n      - { ref: 23Q4 }\n      - { ref: \"1.0\" }\n",
+    );
+    let repo = site.parent().unwrap().join("repos/bb-consent");
+    git_at(&repo, 4, &["checkout", "-q", "23Q4"]);
+    // A card that shows another file's size: its result depends on the
+    // version, so it is done again for every version that has the page.
+    write(
+        &repo,
+        "spec/setup.md",
+        "# Setup\n\n{% file src=\".gitbook/assets/logo.png\" %}\n",
+    );
+    // An unknown block: a finding of the dialect stage, in a page shared as it is.
+    write(
+        &repo,
+        "spec/3-terminology.md",
+        "# Terminology\n\n{% fancy %}\n\n### **Purpose**\n\nWhy data is used.\n",
+    );
+    // An operation card: the page reads a spec, the same blob in both
+    // 23Q4 versions, which is parsed once for them.
+    let mut spec = String::from("openapi: 3.0.0\ninfo:\n  title: Consent API\n  version: '1'\npaths:\n  /records:\n    get:\n      summary: List consent records\n      responses:\n        '200':\n          description: The records\n");
+    for i in 0..40 {
+        spec.push_str(&format!("  /padding/{i}:\n    get:\n      responses:\n        '200':\n          description: ok\n"));
+    }
+    write(&repo, "spec/.gitbook/assets/api.yaml", &spec);
+    write(
+        &repo,
+        "spec/api.md",
+        "# API\n\n{% swagger src=\".gitbook/assets/api.yaml\" path=\"/records\" method=\"get\" %}\n{% endswagger %}\n",
+    );
+    commit_all(&repo, 4, "23Q4 cards");
+    git_at(&repo, 5, &["checkout", "-q", "-b", "23Q4-fix"]);
+    write(&repo, "spec/extra.md", "# Extra\n\nOnly in the fix.\n");
+    commit_all(&repo, 5, "fix");
+    git_at(&repo, 5, &["checkout", "-q", "main"]);
+    let out = site.parent().unwrap().join("out");
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(&site)
+        .arg("--out")
+        .arg(&out)
+        .env("SPECSITE_TIMINGS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // 13 pages: 1.0 has 3, 23Q4 4, 23Q4-fix 5, the folder book 1. The
+    // fix's README and terminology are 23Q4's blobs; its setup and API pages
+    // read other files, so they are preprocessed again; 1.0's pages are
+    // other blobs.
+    assert!(
+        stderr.contains("timing: dialect: 11 of 13 pages preprocessed, 2 shared with another version; OpenAPI specs parsed: 1\n"),
+        "{stderr}"
+    );
+    for label in ["23Q4", "23Q4-fix"] {
+        let html = page(&out, &format!("consent/{label}/api/index.html"));
+        assert!(html.contains("List consent records"), "{html}");
+    }
+    for label in ["23Q4", "23Q4-fix"] {
+        let html = page(&out, &format!("consent/{label}/setup/index.html"));
+        assert!(
+            html.contains("<span class=\"file-size\">(7 B)</span>"),
+            "{html}"
+        );
+        assert!(
+            page(&out, &format!("consent/{label}/3-terminology/index.html"))
+                .contains("Why data is used")
+        );
+    }
+    // The shared page's finding is reported in each version's file.
+    let (_, v) = check_json(&site, &[]);
+    let mut files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unknown-block")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "consent@23Q4-fix/spec/3-terminology.md",
+            "consent@23Q4/spec/3-terminology.md"
+        ]
+    );
 }

@@ -128,11 +128,7 @@ pub fn preprocess_page(
     let page = &site.pages[page_id];
     let source: &str = &page.source;
     let body = &source[page.body_start.min(source.len())..];
-    let denv = DialectEnv {
-        site,
-        page,
-        openapi,
-    };
+    let denv = DialectEnv::new(site, page, openapi);
     dialect::preprocess(body, page.body_start, &denv)
 }
 

@@ -283,7 +283,8 @@ impl Live {
     fn reload_page(&mut self, p: PageId) -> Option<bool> {
         let site = &mut self.analysis.site;
         let file = site.pages[p].file.clone();
-        let text = std::fs::read_to_string(site.root.join(&file)).ok()?;
+        // A folder book's page, or a `worktree: true` version's.
+        let text = std::fs::read_to_string(site.disk_path(&file)?).ok()?;
         if *site.pages[p].source == *text {
             return Some(false);
         }

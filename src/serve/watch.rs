@@ -150,18 +150,18 @@ impl Stamps {
 /// config, the theme's files.
 pub fn known_files(site: &Site, config: Option<&Path>) -> Vec<PathBuf> {
     let root = &site.root;
-    let mut out: Vec<PathBuf> = site
-        .pages
-        .iter()
-        .map(|p| root.join(&p.file))
-        .chain(site.assets.iter().map(|a| root.join(a)))
-        .chain(site.glossary_files.iter().map(|g| root.join(g)))
-        .chain(site.books.iter().map(|b| root.join(&b.summary_file)))
-        .chain(
-            site.books
-                .iter()
-                .map(|b| root.join(&b.repo_dir).join(".gitbook.yaml")),
-        )
+    // Files of `sources:` versions are in their working tree (a
+    // `worktree: true` version) or nowhere on disk.
+    let on_disk = |f: &str| site.disk_path(f);
+    let mut out: Vec<PathBuf> = (site.pages.iter().map(|p| p.file.as_str()))
+        .chain(site.assets.iter().map(String::as_str))
+        .chain(site.glossary_files.iter().map(String::as_str))
+        .chain(site.books.iter().map(|b| b.summary_file.as_str()))
+        .filter_map(on_disk)
+        .chain(site.books.iter().filter_map(|b| {
+            let file = crate::content::discover::join_rel(&b.repo_dir, ".gitbook.yaml");
+            on_disk(&file)
+        }))
         .collect();
     out.push(config.map_or_else(|| root.join("specsite.yaml"), Path::to_path_buf));
     if let Some(theme) = &site.config.theme {
@@ -187,25 +187,44 @@ fn git_dir_of(repo: &Path) -> PathBuf {
     }
 }
 
-/// For a change inside a `sources:` repository: why it needs a rebuild
-/// (a published ref moved, a worktree version's file changed), or `None`.
-fn source_change(site: &Site, path: &Path) -> Option<Option<String>> {
+/// What a change inside a `sources:` repository needs.
+enum SourceChange {
+    /// Nothing (the repository's own files, a scratch file).
+    Nothing,
+    /// A full rebuild, and why (a published ref moved, a file of a
+    /// `worktree: true` version added, removed or not a page).
+    Full(String),
+    /// An edited page of a `worktree: true` version, redone like a folder
+    /// book's page.
+    Page(PageId, String),
+}
+
+/// For a change inside a `sources:` repository: what it needs, or `None`
+/// for a path outside every repository.
+fn source_change(site: &Site, path: &Path) -> Option<SourceChange> {
     for v in &site.git_versions {
         let git_dir = git_dir_of(&v.repo_path);
         if path.starts_with(&git_dir) {
             if v.git_ref.is_none() {
                 continue;
             }
-            return Some(crate::content::sources::moved_ref(site));
+            return Some(match crate::content::sources::moved_ref(site) {
+                Some(why) => SourceChange::Full(why),
+                None => SourceChange::Nothing,
+            });
         }
         if let Some(w) = &v.workdir {
             if let Ok(rel) = path.strip_prefix(w) {
-                let rel = rel.to_string_lossy();
+                let rel = rel.to_string_lossy().replace('\\', "/");
                 let name = rel.rsplit('/').next().unwrap_or(&rel);
                 if rel.is_empty() || scratch(name) || path.is_dir() {
-                    return Some(None);
+                    return Some(SourceChange::Nothing);
                 }
-                return Some(Some(format!("{}/{rel}", v.dir)));
+                let file = format!("{}/{rel}", v.dir);
+                return Some(match site.page_by_file.get(&file) {
+                    Some(&p) if path.is_file() => SourceChange::Page(p, file),
+                    _ => SourceChange::Full(file),
+                });
             }
         }
     }
@@ -222,11 +241,18 @@ pub fn classify(site: &Site, config: Option<&Path>, paths: &[PathBuf]) -> Plan {
             plan.full(format!("config {}", path.display()));
             continue;
         }
-        if let Some(why) = source_change(site, path) {
-            if let Some(why) = why {
+        match source_change(site, path) {
+            Some(SourceChange::Nothing) => continue,
+            Some(SourceChange::Full(why)) => {
                 plan.full(why);
+                continue;
             }
-            continue;
+            Some(SourceChange::Page(p, file)) => {
+                plan.pages.insert(p);
+                plan.files.insert(file);
+                continue;
+            }
+            None => {}
         }
         let Ok(rel) = path.strip_prefix(&site.root) else {
             continue;

@@ -48,11 +48,37 @@ use std::ops::Range;
 /// What the dialect needs to know about the page being parsed.
 pub struct DialectEnv<'a> {
     /// The site: root path, assets list, books, `openapi_specs` config.
-    pub site: &'a crate::content::Site,
+    /// Read through [`DialectEnv::site`], which records that it was.
+    site: &'a crate::content::Site,
     /// The page being parsed (file, book, path).
     pub page: &'a crate::content::Page,
     /// Spec files, shared across the build; each file parsed once per build.
     pub openapi: &'a OpenApiCache,
+    /// Whether the page's result depends on more than its own text: set
+    /// whenever the site (other files, their sizes, specs, config) is read.
+    consulted: std::cell::Cell<bool>,
+}
+
+impl<'a> DialectEnv<'a> {
+    /// The environment for preprocessing `page` of `site`.
+    pub fn new(
+        site: &'a crate::content::Site,
+        page: &'a crate::content::Page,
+        openapi: &'a OpenApiCache,
+    ) -> Self {
+        DialectEnv {
+            site,
+            page,
+            openapi,
+            consulted: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The site, for a lookup whose answer the page's result then depends on.
+    pub fn site(&self) -> &'a crate::content::Site {
+        self.consulted.set(true);
+        self.site
+    }
 }
 
 /// The result of [`preprocess`].
@@ -69,6 +95,11 @@ pub struct Preprocessed {
     /// Element ids the generated markup defines (operation cards, tab
     /// widgets), so `#fragment` links to them can be checked.
     pub anchors: Vec<String>,
+    /// Whether the result depends on the site beyond the page's own text
+    /// (another file's size, an OpenAPI spec, the config). When it does
+    /// not, the result holds for every page with the same text and path,
+    /// the page's file in its findings aside.
+    pub consulted_site: bool,
 }
 
 /// Maps offsets in [`Preprocessed::text`] back to the page file.
@@ -167,6 +198,7 @@ pub fn preprocess(body: &str, body_start: usize, env: &DialectEnv) -> Preprocess
         fragments: e.fragments,
         diagnostics: e.diagnostics,
         anchors: e.anchors,
+        consulted_site: env.consulted.get(),
     }
 }
 
@@ -686,7 +718,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
                 .decode_utf8_lossy()
                 .into_owned();
             openapi::join_rel(openapi::parent_dir(&self.env.page.file), &decoded)
-                .and_then(|rel| self.env.site.file_len(&rel))
+                .and_then(|rel| self.env.site().file_len(&rel))
         };
         self.html_block(
             prefix,
@@ -777,7 +809,7 @@ impl<'a, 'e> Emitter<'a, 'e> {
                     let mut first_error = None;
                     let env = self.env;
                     for file in &files {
-                        let result = env.openapi.load(env.site, file).and_then(|doc| {
+                        let result = env.openapi.load(env.site(), file).and_then(|doc| {
                             let op = openapi::find_operation(&doc, &path, &method)
                                 .map_err(|e| format!("in `{file}`: {e}"))?;
                             let id = self.unique_id(&openapi::operation_anchor(&method, op.path));

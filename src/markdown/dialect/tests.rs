@@ -56,11 +56,7 @@ const PAGE: &str = "book/spec/sub/page.md";
 
 fn run_with(site: &Site, cache: &OpenApiCache, text: &str) -> Preprocessed {
     let p = page(PAGE, text);
-    let env = DialectEnv {
-        site,
-        page: &p,
-        openapi: cache,
-    };
+    let env = DialectEnv::new(site, &p, cache);
     preprocess(text, 0, &env)
 }
 
@@ -320,11 +316,7 @@ fn offsets_include_the_body_start() {
     let p = page(PAGE, text);
     let s = site();
     let cache = OpenApiCache::default();
-    let env = DialectEnv {
-        site: &s,
-        page: &p,
-        openapi: &cache,
-    };
+    let env = DialectEnv::new(&s, &p, &cache);
     let pre = preprocess(&text[start..], start, &env);
     assert_eq!(pre.map.to_source(0), start);
     assert_eq!(

@@ -25,11 +25,21 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 type Loaded = Result<Arc<Node>, String>;
 
+/// One parse, done by the first page that asks for it.
+type Once = Arc<OnceLock<Loaded>>;
+
 /// Parsed spec files, shared by every page of a build. Each file is read and
-/// parsed at most once, even when pages are parsed on many threads.
+/// parsed at most once, even when pages are parsed on many threads; and a
+/// spec read from git whose blob another version already has is parsed
+/// once for all of them (the parse depends on the bytes and the kind of
+/// file only).
 #[derive(Default)]
 pub struct OpenApiCache {
-    files: Mutex<BTreeMap<String, Arc<OnceLock<Loaded>>>>,
+    files: Mutex<BTreeMap<String, Once>>,
+    /// Specs read from git objects, by blob id and whether JSON is tried first.
+    blobs: Mutex<BTreeMap<(String, bool), Once>>,
+    /// How many times a spec was parsed.
+    parsed: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for OpenApiCache {
@@ -67,7 +77,42 @@ impl OpenApiCache {
         };
         // Parsing happens outside the map lock, so different files parse in
         // parallel; a second request for the same file waits for the first.
-        cell.get_or_init(|| parse_spec_file(site, rel)).clone()
+        cell.get_or_init(|| self.parse_shared(site, rel)).clone()
+    }
+
+    /// How many spec files were parsed (a spec shared by several versions
+    /// counts once).
+    pub fn parsed(&self) -> usize {
+        self.parsed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Parses `rel`, or takes the parse of the same blob from another
+    /// version. A failure names its own file, so it is never taken.
+    fn parse_shared(&self, site: &crate::content::Site, rel: &str) -> Loaded {
+        let parse = || {
+            self.parsed
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            parse_spec_file(site, rel)
+        };
+        // The blob's id, or for a small blob read with the texts, the one
+        // copy of its bytes that every version having it shares.
+        let blob = match (site.git_objects.oid(rel), site.git_blobs.get(rel)) {
+            (Some(oid), _) => oid.to_string(),
+            (None, Some(bytes)) => format!("{:p}", Arc::as_ptr(bytes)),
+            (None, None) => return parse(),
+        };
+        let key = (blob, rel.to_ascii_lowercase().ends_with(".json"));
+        let cell = {
+            let mut blobs = match self.blobs.lock() {
+                Ok(b) => b,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            blobs.entry(key).or_default().clone()
+        };
+        match cell.get_or_init(parse) {
+            Ok(node) => Ok(node.clone()),
+            Err(_) => parse(),
+        }
     }
 }
 
@@ -115,7 +160,7 @@ pub(crate) enum Located {
 }
 
 fn exists(env: &DialectEnv, rel: &str) -> bool {
-    !rel.is_empty() && env.site.file_exists(rel)
+    !rel.is_empty() && env.site().file_exists(rel)
 }
 
 /// Joins a root-relative folder and a relative path lexically. `None` when
@@ -177,7 +222,7 @@ fn github_paths(url: &str) -> Option<Vec<String>> {
 /// Finds the spec file a `src` names.
 pub(crate) fn locate_src(src: &str, env: &DialectEnv) -> Located {
     let src = src.trim();
-    let book = env.site.books.get(env.page.book);
+    let book = env.site().books.get(env.page.book);
     let repo_dir = book.map_or("", |b| b.repo_dir.as_str());
     let page_root = book.map_or("", |b| b.page_root.as_str());
     let mut tried = Vec::new();
@@ -216,7 +261,7 @@ pub(crate) fn locate_src(src: &str, env: &DialectEnv) -> Located {
             format!("{repo_dir}/")
         };
         if let Some(found) = env
-            .site
+            .site()
             .assets
             .iter()
             .find(|a| a.starts_with(&prefix) && a.rsplit('/').next() == Some(name.as_str()))
@@ -248,7 +293,7 @@ fn is_spec_ext(path: &str) -> bool {
 
 /// Finds the spec files an `openapi-operation spec="name"` may mean.
 pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
-    if let Some(path) = env.site.config.openapi_specs.get(name) {
+    if let Some(path) = env.site().config.openapi_specs.get(name) {
         return match join_rel("", path) {
             None => Located::OutsideRoot,
             Some(rel) if exists(env, &rel) => Located::Files(vec![rel]),
@@ -258,7 +303,7 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
         };
     }
     let repo_dir = env
-        .site
+        .site()
         .books
         .get(env.page.book)
         .map_or("", |b| b.repo_dir.as_str());
@@ -270,7 +315,7 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
     let wanted = normalize_name(name);
     let mut candidates: Vec<(u8, usize, &String)> = Vec::new();
     for asset in env
-        .site
+        .site()
         .assets
         .iter()
         .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
@@ -303,7 +348,7 @@ pub(crate) fn locate_spec_name(name: &str, env: &DialectEnv) -> Located {
 /// for suggesting an `openapi_specs:` entry.
 pub(crate) fn files_with_operation(env: &DialectEnv, path: &str, method: &str) -> Vec<String> {
     let repo_dir = env
-        .site
+        .site()
         .books
         .get(env.page.book)
         .map_or("", |b| b.repo_dir.as_str());
@@ -312,13 +357,13 @@ pub(crate) fn files_with_operation(env: &DialectEnv, path: &str, method: &str) -
     } else {
         format!("{repo_dir}/")
     };
-    env.site
+    env.site()
         .assets
         .iter()
         .filter(|a| a.starts_with(&prefix) && is_spec_ext(a))
         .filter(|a| {
             env.openapi
-                .load(env.site, a)
+                .load(env.site(), a)
                 .is_ok_and(|doc| find_operation(&doc, path, method).is_ok())
         })
         .cloned()
