@@ -3,6 +3,7 @@
 //! tag, a bare one), built and checked through `sources:` beside a folder book.
 
 mod common;
+use common::serve::{wait_for_content, Server};
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -187,6 +188,22 @@ fn page(out: &Path, rel: &str) -> String {
     std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
+/// `check --format json` on `site` with `extra` arguments: the exit code and
+/// the report.
+fn check_json(site: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut args = vec![
+        "check",
+        "--root",
+        site.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let o = run(&args);
+    let v = serde_json::from_slice(&o.stdout).expect("a json report");
+    (o.status.code(), v)
+}
+
 #[test]
 fn every_ref_is_a_version_with_its_own_pages() {
     let (_t, site) = setup(CONFIG);
@@ -253,19 +270,7 @@ fn the_switcher_keeps_the_reader_on_the_same_page() {
 #[test]
 fn findings_name_the_version_and_older_versions_are_info() {
     let (_t, site) = setup(CONFIG);
-    let check = |extra: &[&str]| {
-        let mut args = vec![
-            "check",
-            "--root",
-            site.to_str().unwrap(),
-            "--format",
-            "json",
-        ];
-        args.extend(extra);
-        let o = run(&args);
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-        (o.status.code(), v)
-    };
+    let check = |extra: &[&str]| check_json(&site, extra);
     let (code, v) = check(&[]);
     let diags = v["diagnostics"].as_array().unwrap();
     let broken: Vec<&serde_json::Value> = diags
@@ -453,14 +458,7 @@ fn a_worktree_version_shows_uncommitted_edits() {
     assert_eq!(o.status.code(), Some(1));
     assert!(page(&out, "consent/preview/setup/index.html").contains("Uncommitted words"));
     assert!(page(&out, "consent/setup/index.html").contains("Two-point-oh"));
-    let o = run(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let (_, v) = check_json(&site, &[]);
     let d = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -532,81 +530,11 @@ fn each_version_with_a_predecessor_has_a_changes_page() {
     assert!(html.contains("<a href=\"../../1.0/\">"), "{html}");
 }
 
-/// A running `specsite serve`, killed on drop.
-struct Serve(std::process::Child, u16);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return String::new();
-    };
-    let _ = write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-    );
-    let mut raw = String::new();
-    let _ = s.read_to_string(&mut raw);
-    raw
-}
-
-/// Starts `specsite serve` on `site` and waits for its address; the
-/// receiver gets the rest of its standard error, line by line.
-fn serve(site: &Path) -> (Serve, std::sync::mpsc::Receiver<String>) {
-    use std::io::BufRead;
-    let mut child = bin()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(site)
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve starts");
-    let err = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut serve = Serve(child, 0);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while serve.1 == 0 {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = rx.recv_timeout(left).expect("serve prints its address");
-        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-            serve.1 = rest.split('/').next().unwrap().parse().unwrap();
-        }
-    }
-    (serve, rx)
-}
-
-/// Asks for `path` until the answer contains `text` (a minute at most).
-fn wait_for(serve: &Serve, path: &str, text: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !http_get(serve.1, path).contains(text) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "`{text}` was never served at {path}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-}
-
 #[test]
 fn serve_rebuilds_when_a_published_branch_moves() {
     let (_t, site) = setup(CONFIG);
-    let (serve, _) = serve(&site);
-    assert!(http_get(serve.1, "/consent/setup/").contains("Two-point-oh"));
+    let server = Server::start(site.clone(), None);
+    assert!(server.get("/consent/setup/").1.contains("Two-point-oh"));
     // A commit on `main`, the published latest version.
     let repo = site.parent().unwrap().join("repos/bb-consent");
     write(
@@ -615,9 +543,9 @@ fn serve_rebuilds_when_a_published_branch_moves() {
         "# Setup\n\nThree-point-oh setup steps.\n",
     );
     commit_all(&repo, 6, "third");
-    wait_for(&serve, "/consent/setup/", "Three-point-oh");
+    wait_for_content(&server, "/consent/setup/", "Three-point-oh");
     // The other versions are untouched.
-    assert!(http_get(serve.1, "/consent/1.0/setup/").contains("One-point-oh"));
+    assert!(server.get("/consent/1.0/setup/").1.contains("One-point-oh"));
 }
 
 #[test]
@@ -625,8 +553,8 @@ fn serve_redoes_only_the_edited_page_of_a_worktree_version() {
     let (_t, site) = setup(
         "sources:\n  - repo: ../repos/bb-consent\n    versions:\n      - { worktree: true, label: preview }\n      - { ref: \"1.0\" }\n",
     );
-    let (serve, rx) = serve(&site);
-    wait_for(&serve, "/consent/", "The consent book.");
+    let server = Server::start(site.clone(), None);
+    wait_for_content(&server, "/consent/", "The consent book.");
     let repo = site.parent().unwrap().join("repos/bb-consent");
     // One sentence edited: the page's headings and links stay.
     write(
@@ -634,21 +562,16 @@ fn serve_redoes_only_the_edited_page_of_a_worktree_version() {
         "spec/README.md",
         "# Consent\n\nThe edited consent book.\n",
     );
-    wait_for(&serve, "/consent/", "The edited consent book.");
+    wait_for_content(&server, "/consent/", "The edited consent book.");
     // Like a folder book's page: that page parsed again, not the site.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let line = loop {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let line = rx.recv_timeout(left).expect("serve reports the rebuild");
-        if line.starts_with("[serve]") {
-            break line;
-        }
-    };
+    let line = server
+        .wait_line(|l| l.starts_with("[serve]"))
+        .expect("serve reports the rebuild");
     assert!(
         line.starts_with("[serve] consent@preview/spec/README.md: 1 parsed,"),
         "{line}"
     );
-    assert!(http_get(serve.1, "/consent/1.0/").contains("The consent book."));
+    assert!(server.get("/consent/1.0/").1.contains("The consent book."));
 }
 
 #[test]
@@ -658,16 +581,8 @@ fn file_arguments_select_worktree_files_on_disk() {
     );
     let repo = site.parent().unwrap().join("repos/bb-consent");
     write(&repo, "spec/setup.md", "# Setup\n\n[broken](nowhere.md).\n");
-    let o = run(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-        "--all-versions",
-        repo.join("spec/setup.md").to_str().unwrap(),
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = repo.join("spec/setup.md");
+    let (_, v) = check_json(&site, &["--all-versions", file.to_str().unwrap()]);
     let files: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -789,14 +704,7 @@ fn versions_share_the_preprocessing_of_unchanged_pages() {
         );
     }
     // The shared page's finding is reported in each version's file.
-    let o = run(&[
-        "check",
-        "--root",
-        site.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    let (_, v) = check_json(&site, &[]);
     let mut files: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()

@@ -1,42 +1,13 @@
 //! `specsite serve` end to end: the real binary on a free port over a temp
-//! copy of `tests/fixtures/serve`, a tiny HTTP client over `TcpStream`.
+//! copy of `tests/fixtures/serve`, a tiny HTTP client over `TcpStream`
+//! (`common::serve`).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+use common::serve::{wait_for_content, Server, DEADLINE};
+use common::{copy_dir, corpus};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(10);
-
-/// A running `specsite serve`; killed on drop, also when a test panics.
-struct Server {
-    child: Child,
-    port: u16,
-    stderr: Receiver<String>,
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
@@ -45,148 +16,7 @@ fn start() -> Server {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve"),
         &root,
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_specsite"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&root)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start specsite serve");
-    let (tx, rx) = mpsc::channel();
-    let err = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(err).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut server = Server {
-        child,
-        port: 0,
-        stderr: rx,
-        _dir: dir,
-        root,
-    };
-    let line = server
-        .wait_line(|l| l.contains("serving at http://127.0.0.1:"))
-        .expect("serve prints its address");
-    let port = line
-        .split("127.0.0.1:")
-        .nth(1)
-        .and_then(|r| r.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .expect("a port number");
-    assert_ne!(port, 0);
-    server.port = port;
-    server
-}
-
-impl Server {
-    /// Waits for a stderr line matching `pred`.
-    fn wait_line(&self, pred: impl Fn(&str) -> bool) -> Option<String> {
-        let end = Instant::now() + DEADLINE * 3;
-        while let Some(left) = end.checked_duration_since(Instant::now()) {
-            match self.stderr.recv_timeout(left) {
-                Ok(l) if pred(&l) => return Some(l),
-                Ok(_) => {}
-                Err(_) => return None,
-            }
-        }
-        None
-    }
-
-    /// Asserts that no rebuild happens for `d` (stderr shows no status line).
-    fn assert_quiet(&self, d: Duration) {
-        let end = Instant::now() + d;
-        while let Some(left) = end.checked_duration_since(Instant::now()) {
-            if let Ok(l) = self.stderr.recv_timeout(left) {
-                assert!(!l.starts_with("[serve]"), "unexpected rebuild: {l}");
-            }
-        }
-    }
-
-    /// Sends a raw request target (not normalised) and returns (status, body).
-    fn get(&self, target: &str) -> (u16, String) {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(DEADLINE)).unwrap();
-        write!(
-            s,
-            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let status = text
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
-        let body = text
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default();
-        (status, body)
-    }
-
-    /// Header block of a response.
-    fn head(&self, target: &str) -> String {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(DEADLINE)).unwrap();
-        write!(
-            s,
-            "GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        text.split_once("\r\n\r\n").unwrap().0.to_ascii_lowercase()
-    }
-
-    /// Opens the live-reload event stream; its bytes arrive on the receiver.
-    fn events(&self) -> Receiver<String> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            s,
-            "GET /__specsite/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = s.read(&mut buf) {
-                if n == 0
-                    || tx
-                        .send(String::from_utf8_lossy(&buf[..n]).into_owned())
-                        .is_err()
-                {
-                    break;
-                }
-            }
-        });
-        // The stream is open once its head arrived.
-        let first = rx.recv_timeout(DEADLINE).expect("event stream head");
-        assert!(first.contains("text/event-stream"), "{first}");
-        // Hand on the first chunk too: an event may have come with the head.
-        let (tx2, rx2) = mpsc::channel();
-        tx2.send(first).unwrap();
-        std::thread::spawn(move || {
-            for chunk in rx {
-                if tx2.send(chunk).is_err() {
-                    break;
-                }
-            }
-        });
-        rx2
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.root.join(rel), text).unwrap();
-    }
+    Server::start(root, Some(dir))
 }
 
 /// Reads the event stream until an event named `name` arrives; returns its data.
@@ -211,22 +41,6 @@ fn wait_event(rx: &Receiver<String>, name: &str) -> String {
         }
     }
     panic!("no `{name}` event within {DEADLINE:?}; stream so far:\n{seen}");
-}
-
-/// Polls `target` until its body contains `needle`.
-fn wait_for_content(server: &Server, target: &str, needle: &str) -> String {
-    let end = Instant::now() + DEADLINE;
-    loop {
-        let (status, body) = server.get(target);
-        if status == 200 && body.contains(needle) {
-            return body;
-        }
-        assert!(
-            Instant::now() < end,
-            "{target} never showed {needle:?}; last status {status}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -385,22 +199,6 @@ fn traversal_attempts_never_leave_the_site() {
     }
     // The fixture's own sources are not served either: only output files are.
     assert_eq!(server.get("/specsite.yaml").0, 404);
-}
-
-/// The corpus, if this checkout has it (`../shared/corpus/govstack` or
-/// `/work/shared/corpus/govstack`).
-fn corpus() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let found = [
-        here.join("../shared/corpus/govstack"),
-        PathBuf::from("/work/shared/corpus/govstack"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir());
-    if found.is_none() {
-        eprintln!("corpus not found; skipping");
-    }
-    found
 }
 
 /// Incremental updates on the real corpus give byte-for-byte the site and

@@ -8,21 +8,28 @@
 //! pages be rendered while the index is written):
 //!
 //! - `manifest.<h>.js`: `__specsiteSearch.manifest({v, h, s, n, p, b})`:
-//!   `s` the shard names (space separated, sorted), `n` the number of docs,
-//!   `p` docs per doc-table part, `b` the books as `[id, title]`.
-//! - `s<i>.<h>.js`: shard `i` (position in `s`): `__specsiteSearch.shard(name,
-//!   postings, names)`. A shard holds every index key that starts with its
-//!   name, except keys that belong to a longer shard name; so a key lives in
-//!   the longest shard name that is a prefix of it. Shards start as 2-letter
-//!   prefixes and split a letter deeper while larger than [`SHARD_TARGET`].
+//!   `v` the format, `s` the shard bounds (space separated, ascending), `n`
+//!   the number of docs, `p` the number of docs in each doc-table part (one
+//!   base-36 digit a part), `b` the books as `[id, title]`.
+//! - `s<i>.<h>.js`: shard `i`: `__specsiteSearch.shard(i, postings, names)`.
+//!   The index keys, sorted as JavaScript sorts strings, are cut into runs of
+//!   up to [`SHARD_TARGET`] bytes; shard `i` (from 0) holds the keys from
+//!   bound `i` (the `i`-th of `s`, counted from 1; shard 0 has none) up to
+//!   the next bound. So a key lives in shard "number of bounds at most the
+//!   key", and the keys starting with a prefix lie in consecutive shards.
 //!   `postings` maps a key (a folded, lightly stemmed word) to
 //!   `[doc delta, weight, doc delta, weight, …]` (doc ids ascending,
 //!   delta-coded); `names` maps a term's stemmed name, alias or abbreviation
 //!   (words joined by a space) to its term doc ids, kept in the shard of its
 //!   first word, for the definition card.
-//! - `d<i>.<h>.js`: doc table part `i`: `__specsiteSearch.docs(i, [[kind,
+//! - `d<i>.<h>.js`: doc table part `i` (consecutive docs, up to
+//!   [`PART_TARGET`] bytes): `__specsiteSearch.docs(i, [[kind,
 //!   book, title, url, text, path], …])`, kind 1 for a term (text is its
-//!   definition), 0 for a section (text is an excerpt); book indexes `b`.
+//!   definition), 2 for a requirement, 0 for a section (text is an excerpt);
+//!   book indexes `b`. Rows leave out what they share with the row before
+//!   (see [`doc_rows`]): kind flag 8 makes `url` a `#fragment` on the
+//!   previous row's page, a `path` of `0` is the previous row's path, and
+//!   kind flag 4 appends the title to `path` as its last heading.
 
 use super::text::{fold_into, is_stop_word, light_stem, light_stem_parts, tokenize};
 use super::{DocKind, SearchDoc};
@@ -30,12 +37,15 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// Shards larger than this (bytes of JSON) split one letter deeper.
+/// Most bytes of JSON in a shard (unless one key alone is larger).
 pub const SHARD_TARGET: usize = 6_000;
-/// Deepest shard name.
-const MAX_SHARD_DEPTH: usize = 6;
-/// Docs per doc-table part.
-pub const DOCS_PER_PART: usize = 6;
+/// The index format, in the manifest and in the hash that names the files.
+const FORMAT: u32 = 2;
+/// Most bytes of JSON rows in a doc-table part (unless one row alone is
+/// larger).
+pub const PART_TARGET: usize = 2_000;
+/// Most rows in a doc-table part (its count is one base-36 digit).
+const PART_ROWS: usize = 35;
 /// Most docs kept per key (the best-weighted).
 const MAX_POSTINGS: usize = 300;
 /// Characters of a section's text kept as its excerpt.
@@ -219,54 +229,43 @@ struct KeyData {
     names: BTreeMap<String, Vec<u32>>,
 }
 
-/// Splits keys into shards: a name and the keys it holds (indexes into
-/// `keys`, which is sorted by key and gives each key's payload size),
-/// sorted by name.
-fn split_shards(keys: &[(&str, usize)]) -> Vec<(String, Vec<usize>)> {
-    fn prefix(k: &str, n: usize) -> String {
-        k.chars().take(n).collect()
+/// Compares two keys as JavaScript compares strings (by UTF-16 code units),
+/// so the reader's binary search agrees with the order shards are cut in.
+fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
     }
-    fn go(
-        keys: &[(&str, usize)],
-        name: String,
-        depth: usize,
-        members: Vec<usize>,
-        out: &mut Vec<(String, Vec<usize>)>,
-    ) {
-        let size: usize = members.iter().map(|&i| keys[i].1).sum();
-        if size <= SHARD_TARGET || depth >= MAX_SHARD_DEPTH {
-            out.push((name, members));
-            return;
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// Cuts the keys (sorted by [`js_cmp`], each with its payload size) into
+/// shards of consecutive keys, each up to [`SHARD_TARGET`] bytes (a single
+/// larger key makes a shard of its own). Returns each shard's keys and, for
+/// every shard after the first, its bound: the shortest prefix of its first
+/// key that sorts after the previous shard's last key. A key belongs to the
+/// last shard whose bound is at most the key.
+fn pack_shards(keys: &[(&str, usize)]) -> (Vec<std::ops::Range<usize>>, Vec<String>) {
+    let mut ranges = Vec::new();
+    let mut bounds = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, &(k, n)) in keys.iter().enumerate() {
+        if i > start && size + n > SHARD_TARGET {
+            ranges.push(start..i);
+            let prev = keys[i - 1].0;
+            let bound = k
+                .char_indices()
+                .map(|(j, c)| &k[..j + c.len_utf8()])
+                .find(|p| js_cmp(p, prev).is_gt())
+                .unwrap_or(k);
+            bounds.push(bound.to_string());
+            (start, size) = (i, 0);
         }
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for i in members {
-            let k = keys[i].0;
-            let p = if k.chars().count() <= depth {
-                name.clone()
-            } else {
-                prefix(k, depth + 1)
-            };
-            groups.entry(p).or_default().push(i);
-        }
-        for (p, ks) in groups {
-            if p == name {
-                out.push((p, ks));
-            } else {
-                go(keys, p, depth + 1, ks, out);
-            }
-        }
+        size += n;
     }
-    let mut top: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, (k, _)) in keys.iter().enumerate() {
-        top.entry(prefix(k, 2)).or_default().push(i);
+    if start < keys.len() || ranges.is_empty() {
+        ranges.push(start..keys.len());
     }
-    let mut out = Vec::new();
-    for (p, ks) in top {
-        let depth = p.chars().count();
-        go(keys, p, depth, ks, &mut out);
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    (ranges, bounds)
 }
 
 /// `s` with runs of white space made single spaces, cut to at most `n`
@@ -301,7 +300,7 @@ struct Manifest<'a> {
     h: &'a str,
     s: String,
     n: usize,
-    p: usize,
+    p: String,
     b: &'a [(String, String)],
 }
 
@@ -324,6 +323,7 @@ fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
 fn index_hash(docs: &[SearchDoc]) -> String {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(concat!("specsite-search ", env!("CARGO_PKG_VERSION")).as_bytes());
+    h.update(&FORMAT.to_le_bytes());
     let mut field = |s: &str| {
         h.update(&(s.len() as u64).to_le_bytes());
         h.update(s.as_bytes());
@@ -448,7 +448,7 @@ pub fn write_browser_index(
         .map(|(k, i)| (k, std::mem::take(&mut key_data[i])))
         .collect();
     drop(key_data);
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
     t.mark("i:sort");
 
     // Shard payloads per key, and their sizes to split shards by.
@@ -479,7 +479,7 @@ pub fn write_browser_index(
         .zip(&payloads)
         .map(|((k, _), (p, n))| (k.as_str(), p.len() + n.len() + 2))
         .collect();
-    let shards = split_shards(&sizes);
+    let (shards, bounds) = pack_shards(&sizes);
     drop(sizes);
     drop(entries);
     t.mark("i:keys");
@@ -494,9 +494,9 @@ pub fn write_browser_index(
         }
         out(&path, body.into_bytes());
     };
-    shards.par_iter().enumerate().for_each(|(i, (name, ks))| {
+    shards.par_iter().enumerate().for_each(|(i, ks)| {
         let (mut p, mut n) = (Vec::new(), Vec::new());
-        for &k in ks {
+        for k in ks.clone() {
             let (kp, kn) = &payloads[k];
             if !kp.is_empty() {
                 p.push(kp.as_str());
@@ -506,8 +506,7 @@ pub fn write_browser_index(
             }
         }
         let body = format!(
-            "__specsiteSearch.shard({},{{{}}},{{{}}});\n",
-            json(name),
+            "__specsiteSearch.shard({i},{{{}}},{{{}}});\n",
             p.join(","),
             n.join(",")
         );
@@ -516,42 +515,25 @@ pub fn write_browser_index(
     drop(payloads);
     t.mark("i:shards");
     let shard_count = shards.len();
-    order
-        .par_chunks(DOCS_PER_PART)
-        .enumerate()
-        .for_each(|(i, part)| {
-            let rows: Vec<DocRow> = part
-                .iter()
-                .map(|d| {
-                    let (kind, text) = match d.kind {
-                        DocKind::Term => (1, truncate_chars(&d.text, DEFINITION_CHARS)),
-                        DocKind::Section => (0, truncate_chars(&d.text, EXCERPT_CHARS)),
-                        DocKind::Requirement => (2, truncate_chars(&d.text, EXCERPT_CHARS)),
-                    };
-                    (
-                        kind,
-                        book_ix[d.book.as_str()],
-                        &d.title,
-                        &d.url,
-                        text,
-                        d.heading_path.join(" › "),
-                    )
-                })
-                .collect();
-            emit(
-                format!("search/d{i}.{hash}.js"),
-                format!("__specsiteSearch.docs({i},{});\n", json(&rows)),
-            );
-        });
+    let parts = pack_parts(&order, &book_ix);
+    parts.par_iter().enumerate().for_each(|(i, (_, rows))| {
+        emit(
+            format!("search/d{i}.{hash}.js"),
+            format!("__specsiteSearch.docs({i},[{}]);\n", rows.join(",")),
+        );
+    });
     t.mark("i:docs");
-    let doc_parts = order.len().div_ceil(DOCS_PER_PART);
-    let names: Vec<&str> = shards.iter().map(|(n, _)| n.as_str()).collect();
+    let doc_parts = parts.len();
+    let counts: String = parts
+        .iter()
+        .filter_map(|(n, _)| char::from_digit(*n as u32, 36))
+        .collect();
     let manifest = Manifest {
-        v: 1,
+        v: FORMAT,
         h: &hash,
-        s: names.join(" "),
+        s: bounds.join(" "),
         n: order.len(),
-        p: DOCS_PER_PART,
+        p: counts,
         b: &books,
     };
     let manifest_path = format!("search/manifest.{hash}.js");
@@ -571,8 +553,106 @@ pub fn write_browser_index(
     }
 }
 
-/// A doc-table row: kind, book index, title, URL, text, heading path.
-type DocRow<'a> = (u8, usize, &'a String, &'a String, String, String);
+/// A doc-table row's kind flag: the heading path goes on with the title.
+const ROW_PATH_ENDS_WITH_TITLE: u8 = 4;
+/// A doc-table row's kind flag: the URL is a `#fragment` on the previous
+/// row's page.
+const ROW_SAME_PAGE: u8 = 8;
+
+/// A doc-table row's heading path: written out, or `0` for "the previous
+/// row's".
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RowPath {
+    Same(u8),
+    Path(String),
+}
+
+/// A doc-table row: kind (with flags), book index, title, URL, text,
+/// heading path.
+type DocRow<'a> = (u8, usize, &'a str, &'a str, &'a str, RowPath);
+
+/// Writes the rows of one doc-table part. Sections of a page sit side by
+/// side, so a row leaves out what it shares with the row before: the page of
+/// its URL ([`ROW_SAME_PAGE`]), its heading path (`0`), and a last heading
+/// equal to its title ([`ROW_PATH_ENDS_WITH_TITLE`]).
+#[derive(Default)]
+struct RowEncoder<'a> {
+    prev_page: Option<&'a str>,
+    prev_path: Option<String>,
+}
+
+impl<'a> RowEncoder<'a> {
+    /// The row of `d` (with `text`, its excerpt) after the rows given so far.
+    fn row(&mut self, d: &'a SearchDoc, text: &'a str, book: usize) -> DocRow<'a> {
+        let mut kind = match d.kind {
+            DocKind::Section => 0,
+            DocKind::Term => 1,
+            DocKind::Requirement => 2,
+        };
+        let (page, fragment) = match d.url.find('#') {
+            Some(i) => (&d.url[..i], &d.url[i..]),
+            None => (d.url.as_str(), ""),
+        };
+        let url = if self.prev_page == Some(page) && !fragment.is_empty() {
+            kind |= ROW_SAME_PAGE;
+            fragment
+        } else {
+            d.url.as_str()
+        };
+        self.prev_page = Some(page);
+        let mut heads = d.heading_path.as_slice();
+        if let Some((last, rest)) = heads.split_last() {
+            if *last == d.title {
+                kind |= ROW_PATH_ENDS_WITH_TITLE;
+                heads = rest;
+            }
+        }
+        let path = heads.join(" › ");
+        let path = if !path.is_empty() && self.prev_path.as_deref() == Some(path.as_str()) {
+            RowPath::Same(0)
+        } else {
+            self.prev_path = Some(path.clone());
+            RowPath::Path(path)
+        };
+        (kind, book, d.title.as_str(), url, text, path)
+    }
+}
+
+/// The excerpt a doc-table row keeps of `d`'s text.
+fn excerpt(d: &SearchDoc) -> String {
+    match d.kind {
+        DocKind::Term => truncate_chars(&d.text, DEFINITION_CHARS),
+        DocKind::Section | DocKind::Requirement => truncate_chars(&d.text, EXCERPT_CHARS),
+    }
+}
+
+/// Cuts the doc table (`order`) into parts of consecutive docs, each up to
+/// [`PART_TARGET`] bytes of rows and [`PART_ROWS`] rows: each part's row
+/// count and rows (JSON).
+fn pack_parts(order: &[&SearchDoc], book_ix: &HashMap<&str, usize>) -> Vec<(usize, Vec<String>)> {
+    use rayon::prelude::*;
+    let texts: Vec<String> = order.par_iter().map(|d| excerpt(d)).collect();
+    let mut parts = Vec::new();
+    let (mut rows, mut size) = (Vec::new(), 0);
+    let mut enc = RowEncoder::default();
+    for (d, text) in order.iter().zip(&texts) {
+        let book = book_ix[d.book.as_str()];
+        let mut row = json(&enc.row(d, text, book));
+        if !rows.is_empty() && (size + row.len() + 1 > PART_TARGET || rows.len() == PART_ROWS) {
+            parts.push((rows.len(), std::mem::take(&mut rows)));
+            size = 0;
+            enc = RowEncoder::default();
+            row = json(&enc.row(d, text, book));
+        }
+        size += row.len() + 1;
+        rows.push(row);
+    }
+    if !rows.is_empty() {
+        parts.push((rows.len(), rows));
+    }
+    parts
+}
 
 fn json<T: Serialize + ?Sized>(v: &T) -> String {
     // Serialising plain strings, numbers and vectors cannot fail.
@@ -633,10 +713,11 @@ mod tests {
     }
 
     #[test]
-    fn each_key_lives_in_its_longest_prefix_shard() {
-        // Many distinct words on "re…" force that group to split.
+    fn shards_hold_sorted_runs_of_keys_between_their_bounds() {
+        // Many distinct words on "re…" fill several shards.
         let words: Vec<String> = (0..3000)
             .map(|i| format!("re{}x{i}", ["g", "c", "p", "s"][i % 4]))
+            .chain(["zebra".into(), "ärger".into(), "alpha".into()])
             .collect();
         let docs: Vec<SearchDoc> = words
             .chunks(30)
@@ -644,28 +725,21 @@ mod tests {
             .collect();
         let (info, files) = write(&docs);
         let manifest = call_args(&files[&info.manifest], "manifest");
-        let names: Vec<String> = manifest[0]["s"]
-            .as_str()
-            .unwrap()
-            .split(' ')
-            .map(String::from)
-            .collect();
-        assert!(
-            names.iter().any(|n| n.len() > 2),
-            "the large group split: {names:?}"
-        );
-        assert_eq!(names.len(), info.shards);
-        for shard in shards(&files) {
-            let name = shard[0].as_str().unwrap();
+        assert_eq!(manifest[0]["v"], FORMAT);
+        let bounds: Vec<&str> = manifest[0]["s"].as_str().unwrap().split(' ').collect();
+        assert_eq!(bounds.len() + 1, info.shards);
+        assert!(info.shards > 5, "{bounds:?}");
+        assert!(bounds.windows(2).all(|w| js_cmp(w[0], w[1]).is_lt()));
+        let mut seen = 0;
+        for (i, shard) in shards(&files).iter().enumerate() {
+            assert_eq!(shard[0], i);
             for key in shard[1].as_object().unwrap().keys() {
-                let longest = names
-                    .iter()
-                    .filter(|n| key.starts_with(n.as_str()))
-                    .max_by_key(|n| n.len())
-                    .unwrap();
-                assert_eq!(longest, name, "key {key}");
+                seen += 1;
+                let owner = bounds.iter().filter(|b| js_cmp(b, key).is_le()).count();
+                assert_eq!(owner, i, "key {key}");
             }
         }
+        assert!(seen >= 3003, "every key is in a shard: {seen}");
         for (path, bytes) in &files {
             if path.starts_with("search/s") {
                 assert!(
@@ -675,6 +749,25 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn one_key_larger_than_a_shard_stands_alone() {
+        let keys = [("a", 10), ("b", SHARD_TARGET * 2), ("c", 10)];
+        let (ranges, bounds) = pack_shards(&keys);
+        assert_eq!(ranges, vec![0..1, 1..2, 2..3]);
+        assert_eq!(bounds, vec!["b", "c"]);
+        let (ranges, bounds) = pack_shards(&[]);
+        assert_eq!(ranges.len(), 1);
+        assert!(ranges[0].is_empty() && bounds.is_empty());
+    }
+
+    #[test]
+    fn keys_sort_as_javascript_compares_strings() {
+        // U+FF21 (one UTF-16 unit) sorts after U+1F600 (a surrogate pair)
+        // in JavaScript, though before it by code point.
+        assert!(js_cmp("\u{1F600}", "\u{FF21}").is_lt());
+        assert!(js_cmp("abc", "abd").is_lt());
     }
 
     #[test]
@@ -739,7 +832,10 @@ mod tests {
             .iter()
             .find(|s| s[2].get("building block").is_some())
             .unwrap();
-        assert!("building".starts_with(bu[0].as_str().unwrap()));
+        assert!(
+            bu[1].get("building").is_some(),
+            "names sit with their first word"
+        );
         let part = call_args(
             files
                 .iter()
@@ -792,6 +888,100 @@ mod tests {
     }
 
     #[test]
+    fn doc_rows_leave_out_what_the_row_before_gives() {
+        let mut a = doc(DocKind::Section, "Intro", "Text a.", &[]);
+        a.url = "b/page/".into();
+        a.heading_path = vec!["Page".into(), "Intro".into()];
+        let mut b = doc(DocKind::Section, "Usage", "Text b.", &[]);
+        b.url = "b/page/#usage".into();
+        b.heading_path = vec!["Page".into(), "Usage".into()];
+        let mut c = doc(DocKind::Section, "Notes", "Text c.", &[]);
+        c.url = "b/page/#notes".into();
+        c.heading_path = vec!["Page".into(), "Usage".into()];
+        let mut d = doc(DocKind::Section, "Other", "Text d.", &[]);
+        d.url = "b/other/#x".into();
+        d.heading_path = vec!["Other page".into()];
+        let docs = [&a, &b, &c, &d];
+        let mut enc = RowEncoder::default();
+        let rows: Vec<DocRow> = docs.iter().map(|d| enc.row(d, &d.text, 1)).collect();
+        let rows = serde_json::to_value(rows).unwrap();
+        assert_eq!(
+            rows,
+            serde_json::json!([
+                [4, 1, "Intro", "b/page/", "Text a.", "Page"],
+                [12, 1, "Usage", "#usage", "Text b.", 0],
+                [8, 1, "Notes", "#notes", "Text c.", "Page › Usage"],
+                [0, 1, "Other", "b/other/#x", "Text d.", "Other page"],
+            ])
+        );
+        // Read back as search.js reads them: every row whole again.
+        let (mut page, mut path) = (String::new(), String::new());
+        for (r, d) in rows.as_array().unwrap().iter().zip(docs) {
+            let kind = r[0].as_u64().unwrap() as u8;
+            let mut url = r[3].as_str().unwrap().to_string();
+            if kind & ROW_SAME_PAGE != 0 {
+                url = format!("{page}{url}");
+            } else {
+                page = url.split('#').next().unwrap().to_string();
+            }
+            let mut p = match &r[5] {
+                serde_json::Value::String(s) => {
+                    path = s.clone();
+                    s.clone()
+                }
+                _ => path.clone(),
+            };
+            if kind & ROW_PATH_ENDS_WITH_TITLE != 0 {
+                p = if p.is_empty() {
+                    d.title.clone()
+                } else {
+                    format!("{p} › {}", d.title)
+                };
+            }
+            assert_eq!(
+                (kind & 3, url.as_str(), p),
+                (0, d.url.as_str(), d.heading_path.join(" › "))
+            );
+        }
+    }
+
+    #[test]
+    fn doc_parts_are_cut_by_bytes_and_counted_in_the_manifest() {
+        let docs: Vec<SearchDoc> = (0..200)
+            .map(|i| {
+                let text = "word ".repeat(if i % 7 == 0 { 200 } else { 3 });
+                doc(DocKind::Section, &format!("S{i}"), &text, &[])
+            })
+            .collect();
+        let (info, files) = write(&docs);
+        let manifest = call_args(&files[&info.manifest], "manifest");
+        let counts: Vec<usize> = manifest[0]["p"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .map(|c| c.to_digit(36).unwrap() as usize)
+            .collect();
+        assert_eq!(counts.len(), info.doc_parts);
+        assert_eq!(counts.iter().sum::<usize>(), docs.len());
+        assert!(info.doc_parts > 1 && info.doc_parts < docs.len());
+        let mut first = 0;
+        for (i, n) in counts.iter().enumerate() {
+            let path = format!("search/d{i}.");
+            let (_, bytes) = files.iter().find(|(p, _)| p.starts_with(&path)).unwrap();
+            let part = call_args(bytes, "docs");
+            assert_eq!(part[0], i);
+            assert_eq!(part[1].as_array().unwrap().len(), *n);
+            assert_eq!(
+                part[1][0][2],
+                format!("S{first}"),
+                "parts follow the doc order"
+            );
+            assert!(bytes.len() <= PART_TARGET + 40, "{path}: {} B", bytes.len());
+            first += n;
+        }
+    }
+
+    #[test]
     fn one_character_parts_of_requirement_ids_are_keys() {
         let docs = vec![
             doc(
@@ -810,13 +1000,19 @@ mod tests {
         );
         let w = doc_weights(&docs[1], 4.0);
         assert!(!w.iter().any(|(k, _)| k.chars().count() == 1), "{w:?}");
-        // The key lands in a shard the browser finds by its name.
-        let (_, files) = write(&docs);
+        // The key lands in the shard the browser finds by the bounds.
+        let (info, files) = write(&docs);
         let six = shards(&files)
             .into_iter()
             .find(|s| s[1].get("6").is_some())
             .expect("a shard holds key 6");
-        assert_eq!(six[0], "6");
+        let manifest = call_args(&files[&info.manifest], "manifest");
+        let bounds = manifest[0]["s"].as_str().unwrap();
+        let owner = bounds
+            .split(' ')
+            .filter(|b| !b.is_empty() && js_cmp(b, "6").is_le())
+            .count();
+        assert_eq!(six[0], owner);
     }
 
     #[test]

@@ -13,8 +13,20 @@
   // Registration API called by the index files.
   var api = window.__specsiteSearch = {
     manifest: function (m) { M = m; },
-    shard: function (name, postings, names) { shards[name] = { p: postings, n: names }; },
-    docs: function (i, rows) { parts[i] = rows; }
+    shard: function (i, postings, names) { shards[i] = { p: postings, n: names }; },
+    // Rows leave out what they share with the row before (src/search/browser.rs,
+    // doc_rows): kind flag 8, a URL on the previous row's page; path 0, the
+    // previous row's path; kind flag 4, the title as the path's last heading.
+    docs: function (i, rows) {
+      var page = "", path = "";
+      parts[i] = rows.map(function (r) {
+        var url = r[3], p = r[5];
+        if (r[0] & 8) url = page + url; else page = url.split("#")[0];
+        if (p === 0) p = path; else path = p;
+        if (r[0] & 4) p = p ? p + " \u203a " + r[2] : r[2];
+        return [r[0] & 3, r[1], r[2], url, r[4], p];
+      });
+    }
   };
 
   function load(path) {
@@ -57,17 +69,34 @@
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  function shardNames() { return M._names || (M._names = M.s ? M.s.split(" ") : []); }
-  // A key lives in the longest shard name that is a prefix of it.
+  function bounds() { return M._b || (M._b = M.s ? M.s.split(" ") : []); }
+  // Shards hold runs of sorted keys: a key lives in shard "number of bounds
+  // at most the key".
   function shardFor(key) {
-    var best = null;
-    shardNames().forEach(function (n) { if (key.indexOf(n) === 0 && (!best || n.length > best.length)) best = n; });
-    return best;
+    var b = bounds(), lo = 0, hi = b.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (b[mid] <= key) lo = mid + 1; else hi = mid; }
+    return lo;
   }
-  function shardsUnder(prefix) { return shardNames().filter(function (n) { return n.indexOf(prefix) === 0; }); }
-  function loadShards(names) {
-    return Promise.all(names.filter(function (n) { return n !== null; }).map(function (n) {
-      return load("search/s" + shardNames().indexOf(n) + "." + M.h + ".js");
+  // The consecutive shards that hold the keys starting with prefix.
+  function shardsUnder(prefix) {
+    var out = [];
+    for (var i = shardFor(prefix), z = shardFor(prefix + "\uffff"); i <= z; i++) out.push(i);
+    return out;
+  }
+  // Doc-table parts hold runs of docs; M.p gives each part's count as one
+  // base-36 digit. partOf(d) = [part, first doc of the part].
+  function partOf(d) {
+    if (!M._p) {
+      M._p = [0];
+      for (var i = 0; i < M.p.length; i++) M._p.push(M._p[i] + parseInt(M.p[i], 36));
+    }
+    var lo = 0, hi = M._p.length - 1;
+    while (hi - lo > 1) { var mid = (lo + hi) >> 1; if (M._p[mid] <= d) lo = mid; else hi = mid; }
+    return [lo, M._p[lo]];
+  }
+  function loadShards(ids) {
+    return Promise.all(ids.filter(function (i) { return i !== null; }).map(function (i) {
+      return load("search/s" + i + "." + M.h + ".js");
     }));
   }
 
@@ -108,7 +137,7 @@
   function scan(q, names) {
     var hits = {}, exact = false, fixed = null;
     names.forEach(function (n) {
-      var s = n && shards[n];
+      var s = n === null ? null : shards[n];
       if (!s) return;
       for (var k in s.p) {
         var f = factor(q, k);
@@ -138,7 +167,7 @@
       qs.forEach(function (q, i) {
         if (!per[i].exact && q.w.length >= 4) {
           var sib = shardsUnder(q.key.slice(0, 3));
-          if (sib.length <= 6) more.push([i, sib]);
+          if (sib.length <= 3) more.push([i, sib]);
         }
       });
       return loadShards([].concat.apply([], more.map(function (m) { return m[1]; }))).then(function () {
@@ -165,10 +194,10 @@
       });
     }).then(function (r) {
       var all = r.cards.concat(r.docs), need = {};
-      all.forEach(function (d) { need[Math.floor(d / M.p)] = 1; });
+      all.forEach(function (d) { need[partOf(d)[0]] = 1; });
       return Promise.all(Object.keys(need).map(function (i) { return load("search/d" + i + "." + M.h + ".js"); }))
         .then(function () {
-          var row = function (d) { var p = parts[Math.floor(d / M.p)]; return p && p[d % M.p]; };
+          var row = function (d) { var at = partOf(d), p = parts[at[0]]; return p && p[d - at[1]]; };
           return { cards: r.cards.map(row).filter(Boolean), docs: r.docs.map(row).filter(Boolean), qs: r.qs };
         });
     });
