@@ -826,17 +826,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         found
     };
     // Findings, the index and the pages all read the analysis only: run them
-    // side by side (or one after the other with SPECSITE_SEQUENTIAL set, so
-    // that SPECSITE_TIMINGS shows what each costs alone).
-    let (diagnostics, (indexed, rendered)) = if std::env::var_os("SPECSITE_SEQUENTIAL").is_some() {
-        let d = check_job();
-        t.mark("check");
-        let i = index_job();
-        t.mark("index");
-        (d, (i, render_job()))
-    } else {
-        rayon::join(check_job, || rayon::join(index_job, render_job))
-    };
+    // side by side. What each costs alone is measured by `benches/stages.rs`.
+    let (diagnostics, (indexed, rendered)) =
+        rayon::join(check_job, || rayon::join(index_job, render_job));
     t.mark("render+index");
     read_text_assets_of(&mut analysis.site, &diagnostics);
     analysis.diagnostics = diagnostics;
