@@ -3,8 +3,10 @@
 //!
 //! Reads the model already built: the loaded site (each version's pages by
 //! path, their sources), the parsed docs (titles) and the glossary (each
-//! version's book-scoped terms). A version's predecessor is the next one in
-//! its book's version list (lists run newest first). The page shows the
+//! version's book-scoped terms). A version's predecessor is the next older
+//! one in its book's version list. Lists run newest first (DESIGN §10), but a
+//! list whose latest version comes last, as in DESIGN §2's folder example
+//! (`1.0`, then `development` marked latest), runs oldest first. The page shows the
 //! counts first, then pages added, removed and changed (each change sized
 //! in words added and removed), then terms added, removed and redefined;
 //! every entry links to the page or term in both versions where it exists.
@@ -34,7 +36,12 @@ pub fn version_pairs(site: &Site) -> Vec<VersionPair> {
         let Some(pos) = b.versions.iter().position(|v| v == label) else {
             continue;
         };
-        let Some(prev) = b.versions.get(pos + 1) else {
+        let prev = if oldest_first(site, b) {
+            pos.checked_sub(1).and_then(|q| b.versions.get(q))
+        } else {
+            b.versions.get(pos + 1)
+        };
+        let Some(prev) = prev else {
             continue;
         };
         let old = site
@@ -46,6 +53,17 @@ pub fn version_pairs(site: &Site) -> Vec<VersionPair> {
         }
     }
     out
+}
+
+/// Whether `book`'s version list runs oldest first: its latest version is
+/// the last of two or more.
+fn oldest_first(site: &Site, book: &crate::content::Book) -> bool {
+    let latest = site
+        .books
+        .iter()
+        .find(|o| o.id == book.id && o.latest && o.version.is_some())
+        .and_then(|o| o.version.as_ref());
+    book.versions.len() > 1 && latest.is_some() && latest == book.versions.last()
 }
 
 /// The changes of one version, before it is placed at a URL.

@@ -197,3 +197,17 @@ fn relative_targets(html: &str) -> Vec<(String, String)> {
         .map(|c| (c[1].to_string(), c[2].replace("%20", " ")))
         .collect()
 }
+
+#[test]
+fn a_version_list_with_its_latest_last_runs_oldest_first() {
+    // The fixture lists 1.0, then 2.0 marked latest: 2.0 is the newer, so it
+    // gets "changes since 1.0", and the oldest, 1.0, has no changes page.
+    let (_t, out) = build();
+    assert!(exists(&out, "guide/2.0/changes/index.html"));
+    assert!(!exists(&out, "guide/1.0/changes/index.html"));
+    let page = std::fs::read_to_string(out.join("guide/2.0/changes/index.html")).unwrap();
+    assert!(
+        page.contains("changes since <a href=\"../../1.0/\">1.0</a>"),
+        "{page}"
+    );
+}

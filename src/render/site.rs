@@ -874,7 +874,17 @@ pub fn render_site(
     t.mark("r:misc");
     urls.extend(render_print_with(env, &prep, &books, sink)?);
     t.mark("r:print");
-    urls.extend((0..generated.count()).map(|i| generated.url(i)));
+    // A generated page of the latest version is written under the book root
+    // and again under its label; only the first is the page's own URL.
+    let copies: Vec<String> = (site.books.iter())
+        .flat_map(|b| b.url_prefixes.iter().skip(1))
+        .map(|p| format!("{p}/"))
+        .collect();
+    urls.extend(
+        (0..generated.count())
+            .map(|i| generated.url(i))
+            .filter(|u| !copies.iter().any(|c| u.starts_with(c.as_str()))),
+    );
     urls.push(String::new());
     urls.sort();
     urls.dedup();
