@@ -422,7 +422,7 @@ fn resolve_entry(
         Some(p) => (page_root, p),
         None => (summary_dir, path),
     };
-    let Some(full) = normalize_join(base, path) else {
+    let Some(full) = crate::resolve::normalize_join(base, path) else {
         return Entry::Outside;
     };
     let mut candidates = vec![full.clone()];
@@ -438,22 +438,6 @@ fn resolve_entry(
         }
     }
     Entry::Missing(candidates.swap_remove(0))
-}
-
-/// Joins root-relative `base` and a relative `path`, resolving `.` and `..`;
-/// `None` when the result would leave the root.
-fn normalize_join(base: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The page of the book closest in spelling to a missing path, for a suggestion.

@@ -76,17 +76,7 @@ impl GitSource {
             return None;
         }
         let joined = prefixed(git_prefix, &format!("{}/{path}", self.repo));
-        let mut parts: Vec<&str> = Vec::new();
-        for seg in joined.split(['/', '\\']) {
-            match seg {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                s => parts.push(s),
-            }
-        }
-        Some(parts.join("/"))
+        crate::resolve::normalize_join("", &joined.replace('\\', "/"))
     }
 }
 

@@ -165,19 +165,7 @@ fn exists(env: &DialectEnv, rel: &str) -> bool {
 
 /// Joins a root-relative folder and a relative path lexically. `None` when
 /// the result would leave the root.
-pub(crate) fn join_rel(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub(crate) use crate::resolve::normalize_join as join_rel;
 
 /// The folder part of a root-relative file path.
 pub(crate) fn parent_dir(file: &str) -> &str {
