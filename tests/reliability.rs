@@ -275,6 +275,17 @@ fn build(root: &Path, out: &Path) -> std::process::Output {
     ])
 }
 
+/// [`build`], which must succeed with exit 0 (its stderr shown if not).
+fn build_ok(root: &Path, out: &Path) {
+    let b = build(root, out);
+    assert_eq!(
+        b.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+}
+
 /// Names in `dir` (not recursive), sorted.
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -290,13 +301,7 @@ fn output_files_are_hard_links_to_sources() {
     use std::os::unix::fs::MetadataExt;
     let (tmp, root) = build_site();
     let out = tmp.path().join("out");
-    let b = build(&root, &out);
-    assert_eq!(
-        b.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&b.stderr)
-    );
+    build_ok(&root, &out);
     let inode = |p: &Path| {
         let m = std::fs::metadata(p).unwrap();
         (m.dev(), m.ino())
@@ -358,13 +363,7 @@ fn interrupted_builds_leave_temp_folders() {
     }
     // Another folder's leftovers and the user's own files stay.
     std::fs::create_dir_all(tmp.path().join(".other.specsite-tmp-q")).unwrap();
-    let b = build(&root, &out);
-    assert_eq!(
-        b.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&b.stderr)
-    );
+    build_ok(&root, &out);
     assert_eq!(
         names_in(tmp.path()),
         [".other.specsite-tmp-q", "out", "site"]
@@ -391,7 +390,7 @@ fn swap_into_out_is_two_renames() {
     use std::os::unix::io::AsRawFd;
     let (tmp, root) = build_site();
     let out = tmp.path().join("out");
-    assert_eq!(build(&root, &out).status.code(), Some(0));
+    build_ok(&root, &out);
     assert!(out.join("book/a/index.html").exists());
     // While another build holds the folder, a build waits its turn.
     let held = std::fs::File::open(tmp.path()).unwrap();
@@ -548,7 +547,7 @@ fn javascript_urls_become_live_hrefs() {
         ]
     );
     let out = tmp.path().join("out");
-    assert_eq!(build(&root, &out).status.code(), Some(0));
+    build_ok(&root, &out);
     let html = common::read(&out, "book/a/index.html");
     for attr in ["href=\"javascript:", "src=\"javascript:", "href=\"&#106;"] {
         let live: Vec<String> = files_containing(&out, attr)
@@ -581,13 +580,7 @@ fn term_identifier_with_quotes_or_angle_brackets() {
         ),
     ]);
     let out = tmp.path().join("out");
-    let b = build(&root, &out);
-    assert_eq!(
-        b.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&b.stderr)
-    );
+    build_ok(&root, &out);
     let folders = names_in(&out.join("glossary"));
     assert!(
         folders.contains(&"img-srcx-onerroralert1".to_string()),
@@ -625,13 +618,7 @@ fn long_term_name_fails_the_whole_build() {
         ]
     );
     let out = tmp.path().join("out");
-    let b = build(&root, &out);
-    assert_eq!(
-        b.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&b.stderr)
-    );
+    build_ok(&root, &out);
     let folders = names_in(&out.join("glossary"));
     assert!(
         folders.contains(&"short".to_string()),
@@ -647,7 +634,7 @@ fn long_term_name_fails_the_whole_build() {
     );
     // The same names are cut the same way by the next build.
     let again = tmp.path().join("again");
-    assert_eq!(build(&root, &again).status.code(), Some(0));
+    build_ok(&root, &again);
     assert_eq!(names_in(&again.join("glossary")), folders);
 }
 

@@ -297,18 +297,9 @@ impl<'a, S: std::ops::Deref<Target = str>> Locator<'a, S> {
 
     /// `d` with its 1-based positions (1:1 when its file is unknown).
     pub fn locate(&mut self, d: &Diagnostic) -> Located {
-        let Some((name, text)) = self.sources.get_key_value(&d.file) else {
+        let Some((text, f)) = self.file(&d.file) else {
             return locate(d, None);
         };
-        let text: &str = text;
-        let f = self
-            .files
-            .entry(name.as_str())
-            .or_insert_with(|| FilePositions {
-                index: LineIndex::new(text),
-                starts: None,
-                ends: None,
-            });
         let (line, column) = f.locate(text, d.span.start, false);
         let (end_line, end_column) = f.locate(text, d.span.end.max(d.span.start), true);
         located(d, (line, column, end_line, end_column), |file, span| {
@@ -316,12 +307,11 @@ impl<'a, S: std::ops::Deref<Target = str>> Locator<'a, S> {
         })
     }
 
-    /// Where an edit of a fix lies (1:1 when its file is unknown).
-    fn edit_at(&mut self, file: &str, span: Range<usize>) -> (usize, usize, usize, usize) {
-        let Some((name, text)) = self.sources.get_key_value(file) else {
-            return (1, 1, 1, 1);
-        };
-        let text: &str = text;
+    /// `file`'s text and its line index, made on first use (`None` when the
+    /// file is not among the sources).
+    fn file(&mut self, file: &str) -> Option<(&'a str, &mut FilePositions)> {
+        let (name, text) = self.sources.get_key_value(file)?;
+        let text: &'a str = text;
         let f = self
             .files
             .entry(name.as_str())
@@ -330,6 +320,14 @@ impl<'a, S: std::ops::Deref<Target = str>> Locator<'a, S> {
                 starts: None,
                 ends: None,
             });
+        Some((text, f))
+    }
+
+    /// Where an edit of a fix lies (1:1 when its file is unknown).
+    fn edit_at(&mut self, file: &str, span: Range<usize>) -> (usize, usize, usize, usize) {
+        let Some((text, f)) = self.file(file) else {
+            return (1, 1, 1, 1);
+        };
         let (l, c) = f.index.locate(text, span.start);
         let (el, ec) = f.index.locate(text, span.end);
         (l, c, el, ec)
