@@ -317,10 +317,16 @@
       t.replaceWith(wrap);
       wrap.appendChild(t);
     });
-    function mark() {
+    function mark(within) {
       // Every width is read before any attribute is written: a write between
       // two reads would lay the whole page out again for each element.
-      var els = $all(".doc-body pre, .doc-body .table-wrap");
+      // Content of a closed <details> has no layout yet: measuring it would
+      // make the browser lay out each such block on its own (seconds on an
+      // API page with hundreds of folded schemas). It is measured when its
+      // <details> opens.
+      var els = $all(".doc-body pre, .doc-body .table-wrap", within).filter(function (el) {
+        return !el.closest("details:not([open])");
+      });
       var wide = els.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
       els.forEach(function (el, i) {
         var scrolls = wide[i];
@@ -337,9 +343,13 @@
     // Measuring lays the whole page out: done once it has loaded, so that a
     // long page is not held back from DOMContentLoaded by it.
     if (doc.readyState === "complete") mark();
-    else window.addEventListener("load", mark);
+    else window.addEventListener("load", function () { mark(); });
+    // "toggle" does not bubble: listen in the capture phase.
+    doc.addEventListener("toggle", function (e) {
+      if (e.target.open && e.target.closest && e.target.closest(".doc-body")) mark(e.target);
+    }, true);
     var timer;
-    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(function () { mark(); }, 150); });
   }
 
   /* ---- "/" focuses search; printing opens folded content ---- */
