@@ -51,10 +51,8 @@ fn print_view_holds_every_page_in_summary_order_with_in_page_links() {
         .map(|i| {
             // Top-level pages carry no depth class.
             let depth = if i == 2 { " print-depth-1" } else { "" };
-            main.find(&format!(
-                "<section class=\"print-page{depth}\" id=\"p{i}\""
-            ))
-            .unwrap_or_else(|| panic!("section p{i} missing"))
+            main.find(&format!("<section class=\"print-page{depth}\" id=\"p{i}\""))
+                .unwrap_or_else(|| panic!("section p{i} missing"))
         })
         .collect();
     assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");

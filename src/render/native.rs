@@ -116,11 +116,9 @@ fn base(
         format!("{rr}assets/specsite.js"),
         format!("{rr}assets/search.js"),
     );
-    let scripts = [&own_js, &search_js].into_iter().chain(
-        site.js
-            .iter()
-            .filter(|h| **h != own_js && **h != search_js),
-    );
+    let scripts = [&own_js, &search_js]
+        .into_iter()
+        .chain(site.js.iter().filter(|h| **h != own_js && **h != search_js));
     for src in scripts.chain(page.term_tips.as_ref()) {
         out.push_str("<script defer src=\"");
         esc(out, src);
@@ -702,7 +700,9 @@ pub fn glossary(l: &Layout, data: &Value) -> String {
                     out.push_str(" <span class=\"badge badge-deprecated\">deprecated</span>");
                 }
                 if truthy(t.get("redefines")) {
-                    out.push_str(" <span class=\"badge badge-redefined\">redefines a common term</span>");
+                    out.push_str(
+                        " <span class=\"badge badge-redefined\">redefines a common term</span>",
+                    );
                 }
                 let n = len(t.get("redefined_in"));
                 if n > 0 {
