@@ -8,6 +8,22 @@
   function $all(sel, ctx) { return Array.prototype.slice.call((ctx || doc).querySelectorAll(sel)); }
   function store(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
 
+  /* ---- the header's search box and theme toggle: they work only with
+     JavaScript, so they are drawn here, into the space the stylesheet keeps
+     for them (a theme whose header already has them keeps its own) ---- */
+  function initHeaderTools() {
+    var tools = doc.querySelector(".header-tools");
+    if (!tools || doc.getElementById("search-input")) return;
+    tools.innerHTML =
+      '<form role="search" class="site-search" action="#" onsubmit="return false">' +
+      '<span class="search-icon"><span class="icon icon-search" aria-hidden="true"></span></span>' +
+      '<input id="search-input" type="search" aria-label="Search" placeholder="Search…" autocomplete="off" spellcheck="false" aria-controls="search-results">' +
+      '<kbd class="search-key" aria-hidden="true">/</kbd>' +
+      '<div id="search-results" role="listbox" aria-label="Search results" hidden></div></form>' +
+      '<button type="button" class="icon-button theme-toggle" aria-label="Dark theme" aria-pressed="false">' +
+      '<span class="icon icon-moon" aria-hidden="true"></span><span class="icon icon-sun" aria-hidden="true"></span></button>';
+  }
+
   /* ---- light/dark toggle (the inline head script already set data-theme) ---- */
   function initThemeToggle() {
     var btn = doc.querySelector(".theme-toggle");
@@ -377,6 +393,7 @@
   }
 
   function init() {
+    initHeaderTools();
     initThemeToggle();
     initDrawer();
     initTabs();
