@@ -180,8 +180,7 @@ fn templates_render_the_page_data() {
     assert!(html.contains("<title>Credential</title>"));
     assert!(html.contains("<p>A document that vouches.</p>"));
     assert!(html.contains("Redefined in 1 book"));
-    assert!(html
-        .contains("<a href=\"../../consent/intro/\">Page 1</a> <span class=\"count\">(2)</span>"));
+    assert!(html.contains("<li><a href=\"../../consent/intro/\">Page 1</a> (2)</li>"));
     let html = render(page(&pages, "glossary/"));
     assert!(html.contains("<a href=\"credential/\">Credential</a>"));
     let html = render(page(&pages, "wallet/glossary/"));

@@ -157,6 +157,10 @@ pub struct PageCtx {
     pub source_href: Option<String>,
     /// Root-relative URL of this page (for the search script and copy-link).
     pub url: String,
+    /// Href of the script holding the short definitions of the terms this
+    /// page links to (`assets/terms/<book>.js`), when it links to any: the
+    /// tooltips specsite.js shows on hover and focus.
+    pub term_tips: Option<String>,
 }
 
 /// One page of a book's print view (`print.html`, context key `print_pages`).

@@ -609,6 +609,7 @@ impl RenderEnv<'_> {
             canonical: self.canonical_url(prep, p),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
+            term_tips: None,
         };
         if let Some(icons) = self.theme.native_layouts() {
             return Ok(super::native::page(&super::native::Layout {

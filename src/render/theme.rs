@@ -143,7 +143,7 @@ impl Theme {
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
         let native = if unchanged(LAYOUT_TEMPLATES) {
             // The icons as the theme's own macro draws them.
-            const ICONS: [&str; 5] = ["menu", "search", "moon", "sun", "edit"];
+            const ICONS: [&str; 1] = ["edit"];
             let calls: Vec<(String, String)> = ICONS
                 .iter()
                 .map(|name| {
@@ -164,15 +164,9 @@ impl Theme {
                         .map_err(|e| anyhow::anyhow!("theme icons: {}", error_chain(&e)))?,
                 );
             }
-            let [menu, search, moon, sun, edit] = <[String; 5]>::try_from(drawn)
+            let [edit] = <[String; 1]>::try_from(drawn)
                 .map_err(|_| anyhow::anyhow!("theme icons: not all drawn"))?;
-            Some(super::native::Icons {
-                menu,
-                search,
-                moon,
-                sun,
-                edit,
-            })
+            Some(super::native::Icons { edit })
         } else {
             None
         };
@@ -256,21 +250,21 @@ pub fn nav_html(items: &[super::context::NavItem]) -> String {
 
 fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
     use std::fmt::Write as _;
-    let _ = write!(out, "\n<ul class=\"nav-list nav-depth-{depth}\">");
+    let _ = write!(out, "<ul class=\"nav-list nav-depth-{depth}\">");
     for item in items {
         match item.kind {
             "part" => {
-                out.push_str("\n  <li class=\"nav-part\">\n    <h2 class=\"nav-part-title\">");
+                out.push_str("<li class=\"nav-part\"><h2 class=\"nav-part-title\">");
                 out.push_str(&escape_html(&item.title));
                 out.push_str("</h2>");
                 if !item.children.is_empty() {
                     nav_list(&item.children, depth, out);
                 }
-                out.push_str("\n  </li>");
+                out.push_str("</li>");
             }
-            "separator" => out.push_str("\n  <li class=\"nav-sep\" aria-hidden=\"true\"></li>"),
+            "separator" => out.push_str("<li class=\"nav-sep\" aria-hidden=\"true\"></li>"),
             _ => {
-                out.push_str("\n  <li class=\"nav-item");
+                out.push_str("<li class=\"nav-item");
                 if item.active {
                     out.push_str(" is-active");
                 }
@@ -284,7 +278,7 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
                 let title = escape_html(&item.title);
                 match item.href.as_deref().filter(|h| !h.is_empty()) {
                     Some(h) => {
-                        out.push_str("\n    <a class=\"nav-link\" href=\"");
+                        out.push_str("<a class=\"nav-link\" href=\"");
                         out.push_str(&escape_html(h));
                         out.push('"');
                         if item.current {
@@ -301,27 +295,27 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
                         out.push_str("</a>");
                     }
                     None => {
-                        out.push_str("\n    <span class=\"nav-link nav-nolink\">");
+                        out.push_str("<span class=\"nav-link nav-nolink\">");
                         out.push_str(&title);
                         out.push_str("</span>");
                     }
                 }
                 if !item.children.is_empty() {
-                    out.push_str("\n    <details class=\"nav-branch\"");
+                    out.push_str("<details class=\"nav-branch\"");
                     if item.active {
                         out.push_str(" open");
                     }
-                    out.push_str(">\n      <summary><span class=\"visually-hidden\">Sections of ");
+                    out.push_str("><summary><span class=\"visually-hidden\">Sections of ");
                     out.push_str(&title);
-                    out.push_str("</span></summary>\n      ");
+                    out.push_str("</span></summary>");
                     nav_list(&item.children, depth + 1, out);
-                    out.push_str("\n    </details>");
+                    out.push_str("</details>");
                 }
-                out.push_str("\n  </li>");
+                out.push_str("</li>");
             }
         }
     }
-    out.push_str("\n</ul>\n");
+    out.push_str("</ul>");
 }
 
 /// The script that draws a book's navigation in the pages that share it
@@ -380,7 +374,7 @@ pub fn nav_loader(
     current: Option<&super::context::LinkCtx>,
 ) -> String {
     use std::fmt::Write as _;
-    let mut out = String::from("\n<script src=\"");
+    let mut out = String::from("<script src=\"");
     escape_html_into(&mut out, src);
     out.push_str("\"></script><noscript><ul class=\"nav-list nav-depth-0\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
     escape_html_into(&mut out, home);
@@ -412,7 +406,7 @@ pub fn nav_loader(
             out.push_str("</li></ul>");
         }
     }
-    out.push_str("</noscript>\n");
+    out.push_str("</noscript>");
     out
 }
 

@@ -141,7 +141,7 @@ export async function discover(page, base) {
   const cards = page.locator(".book-card a[href]");
   const bookLink = (await cards.count()) ? cards.first() : page.locator("main a[href]").filter({ hasNotText: /glossary|search/i }).first();
   const bookHref = abs(await bookLink.getAttribute("href"));
-  const glossaryHref = abs(await page.locator(".site-footer a", { hasText: "Glossary" }).first().getAttribute("href"));
+  const glossaryHref = abs(await page.locator("#sidebar a", { hasText: /^Glossary$/ }).first().getAttribute("href"));
   await page.goto(bookHref);
   // A content page deeper than the book home, when there is one.
   const navLinks = await page.locator("#sidebar a.nav-link[href]").evaluateAll((as) => as.map((a) => a.href));

@@ -8,6 +8,22 @@
   function $all(sel, ctx) { return Array.prototype.slice.call((ctx || doc).querySelectorAll(sel)); }
   function store(key, value) { try { localStorage.setItem(key, value); } catch (e) { /* private mode */ } }
 
+  /* ---- the header's search box and theme toggle: they work only with
+     JavaScript, so they are drawn here, into the space the stylesheet keeps
+     for them (a theme whose header already has them keeps its own) ---- */
+  function initHeaderTools() {
+    var tools = doc.querySelector(".header-tools");
+    if (!tools || doc.getElementById("search-input")) return;
+    tools.innerHTML =
+      '<form role="search" class="site-search" action="#" onsubmit="return false">' +
+      '<span class="search-icon"><span class="icon icon-search" aria-hidden="true"></span></span>' +
+      '<input id="search-input" type="search" aria-label="Search" placeholder="Search…" autocomplete="off" spellcheck="false" aria-controls="search-results">' +
+      '<kbd class="search-key" aria-hidden="true">/</kbd>' +
+      '<div id="search-results" role="listbox" aria-label="Search results" hidden></div></form>' +
+      '<button type="button" class="icon-button theme-toggle" aria-label="Dark theme" aria-pressed="false">' +
+      '<span class="icon icon-moon" aria-hidden="true"></span><span class="icon icon-sun" aria-hidden="true"></span></button>';
+  }
+
   /* ---- light/dark toggle (the inline head script already set data-theme) ---- */
   function initThemeToggle() {
     var btn = doc.querySelector(".theme-toggle");
@@ -301,10 +317,16 @@
       t.replaceWith(wrap);
       wrap.appendChild(t);
     });
-    function mark() {
+    function mark(within) {
       // Every width is read before any attribute is written: a write between
       // two reads would lay the whole page out again for each element.
-      var els = $all(".doc-body pre, .doc-body .table-wrap");
+      // Content of a closed <details> has no layout yet: measuring it would
+      // make the browser lay out each such block on its own (seconds on an
+      // API page with hundreds of folded schemas). It is measured when its
+      // <details> opens.
+      var els = $all(".doc-body pre, .doc-body .table-wrap", within).filter(function (el) {
+        return !el.closest("details:not([open])");
+      });
       var wide = els.map(function (el) { return el.scrollWidth > el.clientWidth + 1; });
       els.forEach(function (el, i) {
         var scrolls = wide[i];
@@ -321,9 +343,13 @@
     // Measuring lays the whole page out: done once it has loaded, so that a
     // long page is not held back from DOMContentLoaded by it.
     if (doc.readyState === "complete") mark();
-    else window.addEventListener("load", mark);
+    else window.addEventListener("load", function () { mark(); });
+    // "toggle" does not bubble: listen in the capture phase.
+    doc.addEventListener("toggle", function (e) {
+      if (e.target.open && e.target.closest && e.target.closest(".doc-body")) mark(e.target);
+    }, true);
     var timer;
-    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(mark, 150); });
+    window.addEventListener("resize", function () { clearTimeout(timer); timer = setTimeout(function () { mark(); }, 150); });
   }
 
   /* ---- "/" focuses search; printing opens folded content ---- */
@@ -367,6 +393,7 @@
   }
 
   function init() {
+    initHeaderTools();
     initThemeToggle();
     initDrawer();
     initTabs();
