@@ -14,7 +14,8 @@
 //!   to one of those (`USE CASE`);
 //! - widely known abbreviations ([`KNOWN`], plus `abbreviations.known`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeSet;
 
 /// Abbreviations every reader knows; never `abbr-undefined`. General
 /// computing and web terms, units, well-known organisations and standards
@@ -604,39 +605,71 @@ fn spell(letters: &[char], words: &[&str], skips: usize) -> bool {
 /// three letters or more count.
 pub fn common_words(candidates: &BTreeSet<String>, sources: &[&str]) -> BTreeSet<String> {
     use rayon::prelude::*;
-    let wanted: BTreeSet<String> = candidates
+    // A word that counts is 3 to 7 letters (6 once a plural `s` is taken
+    // off): candidates are looked up as numbers, their lowercase letters
+    // packed (see [`pack_letters`]); other candidates can never match.
+    let wanted: FxHashSet<u64> = candidates
         .iter()
         .filter(|c| c.len() >= 3)
-        .map(|c| c.to_ascii_lowercase())
+        .filter_map(|c| pack_letters(c.as_bytes()))
         .collect();
     if wanted.is_empty() {
         return BTreeSet::new();
     }
-    let pages: BTreeMap<String, usize> = sources
+    let pages: FxHashMap<u64, usize> = sources
         .par_iter()
         .map(|text| page_words(text, &wanted))
-        .fold(BTreeMap::new, |mut acc, words| {
+        .fold(FxHashMap::default, |mut acc, words| {
             for w in words {
                 *acc.entry(w).or_insert(0) += 1;
             }
             acc
         })
-        .reduce(BTreeMap::new, |mut a, b| {
+        .reduce(FxHashMap::default, |mut a, b| {
+            // Summing counts: the order does not matter.
+            #[allow(clippy::iter_over_hash_type)]
             for (w, n) in b {
                 *a.entry(w).or_insert(0) += n;
             }
             a
         });
+    // Only filtered and collected into a sorted set.
+    #[allow(clippy::iter_over_hash_type)]
     pages
         .into_iter()
         .filter(|(_, n)| *n >= COMMON_WORD_PAGES)
-        .map(|(w, _)| w.to_ascii_uppercase())
+        .map(|(w, _)| unpack_letters(w).to_ascii_uppercase())
         .collect()
 }
 
-/// The words of `wanted` that one page's prose writes in lower or title case.
-fn page_words(text: &str, wanted: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
+/// Up to 8 ASCII letters, lowercased, as one number (byte `i` holds letter
+/// `i`; letters are never 0, so words of different lengths differ). `None`
+/// for anything else.
+fn pack_letters(w: &[u8]) -> Option<u64> {
+    if w.len() > 8 || !w.iter().all(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    for (b, c) in bytes.iter_mut().zip(w) {
+        *b = c.to_ascii_lowercase();
+    }
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// The letters [`pack_letters`] packed.
+fn unpack_letters(v: u64) -> String {
+    let bytes = v.to_le_bytes();
+    bytes
+        .iter()
+        .take_while(|b| **b != 0)
+        .map(|b| *b as char)
+        .collect()
+}
+
+/// The words of `wanted` (packed) that one page's prose writes in lower or
+/// title case, each once.
+fn page_words(text: &str, wanted: &FxHashSet<u64>) -> Vec<u64> {
+    let mut found = Vec::new();
     let mut in_fence = false;
     for line in text.lines() {
         let t = line.trim_start();
@@ -684,21 +717,24 @@ fn page_words(text: &str, wanted: &BTreeSet<String>) -> BTreeSet<String> {
             {
                 continue;
             }
-            let w = &line[s..i];
-            let lower_rest = w[1..].bytes().all(|c| c.is_ascii_lowercase());
-            if !lower_rest {
+            let w = &b[s..i];
+            if !w[1..].iter().all(u8::is_ascii_lowercase) {
                 continue;
             }
-            let lw = w.to_ascii_lowercase();
-            let key = match lw.strip_suffix('s') {
-                Some(c) if !wanted.contains(&lw) && wanted.contains(c) => c.to_string(),
-                _ => lw,
-            };
+            // The word itself, else its singular (`apis` for `API`).
+            let Some(key) = pack_letters(w) else { continue };
             if wanted.contains(&key) {
-                found.insert(key);
+                found.push(key);
+            } else if w.last() == Some(&b's') {
+                let singular = pack_letters(&w[..w.len() - 1]).unwrap_or_default();
+                if wanted.contains(&singular) {
+                    found.push(singular);
+                }
             }
         }
     }
+    found.sort_unstable();
+    found.dedup();
     found
 }
 
