@@ -771,39 +771,34 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             None => Ok(()),
         }
     };
-    let generated = Generated2(
-        LazyGlossary {
-            plan: glossary::GlossaryPlan::new(&analysis.glossary, site, &uses, offline),
-            books: BookPrefixes::new(site),
-        },
-        {
-            let mut pages = changes::changes_pages(
-                site,
-                &analysis.docs,
-                &analysis.glossary,
-                &analysis.requirements,
-                offline,
-            );
-            pages.extend(requirements::pages::generated(
-                site,
-                &analysis.requirements,
-                offline,
-            ));
-            pages
-        },
-    );
-    for (path, bytes) in requirements::pages::files(site, &analysis.requirements) {
-        sink.write(&path, &bytes).map_err(Fatal::Other)?;
-    }
-    t.mark("glossary");
-    let render_job = || {
+    let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
+    let (a_reqs, a_uses) = (&analysis.requirements, &uses);
+    // The generated pages' plan is made in the render job, beside the
+    // index and the checks.
+    let render_job = || -> anyhow::Result<Vec<String>> {
+        let mut t = timing::Stages::start();
+        let generated = Generated2(
+            LazyGlossary {
+                plan: glossary::GlossaryPlan::new(a_glossary, site, a_uses, offline),
+                books: BookPrefixes::new(site),
+            },
+            {
+                let mut pages = changes::changes_pages(site, a_docs, a_glossary, a_reqs, offline);
+                pages.extend(requirements::pages::generated(site, a_reqs, offline));
+                pages
+            },
+        );
+        for (path, bytes) in requirements::pages::files(site, a_reqs) {
+            sink.write(&path, &bytes)?;
+        }
+        t.mark("r:plan");
         let books_with_glossary = (generated.0.plan.books().iter())
             .filter(|b| generated.0.books.0.contains_key(*b))
             .cloned()
             .collect();
         let env = render::site::RenderEnv {
             site,
-            docs: &analysis.docs,
+            docs: a_docs,
             theme: &theme,
             offline,
             search_manifest,
@@ -814,21 +809,17 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             } else {
                 Default::default()
             },
-            requirements: &analysis.requirements,
+            requirements: a_reqs,
         };
         render::site::render_site(&env, &generated, &sink)
     };
-    let (a_glossary, a_docs, g_diags) = (&analysis.glossary, &analysis.docs, &glossary_diags);
-    let a_reqs = &analysis.requirements;
-    let check_job = move || {
-        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, &uses, a_reqs);
-        drop(uses);
-        found
-    };
+    let check_job =
+        move || collect_diagnostics_with(site, a_glossary, g_diags, a_docs, a_uses, a_reqs);
     // Findings, the index and the pages all read the analysis only: run them
     // side by side. What each costs alone is measured by `benches/stages.rs`.
     let (diagnostics, (indexed, rendered)) =
         rayon::join(check_job, || rayon::join(index_job, render_job));
+    drop(uses);
     t.mark("render+index");
     read_text_assets_of(&mut analysis.site, &diagnostics);
     analysis.diagnostics = diagnostics;
