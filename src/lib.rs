@@ -33,6 +33,7 @@ use output::Sink as _;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Everything known about a site after analysis: loaded, parsed, checked.
 pub struct Analysis {
@@ -683,26 +684,37 @@ pub struct BuildResult {
 /// Reads the text assets (YAML and JSON files such as OpenAPI specs, which a
 /// build does not load) that a finding points into, so the report can show
 /// their lines.
-fn read_text_assets_of(site: &mut Site, diagnostics: &[Diagnostic]) {
+fn text_assets_of(site: &Site, diagnostics: &[Diagnostic]) -> Vec<(String, Arc<str>)> {
     let assets: std::collections::HashSet<&str> = site.assets.iter().map(String::as_str).collect();
-    let wanted: std::collections::BTreeSet<String> = diagnostics
+    let wanted: std::collections::BTreeSet<&str> = diagnostics
         .iter()
         .filter(|d| assets.contains(d.file.as_str()) && !site.sources.contains_key(&d.file))
-        .map(|d| d.file.clone())
+        .map(|d| d.file.as_str())
         .collect();
-    for f in wanted {
-        let text = site
-            .read_bytes(&f)
-            .ok()
-            .and_then(|b| String::from_utf8(b.into_owned()).ok());
-        if let Some(text) = text {
-            site.sources.insert(f, text.into());
-        }
-    }
+    wanted
+        .into_iter()
+        .filter_map(|f| {
+            let bytes = site.read_bytes(f).ok()?;
+            let text = String::from_utf8(bytes.into_owned()).ok()?;
+            Some((f.to_string(), text.into()))
+        })
+        .collect()
 }
 
 /// Builds the site into `out` atomically.
 pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal> {
+    build_with_report(opts, out, |_, _, _| ()).map(|(b, ())| b)
+}
+
+/// [`build`], handing the findings to `report` as soon as they are known,
+/// with the site and every source text they point into; it runs beside the
+/// rendering and the search index (a report of hundreds of findings takes a
+/// while to lay out). Returns the build and what `report` returned.
+pub fn build_with_report<R: Send>(
+    opts: &Options,
+    out: &std::path::Path,
+    report: impl FnOnce(&Site, &[Diagnostic], &BTreeMap<String, Arc<str>>) -> R + Send,
+) -> Result<(BuildResult, R), Fatal> {
     let opts = Options {
         out: Some(out.to_path_buf()),
         skip_html: false,
@@ -813,15 +825,27 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
         };
         render::site::render_site(&env, &generated, &sink)
     };
-    let check_job =
-        move || collect_diagnostics_with(site, a_glossary, g_diags, a_docs, a_uses, a_reqs);
+    let check_job = move || {
+        let found = collect_diagnostics_with(site, a_glossary, g_diags, a_docs, a_uses, a_reqs);
+        // The report shows lines of the text assets findings point into,
+        // which a build does not otherwise read.
+        let texts = text_assets_of(site, &found);
+        let reported = if texts.is_empty() {
+            report(site, &found, &site.sources)
+        } else {
+            let mut sources = site.sources.clone();
+            sources.extend(texts.iter().cloned());
+            report(site, &found, &sources)
+        };
+        (found, texts, reported)
+    };
     // Findings, the index and the pages all read the analysis only: run them
     // side by side. What each costs alone is measured by `benches/stages.rs`.
-    let (diagnostics, (indexed, rendered)) =
+    let ((diagnostics, texts, reported), (indexed, rendered)) =
         rayon::join(check_job, || rayon::join(index_job, render_job));
     drop(uses);
     t.mark("render+index");
-    read_text_assets_of(&mut analysis.site, &diagnostics);
+    analysis.site.sources.extend(texts);
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
@@ -832,11 +856,14 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
             ));
             let cleanup = sink.commit()?;
             t.mark("commit");
-            Ok(BuildResult {
-                pages_written: urls.len(),
-                analysis,
-                cleanup,
-            })
+            Ok((
+                BuildResult {
+                    pages_written: urls.len(),
+                    analysis,
+                    cleanup,
+                },
+                reported,
+            ))
         }
         Err(e) => {
             sink.abort();

@@ -45,18 +45,22 @@ fn run_build(args: Args) -> Result<u8, Fatal> {
         ..common.options()
     };
     let started = std::time::Instant::now();
-    let specsite::BuildResult {
-        analysis,
-        pages_written,
-        cleanup,
-    } = specsite::build(&opts, &out)?;
+    // The report is laid out beside the rendering, printed once the site is in place.
+    let report = |site: &specsite::content::Site, diags: &[_], sources: &_| {
+        let mut ropts = ReportOptions::for_stdout(&common.root, format).with_git_sources(site);
+        ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
+        render_report(format, diags, sources, &ropts)
+    };
+    let (
+        specsite::BuildResult {
+            analysis,
+            pages_written,
+            cleanup,
+        },
+        report,
+    ) = specsite::build_with_report(&opts, &out, report)?;
     let a = &analysis;
-    let mut ropts = ReportOptions::for_stdout(&common.root, format).with_git_sources(&a.site);
-    ropts.color &= std::io::IsTerminal::is_terminal(&std::io::stderr());
-    eprint!(
-        "{}",
-        render_report(format, &a.diagnostics, &a.site.sources, &ropts)
-    );
+    eprint!("{report}");
     let s = Summary::of(&a.diagnostics);
     eprintln!(
         "built {} pages from {} into {} in {} ms",
