@@ -370,7 +370,7 @@ fn openapi_yaml_card_resolves_refs_and_nests_schemas() {
     assert!(html.contains("Second line<br>"), "{html}");
     assert!(html.contains("Server: <code>https://api.example.test/v1</code>"));
     // Path-level parameter through $ref, and the operation's own.
-    assert!(html.contains("<td><code>petId</code></td><td>path</td><td><code>integer (int64)</code></td><td><span class=\"api-required\">required</span></td>"), "{html}");
+    assert!(html.contains("<td><code>petId</code> <span class=\"api-required\">required</span></td><td>path</td><td><code>integer (int64)</code></td>"), "{html}");
     assert!(html.contains("<code>array of string</code>"));
     // Response 200 (YAML integer key) with the Pet schema, drawn once under
     // its name with Person; the cycle back to Pet is a link.
@@ -421,7 +421,7 @@ fn openapi_json_31_merges_all_of_and_shows_type_lists() {
         html.contains("<code>orderId</code>") && html.contains("<code>string (uuid)</code>"),
         "{html}"
     );
-    assert!(html.contains("<td><code>total</code></td><td><code>number</code></td><td><span class=\"api-required\">required</span>"), "{html}");
+    assert!(html.contains("<td><code>total</code> <span class=\"api-required\">required</span></td><td><code>number</code></td>"), "{html}");
 }
 
 #[test]

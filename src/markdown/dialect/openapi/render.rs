@@ -63,19 +63,21 @@ pub(crate) fn render_operation(
         out.push_str(" <span class=\"api-deprecated\">deprecated</span>");
     }
     out.push_str("</div>\n");
-    if let Some(summary) = op
+    let summary = op
         .op
         .get("summary")
         .as_str()
-        .filter(|s| !s.trim().is_empty())
-    {
-        let _ = writeln!(out, "<p class=\"api-summary\">{}</p>", esc(summary.trim()));
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if let Some(summary) = summary {
+        let _ = writeln!(out, "<p class=\"api-summary\">{}</p>", esc(summary));
     }
+    // A description that only repeats the summary is not said twice.
     if let Some(desc) = op
         .op
         .get("description")
         .as_str()
-        .filter(|s| !s.trim().is_empty())
+        .filter(|d| !d.trim().is_empty() && Some(d.trim()) != summary)
     {
         let _ = writeln!(
             out,
@@ -291,7 +293,7 @@ struct Ctx<'a, 'p> {
 
 impl<'a> Ctx<'a, '_> {
     fn params_table(&mut self, params: &[&'a Node], out: &mut String) {
-        out.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>In</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
+        out.push_str("<table class=\"api-params\">\n<thead><tr><th>Name</th><th>In</th><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
         for p in params {
             // OpenAPI 3 keeps the type in `schema`; Swagger 2 on the parameter itself.
             let schema = if p.get("schema").is_null() {
@@ -301,15 +303,11 @@ impl<'a> Ctx<'a, '_> {
             };
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td>{}</td><td>",
+                "<tr><td><code>{}</code>{}</td><td>{}</td><td><code>{}</code></td><td>",
                 esc(p.get("name").as_str().unwrap_or("")),
+                required_mark(p.get("required").is_true()),
                 esc(p.get("in").as_str().unwrap_or("")),
                 self.type_html(schema),
-                if p.get("required").is_true() {
-                    "<span class=\"api-required\">required</span>"
-                } else {
-                    ""
-                },
             );
             if let Some(d) = p
                 .get("description")
@@ -606,23 +604,19 @@ impl<'a> Ctx<'a, '_> {
         out: &mut String,
         depth: usize,
     ) {
-        out.push_str("<table class=\"api-schema\">\n<thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Description</th></tr></thead>\n<tbody>\n");
+        out.push_str("<table class=\"api-schema\">\n<thead><tr><th>Name</th><th>Type</th><th>Description</th></tr></thead>\n<tbody>\n");
         for (name, prop, required) in props {
             let (resolved, _) = resolve_ref(self.doc, prop);
             let label = self.type_html(prop);
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code></td><td><code>{label}</code></td><td>{}</td><td>",
+                "<tr><td><code>{}</code>{}</td><td><code>{label}</code></td><td>",
                 if *name == "*" {
                     "additional properties".to_string()
                 } else {
                     esc(name)
                 },
-                if *required {
-                    "<span class=\"api-required\">required</span>"
-                } else {
-                    ""
-                },
+                required_mark(*required),
             );
             // A description beside the `$ref` (OpenAPI 3.1) speaks for this use.
             if let Some(d) = [prop.get("description"), resolved.get("description")]
@@ -769,10 +763,25 @@ impl<'a> Ctx<'a, '_> {
     }
 }
 
+/// ` required` after a property's or parameter's name, when it is.
+fn required_mark(required: bool) -> &'static str {
+    if required {
+        " <span class=\"api-required\">required</span>"
+    } else {
+        ""
+    }
+}
+
 fn facts_line(out: &mut String, label: &str, value: &Node) {
     let text = value
         .scalar_text()
         .unwrap_or_else(|| value.to_pretty_json());
+    // An empty string is still a value: shown as `""`, not as nothing.
+    let text = if text.is_empty() && matches!(value, Node::String(_)) {
+        "\"\"".to_string()
+    } else {
+        text
+    };
     if text.contains('\n') {
         let _ = write!(
             out,
@@ -938,7 +947,7 @@ mod tests {
         // nullable, examples and alternatives are all drawn.
         for part in [
             "An amount in a currency.",
-            "<td><code>amount</code></td><td><code>number</code></td><td><span class=\"api-required\">required</span>",
+            "<td><code>amount</code> <span class=\"api-required\">required</span></td><td><code>number</code></td>",
             "Example: <code>12.5</code>",
             "Allowed values: <code>EUR</code>, <code>USD</code>",
             "<code>string | null</code>",
@@ -965,6 +974,37 @@ mod tests {
             "{} vs {}",
             ten.len(),
             one.len()
+        );
+    }
+
+    #[test]
+    fn a_description_that_repeats_the_summary_is_drawn_once_and_an_empty_example_shows_quotes() {
+        let doc: Node = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "paths": {
+                "/same": {"get": {"summary": "List the things", "description": " List the things ",
+                    "parameters": [{"name": "q", "in": "query", "schema": {"type": "string", "example": ""}}],
+                    "responses": {"204": {"description": "None."}}}},
+                "/other": {"get": {"summary": "List the things", "description": "All of them, paged.",
+                    "responses": {"204": {"description": "None."}}}}
+            }
+        }))
+        .unwrap();
+        let same = page(&doc, &[("get", "/same".into())]);
+        assert_eq!(same.matches("List the things").count(), 1, "{same}");
+        assert!(!same.contains("api-description"), "{same}");
+        assert!(
+            same.contains("Example: <code>&quot;&quot;</code>"),
+            "{same}"
+        );
+        let other = page(&doc, &[("get", "/other".into())]);
+        assert!(
+            other.contains("<p class=\"api-summary\">List the things</p>"),
+            "{other}"
+        );
+        assert!(
+            other.contains("<div class=\"api-description\"><p>All of them, paged.</p>"),
+            "{other}"
         );
     }
 }
