@@ -454,7 +454,8 @@ fn renders_the_fixture_site() {
     assert!(script.contains(r#"<div id="search-results" role="listbox""#));
     assert!(page.contains(r#"<script defer src="../../assets/search.js">"#));
     assert!(page.contains(r#"<script defer src="../../assets/terms/consent.js">"#));
-    assert!(page.contains(r#"<a class="term" href="../../glossary/data-subject/">data subject</a> can"#));
+    assert!(page
+        .contains(r#"<a class="term" href="../../glossary/data-subject/">data subject</a> can"#));
     assert!(page.contains(r#"href="./" aria-current="page">5 Key Digital Functionalities"#));
     assert!(page.contains(r#"<details class="nav-branch" open>"#));
     assert!(page.contains(r#"<link rel="canonical" href="https://specs.example.org/consent/5-key-digital-functionalities/">"#));

@@ -561,7 +561,9 @@ impl Live {
         use crate::output::Sink as _;
         let a = &self.analysis;
         let mut written = BTreeSet::new();
-        for (path, bytes) in crate::glossary::tip_files(&a.glossary, &a.site, &a.docs, &crate::term_uses(&a.docs)) {
+        for (path, bytes) in
+            crate::glossary::tip_files(&a.glossary, &a.site, &a.docs, &crate::term_uses(&a.docs))
+        {
             sink.write(&path, &bytes)?;
             written.insert(path);
         }
