@@ -45,6 +45,20 @@ pub struct Config {
     pub offline: bool,
     /// Show "last updated" from git history.
     pub last_updated: bool,
+    /// Which asset files (images, downloads) a build publishes.
+    pub assets: AssetsMode,
+}
+
+/// `assets:`: which of the books' files other than pages a build publishes.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AssetsMode {
+    /// The files a page shows or links to. GitBook keeps every upload in
+    /// `.gitbook/assets/`, also those no page uses any more.
+    #[default]
+    Referenced,
+    /// Every file.
+    All,
 }
 
 /// `glossary:` settings.

@@ -369,3 +369,112 @@ fn timings_report_stages_and_output_and_change_nothing() {
     );
     assert_eq!(tree(&plain), written);
 }
+
+/// A book whose page root is `spec/`, with uploads used and unused, a raw
+/// HTML image, a linked download and repository files outside the page root.
+fn assets_site(config: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    site(&[
+        ("specsite.yaml", config),
+        ("guide/.gitbook.yaml", "root: ./spec/\n"),
+        (
+            "guide/spec/SUMMARY.md",
+            "# Summary\n\n* [Home](README.md)\n",
+        ),
+        (
+            "guide/spec/README.md",
+            "# Home\n\n![Shown](.gitbook/assets/shown.png)\n\n\
+             <img src=\".gitbook/assets/raw.png\" alt=\"raw\">\n\n\
+             The [slides](files/slides.pdf) and the [API](../api/used.yaml).\n",
+        ),
+        ("guide/spec/.gitbook/assets/shown.png", "png"),
+        ("guide/spec/.gitbook/assets/raw.png", "png"),
+        ("guide/spec/.gitbook/assets/orphan.png", "png"),
+        ("guide/spec/files/slides.pdf", "pdf"),
+        ("guide/api/used.yaml", "openapi: 3.0.0\n"),
+        ("guide/api/unused.yaml", "openapi: 3.0.0\n"),
+    ])
+}
+
+#[test]
+fn only_the_assets_pages_reference_are_published_unless_all_are_asked_for() {
+    let referenced = [
+        "guide/.gitbook/assets/shown.png",
+        "guide/.gitbook/assets/raw.png",
+        "guide/files/slides.pdf",
+        "guide/_repo/api/used.yaml",
+    ];
+    let unreferenced = [
+        "guide/.gitbook/assets/orphan.png",
+        "guide/_repo/api/unused.yaml",
+    ];
+    for (config, all) in [("title: T\n", false), ("title: T\nassets: all\n", true)] {
+        let (_t, root) = assets_site(config);
+        let out = root.join("public");
+        let o = run(&["build", "--root", root.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        let files = tree(&out);
+        for p in referenced {
+            assert!(files.contains_key(p), "{config}: {p} missing");
+        }
+        for p in unreferenced {
+            assert_eq!(files.contains_key(p), all, "{config}: {p}");
+        }
+        // Every local src/href of the page names a file of the output.
+        let page = read(&out, "guide/index.html");
+        for attr in ["src=\"", "href=\""] {
+            for (i, _) in page.match_indices(attr) {
+                let value = &page[i + attr.len()..];
+                let value = &value[..value.find('"').unwrap()];
+                if value.contains("://") || value.starts_with('#') || value.ends_with('/') {
+                    continue;
+                }
+                let target = std::path::Path::new("guide").join(value.split('#').next().unwrap());
+                let mut parts: Vec<String> = Vec::new();
+                for c in target.components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            parts.pop();
+                        }
+                        std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into()),
+                        _ => {}
+                    }
+                }
+                let rel = parts.join("/");
+                assert!(
+                    files.contains_key(&rel),
+                    "{config}: {value} ({rel}) not written"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn check_accepts_unpublished_files_and_still_reports_missing_ones() {
+    let (_t, root) = assets_site("title: T\n");
+    write_files(
+        &root,
+        &[(
+            "guide/spec/README.md",
+            "# Home\n\n![Shown](.gitbook/assets/shown.png)\n\n![Gone](.gitbook/assets/gone.png)\n",
+        )],
+    );
+    let o = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let missing: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "missing-asset")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(missing[0].contains("gone.png"), "{missing:?}");
+}

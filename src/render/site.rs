@@ -13,10 +13,11 @@
 use super::context::*;
 use super::extras::rebase_html;
 use super::theme::Theme;
+use crate::config::AssetsMode;
 use crate::content::{Book, BookId, PageId, Site, SummaryItem};
 use crate::markdown::Doc;
 use crate::output::Sink;
-use crate::resolve::asset_url;
+use crate::resolve::{asset_url, Target};
 use crate::urls::{href, join_url, rel_root};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
@@ -795,46 +796,7 @@ pub fn render_site(
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     render_pages_with(env, &prep, &all, sink)?;
     t.mark("r:pages");
-    // Assets left in git repositories: each distinct blob read once, then
-    // written for every version that has it.
-    let mut stored: std::collections::BTreeMap<&str, Vec<&String>> = Default::default();
-    for a in &site.assets {
-        if let Some(oid) = site.git_objects.oid(a) {
-            stored.entry(oid).or_default().push(a);
-        }
-    }
-    let stored: Vec<Vec<&String>> = stored.into_values().collect();
-    stored.par_iter().try_for_each(|files| -> Result<()> {
-        site.git_objects
-            .with_bytes(files[0], |bytes| -> Result<()> {
-                for a in files {
-                    if let Some(u) = asset_url(site, a) {
-                        sink.write(&u, bytes)?;
-                    }
-                }
-                Ok(())
-            })?
-    })?;
-    site.assets.par_iter().try_for_each(|a| -> Result<()> {
-        if site.git_objects.contains(a) {
-            return Ok(());
-        }
-        if let Some(u) = asset_url(site, a) {
-            // Assets of git versions are bytes in memory; an absent object
-            // (already reported) is left out.
-            match (site.git_blobs.get(a), site.disk_path(a)) {
-                (Some(bytes), _) => sink.write(&u, bytes)?,
-                (None, Some(path)) => sink.copy(&u, &path)?,
-                // A text asset read from git (YAML) is kept as text.
-                (None, None) => {
-                    if let Some(text) = site.sources.get(a) {
-                        sink.write(&u, text.as_bytes())?
-                    }
-                }
-            }
-        }
-        Ok(())
-    })?;
+    copy_assets(site, &published_assets(site, env.docs), sink)?;
     t.mark("r:assets");
     render_generated_with(env, &prep, generated, sink)?;
     t.mark("r:gen");
@@ -896,6 +858,72 @@ pub fn render_site(
     render_llms_with(env, &prep, sink)?;
     t.mark("r:llms");
     Ok(urls)
+}
+
+/// The assets a build publishes, sorted: with `assets: referenced` (the
+/// default) those a page shows or links to (a link, image or raw HTML
+/// attribute of a parsed page that resolved to the file), with `assets: all`
+/// every one.
+pub fn published_assets<'a>(site: &'a Site, docs: &'a [Doc]) -> Vec<&'a str> {
+    if site.config.assets == AssetsMode::All {
+        return site.assets.iter().map(String::as_str).collect();
+    }
+    let mut used: Vec<&str> = (docs.iter())
+        .flat_map(|d| &d.links)
+        .filter_map(|l| match &l.target {
+            Target::Asset { file } => Some(file.as_str()),
+            _ => None,
+        })
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    // Only files the site holds (a link resolves to nothing else).
+    used.retain(|a| site.assets.binary_search_by(|x| x.as_str().cmp(a)).is_ok());
+    used
+}
+
+/// Writes `assets` (root-relative, each in [`Site::assets`]) to their
+/// output paths. Assets left in git repositories: each distinct blob read
+/// once, then written for every version that has it.
+pub fn copy_assets(site: &Site, assets: &[&str], sink: &dyn Sink) -> Result<()> {
+    let mut stored: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for &a in assets {
+        if let Some(oid) = site.git_objects.oid(a) {
+            stored.entry(oid).or_default().push(a);
+        }
+    }
+    let stored: Vec<Vec<&str>> = stored.into_values().collect();
+    stored.par_iter().try_for_each(|files| -> Result<()> {
+        site.git_objects
+            .with_bytes(files[0], |bytes| -> Result<()> {
+                for a in files {
+                    if let Some(u) = asset_url(site, a) {
+                        sink.write(&u, bytes)?;
+                    }
+                }
+                Ok(())
+            })?
+    })?;
+    assets.par_iter().try_for_each(|&a| -> Result<()> {
+        if site.git_objects.contains(a) {
+            return Ok(());
+        }
+        if let Some(u) = asset_url(site, a) {
+            // Assets of git versions are bytes in memory; an absent object
+            // (already reported) is left out.
+            match (site.git_blobs.get(a), site.disk_path(a)) {
+                (Some(bytes), _) => sink.write(&u, bytes)?,
+                (None, Some(path)) => sink.copy(&u, &path)?,
+                // A text asset read from git (YAML) is kept as text.
+                (None, None) => {
+                    if let Some(text) = site.sources.get(a) {
+                        sink.write(&u, text.as_bytes())?
+                    }
+                }
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Renders `pages` (at their canonical place, and again under the latest

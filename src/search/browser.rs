@@ -78,21 +78,37 @@ pub fn index_key(word: &str) -> Option<String> {
 
 /// [`index_key`] into `out`, reusing its buffer; false for words not indexed.
 fn index_key_into(word: &str, out: &mut String) -> bool {
+    let mut spare = String::new();
+    match key_of(word, &mut spare) {
+        Some(k) => {
+            out.clear();
+            out.push_str(k);
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`index_key`] of folded `word` without allocating: most keys are a
+/// prefix of the word itself; a stem that gains a `y` is built in `spare`.
+fn key_of<'a>(word: &'a str, spare: &'a mut String) -> Option<&'a str> {
     let n = if word.is_ascii() {
         word.len()
     } else {
         word.chars().count()
     };
     if !(2..=32).contains(&n) || is_stop_word(word) {
-        return false;
+        return None;
     }
-    let (stem, y) = light_stem_parts(word);
-    out.clear();
-    out.push_str(stem);
-    if y {
-        out.push('y');
+    match light_stem_parts(word) {
+        (stem, false) => Some(stem),
+        (stem, true) => {
+            spare.clear();
+            spare.push_str(stem);
+            spare.push('y');
+            Some(spare)
+        }
     }
-    true
 }
 
 /// Calls `f` with every folded word of `text` (what [`tokenize`] returns),
@@ -107,28 +123,59 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     }
 }
 
-/// Weight of each key in one doc: the name, title and heading path count
-/// most (a term's name outranks any section); body words by a saturating
-/// term frequency, normalised by length.
-fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
-    // Per key: the weight of the fields it occurs in, its count in the body,
-    // and the last field that added its weight (a key counts once a field).
-    struct Acc {
-        weight: f32,
-        tf: u32,
-        field: u32,
+/// What one doc gives the index, before the length norm (which needs every
+/// doc's length) turns it into weights: per key, the weight of the fields
+/// it occurs in and its count in the body.
+struct DocKeys {
+    keys: Vec<(String, Acc)>,
+    /// Word spans of the body: what the average length is taken over.
+    spans: usize,
+    /// Folded words of the body: the length the norm compares with it.
+    len: usize,
+}
+
+/// A key's weight in one doc so far: the fields it occurs in, its count in
+/// the body, and the last field that added its weight (a key counts once a
+/// field).
+#[derive(Debug, Clone, Copy)]
+struct Acc {
+    weight: f32,
+    tf: u32,
+    field: u32,
+}
+
+/// The length norm of a doc of `len` words, among docs of `avg_len` words.
+fn length_norm(len: usize, avg_len: f32) -> f32 {
+    1.2 * (0.25 + 0.75 * len as f32 / avg_len.max(1.0))
+}
+
+/// A key's weight in a doc, from its fields' weight, its count in the body
+/// and the doc's [`length_norm`]: body words by a saturating term frequency.
+/// Quantised to 1..=250 as the postings carry it.
+fn quantised_weight(field_weight: f32, tf: u32, norm: f32) -> u32 {
+    let mut w = field_weight;
+    if tf > 0 {
+        let f = tf as f32;
+        w += 4.0 * f / (f + norm);
     }
+    ((w * 3.0).round() as u32).clamp(1, 250)
+}
+
+/// The keys of one doc (see [`DocKeys`]): the name, title and heading path
+/// count most (a term's name outranks any section); body words by their
+/// count. One pass over the body's words.
+fn doc_keys(d: &SearchDoc) -> DocKeys {
     let mut acc: FxHashMap<String, Acc> =
         FxHashMap::with_capacity_and_hasher(d.text.len() / 16, Default::default());
-    let mut key = String::new();
+    let mut spare = String::new();
     let mut field_no = 0u32;
     let mut add_field = |text: &str, weight: f32, acc: &mut FxHashMap<String, Acc>| {
         field_no += 1;
         for_each_word(text, |t| {
-            if !index_key_into(t, &mut key) {
+            let Some(key) = key_of(t, &mut spare) else {
                 return;
-            }
-            match acc.get_mut(key.as_str()) {
+            };
+            match acc.get_mut(key) {
                 Some(a) if a.field == field_no => {}
                 Some(a) => {
                     a.weight += weight;
@@ -140,7 +187,7 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
                         tf: 0,
                         field: field_no,
                     };
-                    acc.insert(key.clone(), a);
+                    acc.insert(key.to_string(), a);
                 }
             }
         });
@@ -177,12 +224,17 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
         }
     }
     add_field(&d.heading_path.join(" "), 2.0, &mut acc);
-    let mut len = 0usize;
-    let mut key = String::new();
-    for_each_word(&d.text, |t| {
+    let (mut spans, mut len) = (0usize, 0usize);
+    let mut buf = String::new();
+    for r in crate::search::text::words(&d.text) {
+        spans += 1;
+        fold_into(&d.text[r], &mut buf);
+        if buf.is_empty() {
+            continue;
+        }
         len += 1;
-        if index_key_into(t, &mut key) {
-            match acc.get_mut(key.as_str()) {
+        if let Some(key) = key_of(&buf, &mut spare) {
+            match acc.get_mut(key) {
                 Some(a) => a.tf += 1,
                 None => {
                     let a = Acc {
@@ -190,22 +242,16 @@ fn doc_weights(d: &SearchDoc, avg_len: f32) -> Vec<(String, f32)> {
                         tf: 1,
                         field: 0,
                     };
-                    acc.insert(key.clone(), a);
+                    acc.insert(key.to_string(), a);
                 }
             }
         }
-    });
-    let norm = 1.2 * (0.25 + 0.75 * len as f32 / avg_len.max(1.0));
-    acc.into_iter()
-        .map(|(k, a)| {
-            let mut w = a.weight;
-            if a.tf > 0 {
-                let f = a.tf as f32;
-                w += 4.0 * f / (f + norm);
-            }
-            (k, w)
-        })
-        .collect()
+    }
+    DocKeys {
+        keys: acc.into_iter().collect(),
+        spans,
+        len,
+    }
 }
 
 /// An id rather than a section number: it holds a letter and a digit
@@ -223,9 +269,18 @@ fn name_key(name: &str) -> Option<String> {
     Some(words.join(" "))
 }
 
+/// A doc a key occurs in, with the key's field weight and body count there
+/// (see [`Acc`]).
+#[derive(Debug, Clone, Copy)]
+struct Posting {
+    doc: u32,
+    weight: f32,
+    tf: u32,
+}
+
 #[derive(Default)]
 struct KeyData {
-    postings: Vec<(u32, u32)>,
+    postings: Vec<Posting>,
     names: BTreeMap<String, Vec<u32>>,
 }
 
@@ -386,40 +441,36 @@ pub fn write_browser_index(
     }
 
     use rayon::prelude::*;
-    let avg_len = {
-        // Every word span folds to a non-empty token, so counting spans is
-        // counting tokens, without building them.
-        let sections: Vec<usize> = order
-            .par_iter()
-            .map(|d| crate::search::text::words(&d.text).count())
-            .collect();
-        sections.iter().sum::<usize>() as f32 / sections.len().max(1) as f32
-    };
-    t.mark("i:count");
     // Tokenising and weighting is per document: do it in parallel, a chunk
     // at a time, merging in document order so the output stays identical.
     // Keys are gathered in a hash map (one lookup per doc and key), then
-    // sorted once.
+    // sorted once. A posting keeps its field weight and body count until
+    // every doc's length is known; the length norm then weighs it.
     let mut key_ids: FxHashMap<String, usize> = HashMap::default();
     let mut key_data: Vec<KeyData> = Vec::new();
     fn slot(ids: &mut FxHashMap<String, usize>, k: String) -> usize {
         let next = ids.len();
         *ids.entry(k).or_insert(next)
     }
-    let mut slots: Vec<(usize, u32, u32)> = Vec::new();
+    let mut slots: Vec<(usize, Posting)> = Vec::new();
     let mut names_of: Vec<(usize, String, u32)> = Vec::new();
+    let mut doc_len: Vec<usize> = Vec::with_capacity(order.len());
+    let mut spans = 0usize;
     for (c, chunk) in order.chunks(WEIGHT_CHUNK).enumerate() {
-        let weights: Vec<Vec<(String, f32)>> = chunk
-            .par_iter()
-            // The order of a doc's keys does not matter: a key's postings are
-            // in doc order, and keys are sorted below.
-            .map(|d| doc_weights(d, avg_len))
-            .collect();
-        for (i, (d, weights)) in chunk.iter().zip(weights).enumerate() {
+        let keyed: Vec<DocKeys> = chunk.par_iter().map(|d| doc_keys(d)).collect();
+        for (i, (d, keyed)) in chunk.iter().zip(keyed).enumerate() {
             let id = (c * WEIGHT_CHUNK + i) as u32;
-            for (k, w) in weights {
-                let q = ((w * 3.0).round() as u32).clamp(1, 250);
-                slots.push((slot(&mut key_ids, k), id, q));
+            spans += keyed.spans;
+            doc_len.push(keyed.len);
+            // The order of a doc's keys does not matter: a key's postings
+            // are in doc order, and keys are sorted below.
+            for (k, a) in keyed.keys {
+                let p = Posting {
+                    doc: id,
+                    weight: a.weight,
+                    tf: a.tf,
+                };
+                slots.push((slot(&mut key_ids, k), p));
             }
             if d.kind == DocKind::Term {
                 let mut names: Vec<String> = std::iter::once(&d.title)
@@ -435,13 +486,16 @@ pub fn write_browser_index(
             }
         }
         key_data.resize_with(key_ids.len(), KeyData::default);
-        for (k, id, q) in slots.drain(..) {
-            key_data[k].postings.push((id, q));
+        for (k, p) in slots.drain(..) {
+            key_data[k].postings.push(p);
         }
         for (k, n, id) in names_of.drain(..) {
             key_data[k].names.entry(n).or_default().push(id);
         }
     }
+    let avg_len = spans as f32 / order.len().max(1) as f32;
+    let norms: Vec<f32> = doc_len.iter().map(|&n| length_norm(n, avg_len)).collect();
+    drop(doc_len);
     t.mark("i:weigh");
     let mut entries: Vec<(String, KeyData)> = key_ids
         .into_iter()
@@ -455,16 +509,21 @@ pub fn write_browser_index(
     let payloads: Vec<(String, String)> = entries
         .par_iter_mut()
         .map(|(k, data)| {
-            if data.postings.len() > MAX_POSTINGS {
-                data.postings
-                    .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                data.postings.truncate(MAX_POSTINGS);
-                data.postings.sort();
+            let mut postings: Vec<(u32, u32)> = (data.postings.iter())
+                .map(|p| {
+                    let q = quantised_weight(p.weight, p.tf, norms[p.doc as usize]);
+                    (p.doc, q)
+                })
+                .collect();
+            if postings.len() > MAX_POSTINGS {
+                postings.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                postings.truncate(MAX_POSTINGS);
+                postings.sort();
             }
-            let p = if data.postings.is_empty() {
+            let p = if postings.is_empty() {
                 String::new()
             } else {
-                format!("{}:{}", json(k), json(&delta_postings(&data.postings)))
+                format!("{}:{}", json(k), json(&delta_postings(&postings)))
             };
             let n: Vec<String> = data
                 .names
@@ -992,14 +1051,17 @@ mod tests {
             ),
             doc(DocKind::Section, "Notes", "Step 7 of 9 (DRS-7)", &[]),
         ];
-        let w = doc_weights(&docs[0], 4.0);
-        assert!(w.iter().any(|(k, _)| k == "6"), "{w:?}");
+        let keys = |d: &SearchDoc| -> Vec<String> {
+            doc_keys(d).keys.into_iter().map(|(k, _)| k).collect()
+        };
+        let w = keys(&docs[0]);
+        assert!(w.iter().any(|k| k == "6"), "{w:?}");
         assert!(
-            !w.iter().any(|(k, _)| k == "2"),
+            !w.iter().any(|k| k == "2"),
             "a section number is no id: {w:?}"
         );
-        let w = doc_weights(&docs[1], 4.0);
-        assert!(!w.iter().any(|(k, _)| k.chars().count() == 1), "{w:?}");
+        let w = keys(&docs[1]);
+        assert!(!w.iter().any(|k| k.chars().count() == 1), "{w:?}");
         // The key lands in the shard the browser finds by the bounds.
         let (info, files) = write(&docs);
         let six = shards(&files)
@@ -1020,5 +1082,46 @@ mod tests {
         assert_eq!(index_key("the"), None);
         assert_eq!(index_key("x"), None);
         assert_eq!(index_key("payments").as_deref(), Some("payment"));
+        // A stem that gains a `y` is built apart; others borrow the word.
+        let mut spare = String::new();
+        assert_eq!(key_of("registries", &mut spare), Some("registry"));
+        assert_eq!(key_of("registry", &mut spare), Some("registry"));
+        assert_eq!(key_of("and", &mut spare), None);
+        assert_eq!(key_of(&"x".repeat(33), &mut spare), None);
+    }
+
+    /// Weights of a key in every doc holding it, from the shards.
+    fn weights_of(files: &BTreeMap<String, Vec<u8>>, key: &str) -> Vec<(u64, u64)> {
+        let p = shards(files)
+            .iter()
+            .find_map(|s| s[1].get(key).cloned())
+            .unwrap_or_else(|| panic!("no key {key}"));
+        let mut doc = 0;
+        (p.as_array().unwrap().chunks(2))
+            .map(|pair| {
+                doc += pair[0].as_u64().unwrap();
+                (doc, pair[1].as_u64().unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn body_words_are_weighed_by_count_and_length_among_all_docs() {
+        // Bodies of 3 and 1 words: average 2. Doc 0's norm is
+        // 1.2 × (0.25 + 0.75 × 3/2) = 1.65; doc 1's 1.2 × (0.25 + 0.75 × 1/2) = 0.75.
+        let docs = vec![
+            doc(DocKind::Section, "Alpha", "alpha beta beta", &[]),
+            doc(DocKind::Section, "Other", "beta", &[]),
+        ];
+        let (_, files) = write(&docs);
+        // Title (8) and one body use: 8 + 4 × 1/(1 + 1.65) = 9.509, × 3 → 29.
+        assert_eq!(weights_of(&files, "alpha"), vec![(0, 29)]);
+        // Body only: 4 × 2/(2 + 1.65) = 2.192, × 3 → 7; 4 × 1/(1 + 0.75) → 7.
+        assert_eq!(weights_of(&files, "beta"), vec![(0, 7), (1, 7)]);
+        // The heading path weighs 2 in each doc: × 3 → 6.
+        assert_eq!(weights_of(&files, "page"), vec![(0, 6), (1, 6)]);
+        // A doc's words are counted once, whatever else is indexed.
+        let k = doc_keys(&docs[0]);
+        assert_eq!((k.spans, k.len), (3, 3));
     }
 }

@@ -91,6 +91,14 @@ impl Deps {
     }
 }
 
+/// The assets `doc` links to or shows.
+fn asset_targets(doc: &Doc) -> impl Iterator<Item = String> + '_ {
+    doc.links.iter().filter_map(|l| match &l.target {
+        Target::Asset { file } => Some(file.clone()),
+        _ => None,
+    })
+}
+
 /// What one rebuild did, for the status line and the browser.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -400,10 +408,13 @@ impl Live {
         let mut books: BTreeSet<usize> = BTreeSet::new();
         // Glossary pages list where each term is used, under the pages' titles.
         let mut glossary_pages_dirty = self.glossary_reloaded;
+        // Assets the edited pages referenced before or reference now.
+        let mut assets: BTreeSet<String> = BTreeSet::new();
         for (&p, doc) in pages.iter().zip(docs) {
             let old = std::mem::replace(&mut self.analysis.docs[p], doc);
             self.deps.remove(p, &old);
             self.deps.add(p, &self.analysis.docs[p]);
+            assets.extend(asset_targets(&old).chain(asset_targets(&self.analysis.docs[p])));
             let site = &self.analysis.site;
             let new = &self.analysis.docs[p];
             let page = &site.pages[p];
@@ -460,6 +471,7 @@ impl Live {
             let site = &self.analysis.site;
             self.theme = Theme::load(&site.root, site.config.theme.as_deref())?;
         }
+        let assets_changed = self.publish_assets(&assets)?;
         let pending = Pending {
             books,
             glossary_pages: glossary_pages_dirty,
@@ -469,17 +481,45 @@ impl Live {
             // Rare and wide: do it all at once.
             let mut out = self.finish_pending(pending, &rerender, theme_changed)?;
             out.parsed = pages.len();
+            out.changed.extend(assets_changed);
             return Ok(out);
         }
         let sink = MapSink::default();
         render_site::render_pages(&self.render_env(), &rerender, &sink)?;
         self.pending = Some(pending);
+        let mut changed = self.store.merge(sink.into_files());
+        changed.extend(assets_changed);
         Ok(Outcome {
             parsed: pages.len(),
             rendered: rerender.len(),
-            changed: self.store.merge(sink.into_files()),
+            changed,
             ..Outcome::default()
         })
+    }
+
+    /// Serves the assets of `touched` that a page now references and drops
+    /// those no page references any more, as a full build would publish
+    /// them ([`render_site::published_assets`]); returns the output paths
+    /// that changed.
+    fn publish_assets(&self, touched: &BTreeSet<String>) -> Result<Vec<String>, Fatal> {
+        let site = &self.analysis.site;
+        if site.config.assets == crate::config::AssetsMode::All || touched.is_empty() {
+            return Ok(Vec::new());
+        }
+        let used = |a: &str| self.deps.asset_users.get(a).is_some_and(|u| !u.is_empty());
+        let add: Vec<&str> = (touched.iter())
+            .map(String::as_str)
+            .filter(|a| used(a) && site.assets.binary_search_by(|x| x.as_str().cmp(a)).is_ok())
+            .collect();
+        let gone: Vec<String> = (touched.iter())
+            .filter(|a| !used(a))
+            .filter_map(|a| crate::resolve::asset_url(site, a))
+            .collect();
+        let sink = MapSink::default();
+        render_site::copy_assets(site, &add, &sink)?;
+        let mut changed = self.store.merge(sink.into_files());
+        changed.extend(self.store.remove(&gone));
+        Ok(changed)
     }
 
     /// The second half of an edit, after the edited pages are served and
@@ -1008,5 +1048,46 @@ mod tests {
             &root,
             &[("content/guide/.gitbook/assets/pic.svg", "<svg/>")],
         );
+    }
+
+    #[test]
+    fn an_asset_is_served_while_a_page_references_it() {
+        let (_d, root) = fixture();
+        let spare = "content/guide/.gitbook/assets/spare.svg";
+        std::fs::write(root.join(spare), "<svg id=\"spare\"/>").unwrap();
+        let (l, store) = live(&root);
+        assert!(store.contains("guide/.gitbook/assets/pic.svg"));
+        assert!(!store.contains("guide/.gitbook/assets/spare.svg"), "unused");
+        drop(l);
+        // A page starts showing it: it is served, as after a full build.
+        let shows = "# Usage\n\n![Spare](.gitbook/assets/spare.svg)\n";
+        let out = edit_matches_full_build(&root, &[("content/guide/usage.md", shows)]);
+        assert!(
+            out.changed
+                .iter()
+                .any(|c| c == "guide/.gitbook/assets/spare.svg"),
+            "{:?}",
+            out.changed
+        );
+        // And no longer: it goes.
+        let out = edit_matches_full_build(&root, &[("content/guide/usage.md", "# Usage\n")]);
+        assert!(
+            out.changed
+                .iter()
+                .any(|c| c == "guide/.gitbook/assets/spare.svg"),
+            "{:?}",
+            out.changed
+        );
+        let (_, store) = live(&root);
+        assert!(!store.contains("guide/.gitbook/assets/spare.svg"));
+        // With `assets: all` every file is served from the start.
+        let config = std::fs::read_to_string(root.join("specsite.yaml")).unwrap();
+        std::fs::write(
+            root.join("specsite.yaml"),
+            format!("{config}\nassets: all\n"),
+        )
+        .unwrap();
+        let (_, store) = live(&root);
+        assert!(store.contains("guide/.gitbook/assets/spare.svg"));
     }
 }
