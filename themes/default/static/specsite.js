@@ -24,7 +24,7 @@
       '<span class="icon icon-moon" aria-hidden="true"></span><span class="icon icon-sun" aria-hidden="true"></span></button>';
   }
 
-  /* ---- light/dark toggle (the inline head script already set data-theme) ---- */
+  /* ---- light/dark toggle (theme.js, run in <head>, already set data-theme) ---- */
   function initThemeToggle() {
     var btn = doc.querySelector(".theme-toggle");
     if (!btn) return;
