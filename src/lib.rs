@@ -795,6 +795,9 @@ pub fn build(opts: &Options, out: &std::path::Path) -> Result<BuildResult, Fatal
     for (path, bytes) in requirements::pages::files(site, &analysis.requirements) {
         sink.write(&path, &bytes).map_err(Fatal::Other)?;
     }
+    for (path, bytes) in glossary::tip_files(&analysis.glossary, site, &analysis.docs, &uses) {
+        sink.write(&path, &bytes).map_err(Fatal::Other)?;
+    }
     t.mark("glossary");
     let render_job = || {
         let books_with_glossary = (generated.0.plan.books().iter())

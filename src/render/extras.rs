@@ -194,36 +194,7 @@ pub fn print_body(
         })
         .collect();
     draw_schemas_once(&mut pages);
-    for (_, body) in pages.iter_mut() {
-        drop_term_tips(body);
-    }
     pages
-}
-
-const TERM_TIP: &str = "<span class=\"term-tip\" role=\"tooltip\">";
-
-/// Removes the tooltips of term links: a print view is read on paper or
-/// straight through, and its term links still lead to the definitions. The
-/// tips (plain text, see `glossary::linker`) were a fifth of its bytes.
-fn drop_term_tips(body: &mut String) {
-    if !body.contains(TERM_TIP) {
-        return;
-    }
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body.as_str();
-    while let Some(at) = rest.find(TERM_TIP) {
-        out.push_str(&rest[..at]);
-        let tip = &rest[at..];
-        match tip.find("</span>") {
-            Some(end) => rest = &tip[end + "</span>".len()..],
-            None => {
-                rest = tip;
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    *body = out;
 }
 
 const SCHEMA_DEF: &str = "<section class=\"api-schema-def\" id=\"";
@@ -520,20 +491,6 @@ mod tests {
         ));
         assert!(
             second.starts_with("<a href=\"#p0-schema-a-pet\">Pet</a><a href=\"#p1-schema-a-tag\">")
-        );
-    }
-
-    #[test]
-    fn print_view_term_links_lose_their_tips() {
-        let mut body = concat!(
-            r#"<p>A <a class="term" href="../g/bb/">BB<span class="term-tip" role="tooltip">A part.</span></a> "#,
-            r#"and <a class="term" href="../g/x/">X<span class="term-tip" role="tooltip">Ex.</span></a>.</p>"#
-        )
-        .to_string();
-        drop_term_tips(&mut body);
-        assert_eq!(
-            body,
-            r#"<p>A <a class="term" href="../g/bb/">BB</a> and <a class="term" href="../g/x/">X</a>.</p>"#
         );
     }
 }

@@ -609,7 +609,13 @@ impl RenderEnv<'_> {
             canonical: self.canonical_url(prep, p),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
-            term_tips: None,
+            term_tips: crate::glossary::tips::links_terms(&doc.html).then(|| {
+                format!(
+                    "{}{}",
+                    rel_root(&from),
+                    crate::glossary::tips::tips_file(book.prefix())
+                )
+            }),
         };
         if let Some(icons) = self.theme.native_layouts() {
             return Ok(super::native::page(&super::native::Layout {
