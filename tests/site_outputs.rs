@@ -85,7 +85,10 @@ fn print_view_holds_every_page_in_summary_order_with_in_page_links() {
     assert!(main.contains("src=\"../images/kit.svg\""), "{main}");
     assert!(out.join("guide/images/kit.svg").is_file());
     // Term links become their words: the book's pages link the terms.
-    assert!(main.contains("Place a Beacon before you start. Calibrate the Needle as"), "{main}");
+    assert!(
+        main.contains("Place a Beacon before you start. Calibrate the Needle as"),
+        "{main}"
+    );
     assert!(!main.contains("class=\"term\""), "{main}");
     let page = read(&out, "guide/setup/index.html");
     assert!(page.contains("href=\"../../glossary/beacon/\""), "{page}");

@@ -539,6 +539,9 @@ mod tests {
         )
         .to_string();
         unlink_terms(&mut body);
-        assert_eq!(body, r#"<p>A BB &amp; X &amp; Y, <a href="../y/">kept</a>.</p>"#);
+        assert_eq!(
+            body,
+            r#"<p>A BB &amp; X &amp; Y, <a href="../y/">kept</a>.</p>"#
+        );
     }
 }

@@ -44,7 +44,6 @@ pub struct Icons {
 
 use super::theme::escape_html_into as esc;
 
-
 /// `base.html`, with the `title` and `content` blocks drawn by the callers.
 fn base(
     out: &mut String,

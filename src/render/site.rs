@@ -488,7 +488,11 @@ impl RenderEnv<'_> {
         let b = &self.site.books[bi];
         let book = self.book_ctx(b, "", None, place.prefix);
         let glossary = href("", "glossary/", None, self.offline);
-        super::theme::nav_script(&book_sidebar(&book, &glossary, &super::theme::nav_html(&items)))
+        super::theme::nav_script(&book_sidebar(
+            &book,
+            &glossary,
+            &super::theme::nav_html(&items),
+        ))
     }
 
     /// The site's shared sidebar (`assets/nav/site.js`), for the pages of
@@ -581,7 +585,11 @@ impl RenderEnv<'_> {
             })
         } else {
             (self.theme.default_nav() && !nav.is_empty()).then(|| {
-                book_sidebar(&book_ctx, &site_ctx.glossary_href, &super::theme::nav_html(&nav))
+                book_sidebar(
+                    &book_ctx,
+                    &site_ctx.glossary_href,
+                    &super::theme::nav_html(&nav),
+                )
             })
         };
         let content = if place.canonical {

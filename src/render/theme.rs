@@ -354,9 +354,8 @@ pub fn book_sidebar(
 /// The site's sidebar (pages of no book: the common glossary, its terms):
 /// every book (`books`, title and href), then the glossary.
 pub fn site_sidebar(books: &[(&str, &str)], glossary: &str) -> String {
-    let mut out = String::from(
-        "<h2 class=\"nav-part-title\">Specifications</h2><ul class=\"nav-list\">",
-    );
+    let mut out =
+        String::from("<h2 class=\"nav-part-title\">Specifications</h2><ul class=\"nav-list\">");
     for (title, href) in books {
         out.push_str("<li class=\"nav-item\"><a class=\"nav-link\" href=\"");
         escape_html_into(&mut out, href);
@@ -379,7 +378,9 @@ pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
     escape_html_into(&mut out, src);
     out.push_str("\"></script><noscript><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
     escape_html_into(&mut out, home);
-    out.push_str("\">All specifications</a></li><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    out.push_str(
+        "\">All specifications</a></li><li class=\"nav-item\"><a class=\"nav-link\" href=\"",
+    );
     escape_html_into(&mut out, glossary);
     out.push_str("\">Glossary</a></li></ul></noscript>");
     out
@@ -397,9 +398,7 @@ pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
 /// for a page that carries its own navigation.
 pub fn nav_script(nav: &str) -> String {
     let mut out = String::with_capacity(nav.len() + NAV_SCRIPT.len() + 64);
-    out.push_str(
-        "/* specsite: a sidebar shared by many pages. */\n(function (nav) {\n",
-    );
+    out.push_str("/* specsite: a sidebar shared by many pages. */\n(function (nav) {\n");
     out.push_str(NAV_SCRIPT);
     out.push_str("})(");
     out.push_str(&serde_json::to_string(nav).unwrap_or_default());
