@@ -803,6 +803,9 @@ pub fn build_with_report<R: Send>(
         for (path, bytes) in requirements::pages::files(site, a_reqs) {
             sink.write(&path, &bytes)?;
         }
+        for (path, bytes) in glossary::tip_files(a_glossary, site, a_docs, a_uses) {
+            sink.write(&path, &bytes)?;
+        }
         t.mark("r:plan");
         let books_with_glossary = (generated.0.plan.books().iter())
             .filter(|b| generated.0.books.0.contains_key(*b))

@@ -4,8 +4,6 @@
 mod common;
 
 use serde_json::Value;
-use std::path::Path;
-use std::process::Command;
 
 fn fixture(case: &str) -> String {
     common::fixture(&format!("checks/{case}"))
@@ -182,20 +180,6 @@ fn file_arguments_keep_only_their_findings() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn changed_since_keeps_findings_on_links_into_changed_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -210,10 +194,10 @@ fn changed_since_keeps_findings_on_links_into_changed_files() {
     write("a.md", "# A\n\n## Setup\n\nText.\n");
     write("b.md", "# B\n\nSee [setup](a.md#setup).\n");
     write("c.md", "# C\n\nAn old [broken link](gone.md).\n");
-    git(root, &["init", "-q"]);
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-qm", "start"]);
-    git(root, &["tag", "base"]);
+    common::git(root, &["init", "-q"]);
+    common::git(root, &["add", "-A"]);
+    common::git(root, &["commit", "-qm", "start"]);
+    common::git(root, &["tag", "base"]);
     // Rename the heading in A: the link in B breaks, though B did not change.
     write("a.md", "# A\n\n## Installation\n\nText.\n");
     let root_s = root.to_str().expect("utf-8");
@@ -248,7 +232,7 @@ fn changed_since_keeps_findings_on_links_into_changed_files() {
     assert_eq!(kept, ["broken-anchor book/b.md:3:13"]);
     assert_eq!(changed.status.code(), Some(1));
     // Committed changes count too; an unknown revision is exit 2.
-    git(root, &["commit", "-qam", "rename"]);
+    common::git(root, &["commit", "-qam", "rename"]);
     let again = common::run(&["check", "--root", root_s, "--changed-since", "base"]);
     assert_eq!(again.status.code(), Some(1));
     let bad = common::run(&["check", "--root", root_s, "--changed-since", "no-such-rev"]);

@@ -84,8 +84,14 @@ fn print_view_holds_every_page_in_summary_order_with_in_page_links() {
     assert!(main.contains("href=\"../../other/\""), "{main}");
     assert!(main.contains("src=\"../images/kit.svg\""), "{main}");
     assert!(out.join("guide/images/kit.svg").is_file());
-    assert!(main.contains("href=\"../glossary/needle/\""), "{main}");
-    assert!(main.contains("href=\"../../glossary/beacon/\""), "{main}");
+    // Term links become their words: the book's pages link the terms.
+    assert!(
+        main.contains("Place a Beacon before you start. Calibrate the Needle as"),
+        "{main}"
+    );
+    assert!(!main.contains("class=\"term\""), "{main}");
+    let page = read(&out, "guide/setup/index.html");
+    assert!(page.contains("href=\"../../glossary/beacon/\""), "{page}");
     // The older version has its own print view, of its own pages.
     let old = read(&out, "guide/1.0/print/index.html");
     assert!(old.contains("One-point-oh") && !old.contains("North is up"));
@@ -305,4 +311,41 @@ fn pages_share_their_book_navigation_and_keep_a_way_without_scripts() {
             "{side}"
         );
     }
+}
+
+#[test]
+fn on_this_page_lists_headings_with_text_and_leaves_out_empty_ones() {
+    let (tmp, root) = site(&[
+        (
+            "b/SUMMARY.md",
+            "# Summary\n\n* [B](README.md)\n* [Page](page.md)\n",
+        ),
+        ("b/README.md", "# B\n"),
+        (
+            "b/page.md",
+            "# Page\n\n## First\n\ntext\n\n###\n\nunder an empty heading\n\n### Second\n\ntext\n",
+        ),
+    ]);
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = read(&out, "b/page/index.html");
+    let toc = &html[html.find("<aside class=\"toc\"").expect("toc")..];
+    let toc = &toc[..toc.find("</aside>").unwrap()];
+    assert!(
+        toc.contains(">First</a>") && toc.contains(">Second</a>"),
+        "{toc}"
+    );
+    assert!(!toc.contains("></a>"), "a link with no text: {toc}");
 }

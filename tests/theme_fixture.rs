@@ -205,7 +205,7 @@ fn rich_content(from: &str) -> String {
         false,
     );
     format!(
-        r##"<p>This section lists what the <span class="term-ref"><a class="term" href="{term2}" aria-describedby="tip-1">Building Block</a><span class="term-tip" id="tip-1" role="tooltip">A reusable software component offering one set of digital functions through standard interfaces.</span></span> must do. A <a class="term" href="{term}" aria-describedby="tip-2">data subject</a><span class="term-tip" id="tip-2" role="tooltip">The person whose personal data is processed.</span> can see, give and withdraw agreement at any time, and every change is kept as a <mark>signed record</mark>.</p>
+        r##"<p>This section lists what the <a class="term" href="{term2}">Building Block</a> must do. A <a class="term" href="{term}">data subject</a> can see, give and withdraw agreement at any time, and every change is kept as a <mark>signed record</mark>.</p>
 <div class="hint hint-info" role="note"><p>Requirements use the keywords MUST, SHOULD and MAY as defined in RFC 2119.</p></div>
 <h2 id="agreement-records">Agreement records</h2>
 <p>Each record names the purpose, the data involved, the organisation asking and how long the agreement lasts. See <a href="{next}">the create operation</a>.</p>
@@ -329,9 +329,14 @@ fn page_ctx(from: &str, title: &str, description: &str, content: String) -> Page
         canonical: Some(format!("https://specs.example.org/{from}")),
         source_href: Some("index.md".into()),
         url: from.into(),
+        term_tips: Some(format!("{}{TERM_TIPS}", rel_root(from))),
         ..PageCtx::default()
     }
 }
+
+/// The book's term tooltips (`glossary::tips`), which specsite.js gives the
+/// term links of the fixture pages.
+const TERM_TIPS: &str = "assets/terms/consent.js";
 
 fn write(rel: &str, html: &str) {
     let path = out_dir().join(rel);
@@ -375,6 +380,14 @@ fn renders_the_fixture_site() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
+    let tips = [
+        ("glossary/building-block/", "A reusable software component offering one set of digital functions through standard interfaces."),
+        ("glossary/data-subject/", "The person whose personal data is processed."),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .into_iter()
+    .collect();
+    write(TERM_TIPS, &specsite::glossary::tips::script(&tips));
 
     // Landing page.
     let mut ctx = tera::Context::new();
@@ -440,6 +453,9 @@ fn renders_the_fixture_site() {
     assert!(script.contains(r#"<input id="search-input" type="search" aria-label="Search""#));
     assert!(script.contains(r#"<div id="search-results" role="listbox""#));
     assert!(page.contains(r#"<script defer src="../../assets/search.js">"#));
+    assert!(page.contains(r#"<script defer src="../../assets/terms/consent.js">"#));
+    assert!(page
+        .contains(r#"<a class="term" href="../../glossary/data-subject/">data subject</a> can"#));
     assert!(page.contains(r#"href="./" aria-current="page">5 Key Digital Functionalities"#));
     assert!(page.contains(r#"<details class="nav-branch" open>"#));
     assert!(page.contains(r#"<link rel="canonical" href="https://specs.example.org/consent/5-key-digital-functionalities/">"#));

@@ -167,9 +167,7 @@ impl PageLinker<'_> {
         let _ = pulldown_cmark_escape::escape_href(&mut *out, &href);
         out.push_str("\">");
         let _ = pulldown_cmark_escape::escape_html_body_text(&mut *out, surface);
-        out.push_str("<span class=\"term-tip\" role=\"tooltip\">");
-        let _ = pulldown_cmark_escape::escape_html_body_text(&mut *out, &self.g.tooltip(term));
-        out.push_str("</span></a>");
+        out.push_str("</a>");
     }
 
     /// Records all-caps tokens (2–6 letters, optional plural `s`) for the
@@ -323,12 +321,12 @@ mod tests {
     }
 
     #[test]
-    fn links_first_mention_with_tooltip_and_relative_href() {
+    fn links_first_mention_with_a_relative_href_and_no_tooltip_text() {
         let g = glossary();
         let (html, uses) = run(&g, "consent", LinkMode::First, "A BB & a building block.");
         assert_eq!(
             html,
-            "A <a class=\"term\" href=\"../../glossary/building-block/\">BB<span class=\"term-tip\" role=\"tooltip\">A reusable &amp; useful part.</span></a> &amp; a building block."
+            "A <a class=\"term\" href=\"../../glossary/building-block/\">BB</a> &amp; a building block."
         );
         assert_eq!(uses.iter().filter(|u| u.term == 0).count(), 2);
         assert_eq!(uses[0].span, 102..104);

@@ -15,6 +15,7 @@ pub mod matcher;
 pub mod model;
 pub mod pages;
 pub mod site_pages;
+pub mod tips;
 pub mod yaml;
 
 pub use checks::check_glossary;
@@ -22,6 +23,7 @@ pub use cli::{define, import_terms, DefineResult};
 pub use linker::PageLinker;
 pub use model::{same_term_key, DefinitionFormat, Origin, Scope, Term};
 pub use site_pages::{glossary_pages, search_docs, GeneratedPage, GlossaryPlan};
+pub use tips::tip_files;
 
 use crate::content::{PageId, Site};
 use crate::diag::{Diagnostic, LineIndex, Rule};

@@ -49,6 +49,8 @@ struct Ctx<'a> {
     redefines: Vec<Option<usize>>,
     /// [`Site::books_by_prefix`].
     books_by_prefix: std::collections::HashMap<&'a str, crate::content::BookId>,
+    /// Resolves the links of definitions taken from terminology pages.
+    resolver: crate::resolve::Resolver<'a>,
 }
 
 impl Ctx<'_> {
@@ -85,6 +87,50 @@ impl Ctx<'_> {
         json!({"file": t.origin.file, "line": t.origin.line, "title": title, "href": link})
     }
 
+    /// A term's definition as HTML for the page at `from`. A definition
+    /// taken from a terminology page was written there: its links and images
+    /// are relative to that page's source file (`3-terminology.md#x`,
+    /// `../diagrams/a.png`). They are resolved as that page resolves them and
+    /// linked from `from`; one that names nothing in the site is left as
+    /// written (the page's own check reports it). YAML definitions are
+    /// returned as written.
+    fn definition_html(&self, t: &Term, from: &str) -> String {
+        let html = &t.definition_html;
+        let (Some(pid), Some(page_url)) = (t.origin.page, t.origin.page_url.as_deref()) else {
+            return html.clone();
+        };
+        if !html.contains(" href=\"") && !html.contains(" src=\"") {
+            return html.clone();
+        }
+        let page = &self.site.pages[pid];
+        let mut out = String::with_capacity(html.len() + 64);
+        let mut last = 0;
+        for cap in link_attr_regex().captures_iter(html) {
+            let Some(val) = cap.get(1) else { continue };
+            let dest = unescape_attr(val.as_str());
+            use crate::resolve::Target;
+            let to = match self.resolver.resolve(page.book, &page.file, &dest) {
+                Target::Page { page: p, fragment } => Some(self.href(
+                    from,
+                    &self.site.pages[p].url(self.site),
+                    fragment.as_deref(),
+                )),
+                Target::SamePage { fragment } => Some(self.href(from, page_url, Some(&fragment))),
+                Target::Asset { file } => {
+                    crate::resolve::asset_url(self.site, &file).map(|u| self.href(from, &u, None))
+                }
+                _ => None,
+            };
+            if let Some(to) = to {
+                out.push_str(&html[last..val.start()]);
+                let _ = pulldown_cmark_escape::escape_href(&mut out, &to);
+                last = val.end();
+            }
+        }
+        out.push_str(&html[last..]);
+        out
+    }
+
     fn entry(&self, i: usize, from: &str) -> Value {
         let t = &self.g.terms[i];
         let redefined_in: Vec<Value> = self.redefinitions[i]
@@ -105,6 +151,21 @@ impl Ctx<'_> {
             "redefines": self.redefines[i].is_some(),
         })
     }
+}
+
+/// The `href` and `src` values of rendered markdown.
+fn link_attr_regex() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(r#"\s(?:href|src)="([^"]*)""#).expect("valid regex"))
+}
+
+/// An attribute value as written before HTML escaping.
+fn unescape_attr(v: &str) -> String {
+    v.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 fn sort_key(name: &str) -> (String, String) {
@@ -187,6 +248,7 @@ impl<'a> GlossaryPlan<'a> {
                 redefinitions,
                 redefines,
                 books_by_prefix: site.books_by_prefix(),
+                resolver: crate::resolve::Resolver::new(site),
             },
             books: glossary.books(),
             common: (0..n)
@@ -361,7 +423,7 @@ fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
                 "book": b,
                 "book_title": ctx.book_title(b),
                 "name": bt.name,
-                "definition_html": bt.definition_html,
+                "definition_html": ctx.definition_html(bt, &url),
                 "href": ctx.href(&url, &bt.url(), None),
                 "defined_in": ctx.defined_in(bt, &url),
                 "identical": bt.definition_text.trim_end_matches('.').eq_ignore_ascii_case(t.definition_text.trim_end_matches('.')),
@@ -370,7 +432,7 @@ fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
         .collect();
     let common = ctx.redefines[i].map(|c| {
         let ct = &g.terms[c];
-        json!({"name": ct.name, "href": ctx.href(&url, &ct.url(), None), "definition_html": ct.definition_html})
+        json!({"name": ct.name, "href": ctx.href(&url, &ct.url(), None), "definition_html": ctx.definition_html(ct, &url)})
     });
     let extra: Vec<Value> = t
         .extra
@@ -408,7 +470,7 @@ fn term_page(ctx: &Ctx, i: usize) -> GeneratedPage {
                     "scope": if book.is_some() { "book" } else { "common" },
                     "book": book,
                     "book_title": book.map(|b| ctx.book_title(b)),
-                    "definition_html": t.definition_html,
+                    "definition_html": ctx.definition_html(t, &url),
                     "definition_text": t.definition_text,
                     "extra": extra,
                     "defined_in": ctx.defined_in(t, &url),

@@ -147,7 +147,8 @@ fn first_sentence(text: &str) -> String {
 /// The print view of `book`: every SUMMARY page in order, each in a
 /// `<section>`, with ids prefixed per page (`p{i}-`), links between pages of
 /// the book turned into in-page anchors, and every other relative link and
-/// image made relative to the print view's URL. Returns each page with its
+/// image made relative to the print view's URL, and term links turned into
+/// their words ([`unlink_terms`]). Returns each page with its
 /// rewritten body HTML; page `order[i]` has the section id `p{i}`.
 pub fn print_body(
     site: &Site,
@@ -195,30 +196,37 @@ pub fn print_body(
         .collect();
     draw_schemas_once(&mut pages);
     for (_, body) in pages.iter_mut() {
-        drop_term_tips(body);
+        unlink_terms(body);
     }
     pages
 }
 
-const TERM_TIP: &str = "<span class=\"term-tip\" role=\"tooltip\">";
+const TERM_LINK: &str = "<a class=\"term\" href=\"";
 
-/// Removes the tooltips of term links: a print view is read on paper or
-/// straight through, and its term links still lead to the definitions. The
-/// tips (plain text, see `glossary::linker`) were a fifth of its bytes.
-fn drop_term_tips(body: &mut String) {
-    if !body.contains(TERM_TIP) {
+/// Turns the glossary term links of a print view back into their words: a
+/// print view is read on paper or straight through, the book's pages link
+/// the terms, and the links were a twentieth of the print views' bytes.
+/// A term link holds only its escaped words ([`crate::glossary::PageLinker`]).
+fn unlink_terms(body: &mut String) {
+    if !body.contains(TERM_LINK) {
         return;
     }
     let mut out = String::with_capacity(body.len());
     let mut rest = body.as_str();
-    while let Some(at) = rest.find(TERM_TIP) {
+    while let Some(at) = rest.find(TERM_LINK) {
         out.push_str(&rest[..at]);
-        let tip = &rest[at..];
-        match tip.find("</span>") {
-            Some(end) => rest = &tip[end + "</span>".len()..],
-            None => {
-                rest = tip;
-                break;
+        let link = &rest[at..];
+        let words = link
+            .find('>')
+            .and_then(|open| Some((open, link[open..].find("</a>")? + open)));
+        match words {
+            Some((open, close)) if !link[open + 1..close].contains('<') => {
+                out.push_str(&link[open + 1..close]);
+                rest = &link[close + "</a>".len()..];
+            }
+            _ => {
+                out.push_str(&link[..TERM_LINK.len()]);
+                rest = &link[TERM_LINK.len()..];
             }
         }
     }
@@ -524,16 +532,16 @@ mod tests {
     }
 
     #[test]
-    fn print_view_term_links_lose_their_tips() {
+    fn print_view_term_links_become_their_words() {
         let mut body = concat!(
-            r#"<p>A <a class="term" href="../g/bb/">BB<span class="term-tip" role="tooltip">A part.</span></a> "#,
-            r#"and <a class="term" href="../g/x/">X<span class="term-tip" role="tooltip">Ex.</span></a>.</p>"#
+            r#"<p>A <a class="term" href="../g/bb/">BB</a> &amp; "#,
+            r#"<a class="term" href="../g/x/">X &amp; Y</a>, <a href="../y/">kept</a>.</p>"#
         )
         .to_string();
-        drop_term_tips(&mut body);
+        unlink_terms(&mut body);
         assert_eq!(
             body,
-            r#"<p>A <a class="term" href="../g/bb/">BB</a> and <a class="term" href="../g/x/">X</a>.</p>"#
+            r#"<p>A BB &amp; X &amp; Y, <a href="../y/">kept</a>.</p>"#
         );
     }
 }

@@ -27,8 +27,9 @@ pub struct Layout<'a> {
     pub book: Option<&'a BookCtx>,
     /// `page`.
     pub page: &'a PageCtx,
-    /// `nav_html`: the book navigation, already drawn.
-    pub nav_html: Option<&'a str>,
+    /// `sidebar_html`: the whole sidebar, already drawn (a book's, or the
+    /// loader of a shared one); without it the sidebar lists the books.
+    pub sidebar_html: Option<&'a str>,
     /// The theme's icons by name (`edit`, the only one the layouts draw;
     /// the header's are stylesheet rules), as the `icon` macro draws them.
     pub icons: &'a Icons,
@@ -43,8 +44,6 @@ pub struct Icons {
 
 use super::theme::escape_html_into as esc;
 
-const HEAD_SCRIPT: &str = "<script>(function(d,t){d.className+=\" js\";try{t=localStorage.getItem(\"specsite-theme\")}catch(e){}d.setAttribute(\"data-theme\",t==\"light\"||t==\"dark\"?t:matchMedia(\"(prefers-color-scheme: dark)\").matches?\"dark\":\"light\")})(document.documentElement)</script>";
-
 /// `base.html`, with the `title` and `content` blocks drawn by the callers.
 fn base(
     out: &mut String,
@@ -54,7 +53,6 @@ fn base(
 ) {
     let (site, page) = (l.site, l.page);
     let rr = site.rel_root.as_str();
-    let has_nav = l.nav_html.is_some();
     out.push_str("<!DOCTYPE html>\n<html lang=\"");
     esc(out, &site.language);
     out.push_str("\" data-root=\"");
@@ -102,7 +100,9 @@ fn base(
         esc(out, c);
         out.push_str("\">");
     }
-    out.push_str(HEAD_SCRIPT);
+    out.push_str("<script src=\"");
+    esc(out, rr);
+    out.push_str("assets/theme.js\"></script>");
     let own_css = format!("{rr}assets/specsite.css");
     out.push_str("<link rel=\"stylesheet\" href=\"");
     esc(out, &own_css);
@@ -148,32 +148,11 @@ fn base(
         out.push_str(" has-toc");
     }
     out.push_str("\"><label for=\"nav-drawer\" class=\"drawer-backdrop\" aria-hidden=\"true\"></label><nav id=\"sidebar\" class=\"sidebar\" aria-label=\"");
-    out.push_str(if has_nav { "Book" } else { "Site" });
+    let book_sidebar = l.book.is_some() && l.sidebar_html.is_some();
+    out.push_str(if book_sidebar { "Book" } else { "Site" });
     out.push_str("\">");
-    match l.nav_html {
-        Some(nav) => {
-            if let Some(b) = l.book {
-                out.push_str("<a class=\"sidebar-book\" href=\"");
-                esc(out, &b.href);
-                out.push_str("\">");
-                esc(out, &b.title);
-                out.push_str("</a>");
-            }
-            out.push_str(nav);
-            if let Some(b) = l.book {
-                out.push_str("<ul class=\"nav-list nav-extra\">");
-                if let Some(g) = b.glossary_href.as_deref().filter(|g| !g.is_empty()) {
-                    out.push_str("<li><a href=\"");
-                    esc(out, g);
-                    out.push_str("\">Book glossary</a></li>");
-                }
-                out.push_str("<li><a href=\"");
-                esc(out, &site.glossary_href);
-                out.push_str("\">Common glossary</a></li><li><a href=\"");
-                esc(out, &b.print_href);
-                out.push_str("\">Print this book</a></li></ul>");
-            }
-        }
+    match l.sidebar_html {
+        Some(sidebar) => out.push_str(sidebar),
         None => {
             out.push_str("<h2 class=\"nav-part-title\">Specifications</h2><ul class=\"nav-list\">");
             for b in &site.books {

@@ -485,7 +485,24 @@ impl RenderEnv<'_> {
     /// ([`super::theme::nav_script`]): the tree with hrefs from the site root.
     fn nav_script(&self, prep: &Prepared, bi: BookId, place: Place) -> String {
         let items = self.nav_items(prep, &prep.books[bi].nav, "", None, place);
-        super::theme::nav_script(&super::theme::nav_html(&items))
+        let b = &self.site.books[bi];
+        let book = self.book_ctx(b, "", None, place.prefix);
+        let glossary = href("", "glossary/", None, self.offline);
+        super::theme::nav_script(&book_sidebar(
+            &book,
+            &glossary,
+            &super::theme::nav_html(&items),
+        ))
+    }
+
+    /// The site's shared sidebar (`assets/nav/site.js`), for the pages of
+    /// no book.
+    fn site_nav_script(&self) -> String {
+        let site = self.site_ctx_with("", None, true);
+        let books: Vec<(&str, &str)> = (site.books.iter())
+            .map(|b| (b.title.as_str(), b.href.as_str()))
+            .collect();
+        super::theme::nav_script(&super::theme::site_sidebar(&books, &site.glossary_href))
     }
 
     /// Canonical URL of page `p` for search engines: the latest version's
@@ -550,7 +567,8 @@ impl RenderEnv<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let nav_html = if shared {
+        // With the default templates the renderer draws the whole sidebar.
+        let sidebar_html = if shared {
             let current = LinkCtx {
                 title: prep.titles[p].clone(),
                 href: href(&from, &from, None, self.offline),
@@ -566,7 +584,13 @@ impl RenderEnv<'_> {
                 )
             })
         } else {
-            (self.theme.default_nav() && !nav.is_empty()).then(|| super::theme::nav_html(&nav))
+            (self.theme.default_nav() && !nav.is_empty()).then(|| {
+                book_sidebar(
+                    &book_ctx,
+                    &site_ctx.glossary_href,
+                    &super::theme::nav_html(&nav),
+                )
+            })
         };
         let content = if place.canonical {
             doc.html.clone()
@@ -589,7 +613,8 @@ impl RenderEnv<'_> {
             toc: doc
                 .headings
                 .iter()
-                .filter(|h| (2..=3).contains(&h.level))
+                // An empty heading (`###` alone) would be a link with no text.
+                .filter(|h| (2..=3).contains(&h.level) && !h.text.trim().is_empty())
                 .map(|h| TocItem {
                     level: h.level,
                     title: h.text.clone(),
@@ -609,7 +634,13 @@ impl RenderEnv<'_> {
             canonical: self.canonical_url(prep, p),
             source_href: Some("index.md".to_string()),
             url: from.clone(),
-            term_tips: None,
+            term_tips: crate::glossary::tips::links_terms(&doc.html).then(|| {
+                format!(
+                    "{}{}",
+                    rel_root(&from),
+                    crate::glossary::tips::tips_file(book.prefix())
+                )
+            }),
         };
         if let Some(icons) = self.theme.native_layouts() {
             return Ok(super::native::page(&super::native::Layout {
@@ -618,14 +649,14 @@ impl RenderEnv<'_> {
                 search_manifest: &self.search_manifest,
                 book: Some(&book_ctx),
                 page: &pctx,
-                nav_html: nav_html.as_deref(),
+                sidebar_html: sidebar_html.as_deref(),
                 icons,
             }));
         }
         let mut ctx = self.context(&site_ctx, "page");
         ctx.insert("book", &book_ctx);
-        match &nav_html {
-            Some(html) => ctx.insert("nav_html", html),
+        match &sidebar_html {
+            Some(html) => ctx.insert("sidebar_html", html),
             None => ctx.insert("nav", &nav),
         }
         ctx.insert("page", &pctx);
@@ -646,9 +677,19 @@ impl RenderEnv<'_> {
         let site_ctx = self.site_ctx_with(&g.url, book.map(|b| b.id.as_str()), book.is_none());
         let book_ctx = book.map(|b| self.book_ctx(b, &g.url, None, b.prefix()));
         let mut nav_html = None;
+        // With the default templates the renderer draws the whole sidebar:
+        // the loader of the book's shared one, or of the site's.
+        let mut sidebar_html = None;
+        if book.is_none() && self.theme.default_nav() {
+            sidebar_html = Some(super::theme::site_sidebar_loader(
+                &format!("{}{SITE_NAV_FILE}", rel_root(&g.url)),
+                &site_ctx.home_href,
+                &site_ctx.glossary_href,
+            ));
+        }
         if let (Some(b), Some(bi)) = (book, g.book) {
             if self.theme.default_nav() {
-                nav_html = (!prep.books[bi].nav.is_empty())
+                sidebar_html = (!prep.books[bi].nav.is_empty())
                     .then(|| self.nav_loader(b, &g.url, b.prefix(), &[], None));
             } else if b.summary.is_some() {
                 let place = Place {
@@ -695,7 +736,7 @@ impl RenderEnv<'_> {
                 search_manifest: &self.search_manifest,
                 book: book_ctx.as_ref(),
                 page: &pctx,
-                nav_html: nav_html.as_deref(),
+                sidebar_html: sidebar_html.as_deref(),
                 icons,
             };
             match g.template.as_str() {
@@ -711,6 +752,9 @@ impl RenderEnv<'_> {
         if let Some(html) = &nav_html {
             ctx.insert("nav_html", html);
         }
+        if let Some(html) = &sidebar_html {
+            ctx.insert("sidebar_html", html);
+        }
         ctx.insert("data", &g.data);
         ctx.insert("page", &pctx);
         self.theme
@@ -723,6 +767,24 @@ impl RenderEnv<'_> {
 /// placed at `prefix` (`assets/nav/consent.js`, `assets/nav/guide/1.0.js`).
 fn nav_file(prefix: &str) -> String {
     format!("assets/nav/{prefix}.js")
+}
+
+/// Root-relative path of the sidebar shared by the pages of no book (the
+/// common glossary and its terms): outside `assets/nav/`, where any book
+/// id may stand.
+const SITE_NAV_FILE: &str = "assets/site-nav.js";
+
+/// A book's whole sidebar (title, navigation, links to the glossaries and
+/// the print view) with the hrefs of `book` and `glossary`.
+fn book_sidebar(book: &BookCtx, glossary: &str, nav: &str) -> String {
+    super::theme::book_sidebar(
+        &book.title,
+        &book.href,
+        nav,
+        book.glossary_href.as_deref(),
+        glossary,
+        &book.print_href,
+    )
 }
 
 /// Appends every href of a navigation tree to `key`.
@@ -795,6 +857,9 @@ pub fn render_site(
     )?;
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     render_pages_with(env, &prep, &all, sink)?;
+    if env.theme.default_nav() {
+        sink.write(SITE_NAV_FILE, env.site_nav_script().as_bytes())?;
+    }
     t.mark("r:pages");
     copy_assets(site, &published_assets(site, env.docs), sink)?;
     t.mark("r:assets");

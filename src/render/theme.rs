@@ -25,9 +25,10 @@
 //! | `404.html` | — (uses `<base href=site_url>` when set, so it works at any depth) |
 //! | `redirect.html` | `target_href` |
 //!
-//! Static files are written under `assets/`: `specsite.css`, `specsite.js`
-//! (and `search.js`, owned by the search stage). `base.html` always links
-//! those three; `site.css` / `site.js` add further stylesheets/scripts.
+//! Static files are written under `assets/`: `specsite.css`, `specsite.js`,
+//! `theme.js` (run before the page is drawn: the light or dark theme) and
+//! `search.js`, owned by the search stage. `base.html` always links those
+//! four; `site.css` / `site.js` add further stylesheets/scripts.
 
 use anyhow::{bail, Context as _, Result};
 use std::collections::BTreeMap;
@@ -318,9 +319,77 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
     out.push_str("</ul>");
 }
 
-/// The script that draws a book's navigation in the pages that share it
-/// (`assets/nav/<book prefix>.js`). `nav` is [`nav_html`] of the tree made
-/// relative to the site root with nothing current. Loaded by a plain
+/// A book's whole sidebar: its title, its navigation (`nav`, [`nav_html`])
+/// and the links to the book's glossary (when it has one), the common
+/// glossary and the print view. What `base.html` draws around `nav_html`.
+pub fn book_sidebar(
+    title: &str,
+    home: &str,
+    nav: &str,
+    book_glossary: Option<&str>,
+    glossary: &str,
+    print: &str,
+) -> String {
+    let mut out = String::with_capacity(nav.len() + 300);
+    out.push_str("<a class=\"sidebar-book\" href=\"");
+    escape_html_into(&mut out, home);
+    out.push_str("\">");
+    escape_html_into(&mut out, title);
+    out.push_str("</a>");
+    out.push_str(nav);
+    out.push_str("<ul class=\"nav-list nav-extra\">");
+    let links = (book_glossary.map(|g| (g, "Book glossary")).into_iter())
+        .chain([(glossary, "Common glossary"), (print, "Print this book")]);
+    for (href, label) in links {
+        out.push_str("<li><a href=\"");
+        escape_html_into(&mut out, href);
+        out.push_str("\">");
+        out.push_str(label);
+        out.push_str("</a></li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// The site's sidebar (pages of no book: the common glossary, its terms):
+/// every book (`books`, title and href), then the glossary.
+pub fn site_sidebar(books: &[(&str, &str)], glossary: &str) -> String {
+    let mut out =
+        String::from("<h2 class=\"nav-part-title\">Specifications</h2><ul class=\"nav-list\">");
+    for (title, href) in books {
+        out.push_str("<li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+        escape_html_into(&mut out, href);
+        out.push_str("\">");
+        escape_html_into(&mut out, title);
+        out.push_str("</a></li>");
+    }
+    out.push_str("</ul><h2 class=\"nav-part-title\">Reference</h2><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    escape_html_into(&mut out, glossary);
+    out.push_str("\">Glossary</a></li></ul>");
+    out
+}
+
+/// What the sidebar of a page of no book holds in place of the site's
+/// sidebar: the script drawing the shared one (`src`) and, for readers
+/// without scripts, links to the landing page (`home`, which lists every
+/// book) and the glossary.
+pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
+    let mut out = String::from("<script src=\"");
+    escape_html_into(&mut out, src);
+    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    escape_html_into(&mut out, home);
+    out.push_str(
+        "\">All specifications</a></li><li class=\"nav-item\"><a class=\"nav-link\" href=\"",
+    );
+    escape_html_into(&mut out, glossary);
+    out.push_str("\">Glossary</a></li></ul></noscript>");
+    out
+}
+
+/// The script that draws a sidebar in the pages that share it
+/// (`assets/nav/<book prefix>.js`: [`book_sidebar`]; `assets/nav/site.js`:
+/// [`site_sidebar`]). `nav` is that sidebar made relative to the site root
+/// with nothing current. Loaded by a plain
 /// `<script src>` in the sidebar (which works from disk, where fetching a
 /// file does not), it puts the list where it stands, makes the internal
 /// hrefs relative to the page (`data-root`) and marks the page being read
@@ -329,9 +398,7 @@ fn nav_list(items: &[super::context::NavItem], depth: usize, out: &mut String) {
 /// for a page that carries its own navigation.
 pub fn nav_script(nav: &str) -> String {
     let mut out = String::with_capacity(nav.len() + NAV_SCRIPT.len() + 64);
-    out.push_str(
-        "/* specsite: one book's navigation, shared by its pages. */\n(function (nav) {\n",
-    );
+    out.push_str("/* specsite: a sidebar shared by many pages. */\n(function (nav) {\n");
     out.push_str(NAV_SCRIPT);
     out.push_str("})(");
     out.push_str(&serde_json::to_string(nav).unwrap_or_default());
@@ -342,13 +409,15 @@ pub fn nav_script(nav: &str) -> String {
 const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.documentElement;
   if (!s) return;
   var root = el.getAttribute("data-root") || "", url = el.getAttribute("data-url") || "";
-  s.insertAdjacentHTML("beforebegin", nav);
-  var list = s.previousElementSibling;
+  var t = d.createElement("template");
+  t.innerHTML = nav;
+  var drawn = Array.prototype.slice.call(t.content.querySelectorAll("a[href]"));
+  s.parentNode.insertBefore(t.content, s);
   function norm(h) { return h.replace(/(^|\/)index\.html$/, "$1").replace(/^\.\/$/, ""); }
-  Array.prototype.forEach.call(list.querySelectorAll("a.nav-link[href]"), function (a) {
+  drawn.forEach(function (a) {
     if (a.rel) return; // external
     var h = a.getAttribute("href");
-    if (norm(h) === url) {
+    if (norm(h) === url && a.classList.contains("nav-link")) {
       a.setAttribute("aria-current", "page");
       a.parentElement.classList.add("is-current");
       for (var li = a.parentElement; li; li = li.parentElement.closest("li.nav-item")) {

@@ -486,8 +486,11 @@ impl Live {
         }
         let sink = MapSink::default();
         render_site::render_pages(&self.render_env(), &rerender, &sink)?;
+        // The edited pages may link to other terms: their books' tooltips.
+        let stale_tips = self.stale(&self.write_tips(&sink)?, "assets/terms/");
         self.pending = Some(pending);
         let mut changed = self.store.merge(sink.into_files());
+        changed.extend(self.store.remove(&stale_tips));
         changed.extend(assets_changed);
         Ok(Outcome {
             parsed: pages.len(),
@@ -576,21 +579,41 @@ impl Live {
         render_site::render_llms(&env, &sink)?;
         // The browser search index follows every edit; old shards go.
         let written = self.write_search(&sink)?;
-        let stale_search: Vec<String> = self
-            .store
-            .paths()
-            .into_iter()
-            .filter(|p| p.starts_with("search/") && !written.contains(p))
-            .collect();
+        let stale_search = self.stale(&written, "search/");
+        // Definitions may have changed: the term tooltips too.
+        let stale_tips = self.stale(&self.write_tips(&sink)?, "assets/terms/");
         let rendered = pages.len() + books.len() + changed_generated.len() + 1;
         let mut changed = self.store.merge(sink.into_files());
         changed.extend(self.store.remove(&gone));
         changed.extend(self.store.remove(&stale_search));
+        changed.extend(self.store.remove(&stale_tips));
         Ok(Outcome {
             rendered,
             changed,
             ..Outcome::default()
         })
+    }
+
+    /// Writes the term tooltip scripts ([`crate::glossary::tip_files`]);
+    /// returns the paths written.
+    fn write_tips(&self, sink: &MapSink) -> Result<BTreeSet<String>, Fatal> {
+        use crate::output::Sink as _;
+        let a = &self.analysis;
+        let mut written = BTreeSet::new();
+        for (path, bytes) in
+            crate::glossary::tip_files(&a.glossary, &a.site, &a.docs, &crate::term_uses(&a.docs))
+        {
+            sink.write(&path, &bytes)?;
+            written.insert(path);
+        }
+        Ok(written)
+    }
+
+    /// Stored files under `prefix` that are not in `written`.
+    fn stale(&self, written: &BTreeSet<String>, prefix: &str) -> Vec<String> {
+        (self.store.paths().into_iter())
+            .filter(|p| p.starts_with(prefix) && !written.contains(p))
+            .collect()
     }
 
     /// Writes the browser search index, its manifest also at the fixed
@@ -735,6 +758,7 @@ impl Live {
                 sink.write(&path, &bytes)?;
             }
         }
+        self.write_tips(&sink)?;
         render_site::render_site(&self.render_env(), &self.generated.as_slice(), &sink)?;
         let files = sink.into_files();
         let n = files.len();

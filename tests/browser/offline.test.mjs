@@ -122,7 +122,7 @@ test("from disk, Next and Previous walk the book in order", { skip }, async () =
   await context.close();
 });
 
-test("from disk, a glossary term link opens the term's page", { skip }, async (t) => {
+test("from disk, a glossary term link shows its tooltip and opens the term's page", { skip }, async (t) => {
   const { context, page, problems } = await open(landing);
   // Find a page with a term link by following the first book's navigation.
   await Promise.all([page.waitForURL((u) => u.href !== landing), page.locator(".book-card a[href]").first().click()]);
@@ -141,6 +141,11 @@ test("from disk, a glossary term link opens the term's page", { skip }, async (t
     return;
   }
   const term = page.locator("main a.term").first();
+  // The book's tooltip script loads from disk too.
+  const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+  assert.equal(await tip.getAttribute("role"), "tooltip");
+  await term.hover();
+  assert.ok(await tip.isVisible(), "the tooltip shows on hover");
   const name = (await term.evaluate((a) => a.firstChild.textContent)).trim();
   const href = await term.evaluate((a) => a.href);
   await Promise.all([page.waitForURL(href), term.click()]);

@@ -79,6 +79,13 @@ test("without JavaScript the drawer still opens, and content, nav and tabs are a
   const panels = page.locator(".tabs .tab-panel");
   for (let i = 0; i < (await panels.count()); i++) assert.ok(await panels.nth(i).isVisible());
   assert.equal(await page.locator(".theme-toggle").isVisible(), false, "no dead toggle without JS");
+  assert.equal(await page.locator("#search-input").count(), 0, "no dead search box without JS");
+  // A term link is a plain link to its term page, with no tooltip text in it.
+  const terms = page.locator("main a.term");
+  for (let i = 0; i < (await terms.count()); i++) {
+    assert.equal(await terms.nth(i).evaluate((a) => a.children.length), 0);
+    assert.match(await terms.nth(i).getAttribute("href"), /glossary\//);
+  }
   await context.close();
 });
 
@@ -154,9 +161,17 @@ test("term tooltips show on hover and keyboard focus, hide on Escape", { skip: !
     await context.close();
     return;
   }
+  // The page's HTML carries no tooltip text: the definitions come from the
+  // book's assets/terms/<book>.js, and every term link gets its tip.
+  const html = await (await fetch(pages.page)).text();
+  assert.ok(!html.includes("term-tip"), "no tooltip in the markup");
+  assert.match(html, /<script defer src="[^"]*assets\/terms\/[^"]+\.js"><\/script>/);
+  assert.equal(await page.locator("a.term:not([aria-describedby])").count(), 0, "every term link has its tip");
   for (let i = 0; i < (await terms.count()); i++) {
     const term = terms.nth(i);
     const tip = page.locator(`#${await term.getAttribute("aria-describedby")}`);
+    assert.equal(await tip.getAttribute("role"), "tooltip");
+    assert.ok((await tip.textContent()).trim().length > 0, "the tip holds the definition");
     assert.equal(await tip.isVisible(), false);
     await term.hover();
     assert.ok(await tip.isVisible(), "visible on hover");

@@ -24,7 +24,7 @@
       '<span class="icon icon-moon" aria-hidden="true"></span><span class="icon icon-sun" aria-hidden="true"></span></button>';
   }
 
-  /* ---- light/dark toggle (the inline head script already set data-theme) ---- */
+  /* ---- light/dark toggle (theme.js, run in <head>, already set data-theme) ---- */
   function initThemeToggle() {
     var btn = doc.querySelector(".theme-toggle");
     if (!btn) return;
@@ -225,28 +225,40 @@
     });
   }
 
-  /* ---- term tooltips: hover/focus via CSS; on touch the first tap shows the
-     tip and the second follows the link; Escape dismisses ---- */
-  function initTerms() {
-    // A tip inside its link would become part of the link's accessible name:
-    // move it after the link and tie the two with aria-describedby.
-    $all("a.term > .term-tip").forEach(function (tip) {
-      tip.parentElement.after(tip);
-    });
-    $all("a.term + .term-tip").forEach(function (tip, i) {
-      if (!tip.id) tip.id = "term-tip-" + (i + 1);
-      tip.previousElementSibling.setAttribute("aria-describedby", tip.id);
-    });
-    // A tip given as the link's next sibling gets a positioned wrapper.
-    $all("a.term + .term-tip").forEach(function (tip) {
-      var a = tip.previousElementSibling;
-      if (a.parentElement.classList.contains("term-ref")) return;
+  /* ---- term tooltips. A term link is a plain link to its term page (which
+     holds the whole definition); the short definitions of the terms a book's
+     pages link to come from assets/terms/<book>.js, loaded with
+     <script defer src> (so it works from disk), which hands them to
+     window.specsiteTermTips. Each link with a definition gets its tip, a
+     role=tooltip element named by aria-describedby, shown by CSS on hover and
+     keyboard focus; on touch the first tap shows the tip and the second
+     follows the link; Escape dismisses. ---- */
+  var tipSeq = 0;
+  function addTermTips(tips) {
+    var base = new URL(root.getAttribute("data-root") || "./", location.href).href;
+    $all("a.term:not([aria-describedby])").forEach(function (a) {
+      var url = a.href.split("#")[0];
+      if (url.indexOf(base) !== 0) return;
+      var text = tips[url.slice(base.length).replace(/(^|\/)index\.html$/, "$1")];
+      if (!text) return;
+      var tip = doc.createElement("span");
+      tip.className = "term-tip";
+      tip.id = "term-tip-" + (++tipSeq);
+      tip.setAttribute("role", "tooltip");
+      tip.textContent = text;
+      a.setAttribute("aria-describedby", tip.id);
       var wrap = doc.createElement("span");
       wrap.className = "term-ref";
       a.replaceWith(wrap);
       wrap.appendChild(a);
       wrap.appendChild(tip);
     });
+  }
+  function initTerms() {
+    // The book's tooltip script may have run before this one, or run later.
+    var early = window.specsiteTermTips;
+    window.specsiteTermTips = addTermTips;
+    if (early && typeof early === "object") addTermTips(early);
     // Keep a tip inside the viewport.
     function place(term) {
       var tip = term.querySelector(".term-tip") || term.nextElementSibling;
@@ -272,7 +284,7 @@
     doc.addEventListener("click", function (e) {
       var term = e.target.closest && e.target.closest("a.term");
       if (!term) { closeAll(null); return; }
-      if (lastPointer !== "touch") return;
+      if (lastPointer !== "touch" || !term.hasAttribute("aria-describedby")) return;
       if (!term.classList.contains("tip-open")) {
         e.preventDefault();
         closeAll(term);
