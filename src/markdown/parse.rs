@@ -751,7 +751,7 @@ impl<'a, 'e> Pass<'a, 'e> {
         }));
         for a in &alt {
             self.events.push(Event::InlineHtml(
-                format!("<span class=\"anchor-alt\" id=\"{a}\"></span>").into(),
+                format!("<a id=\"{a}\"></a>").into(),
             ));
         }
         self.events.extend(h.events);
