@@ -312,3 +312,40 @@ fn pages_share_their_book_navigation_and_keep_a_way_without_scripts() {
         );
     }
 }
+
+#[test]
+fn on_this_page_lists_headings_with_text_and_leaves_out_empty_ones() {
+    let (tmp, root) = site(&[
+        (
+            "b/SUMMARY.md",
+            "# Summary\n\n* [B](README.md)\n* [Page](page.md)\n",
+        ),
+        ("b/README.md", "# B\n"),
+        (
+            "b/page.md",
+            "# Page\n\n## First\n\ntext\n\n###\n\nunder an empty heading\n\n### Second\n\ntext\n",
+        ),
+    ]);
+    let out = tmp.path().join("out");
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = read(&out, "b/page/index.html");
+    let toc = &html[html.find("<aside class=\"toc\"").expect("toc")..];
+    let toc = &toc[..toc.find("</aside>").unwrap()];
+    assert!(
+        toc.contains(">First</a>") && toc.contains(">Second</a>"),
+        "{toc}"
+    );
+    assert!(!toc.contains("></a>"), "a link with no text: {toc}");
+}

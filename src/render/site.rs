@@ -613,7 +613,8 @@ impl RenderEnv<'_> {
             toc: doc
                 .headings
                 .iter()
-                .filter(|h| (2..=3).contains(&h.level))
+                // An empty heading (`###` alone) would be a link with no text.
+                .filter(|h| (2..=3).contains(&h.level) && !h.text.trim().is_empty())
                 .map(|h| TocItem {
                     level: h.level,
                     title: h.text.clone(),
