@@ -750,9 +750,8 @@ impl<'a, 'e> Pass<'a, 'e> {
             attrs: Vec::new(),
         }));
         for a in &alt {
-            self.events.push(Event::InlineHtml(
-                format!("<span class=\"anchor-alt\" id=\"{a}\"></span>").into(),
-            ));
+            self.events
+                .push(Event::InlineHtml(format!("<a id=\"{a}\"></a>").into()));
         }
         self.events.extend(h.events);
         if let (true, Some(b)) = (self.env.html, self.blocks.heading_block.take()) {

@@ -18,7 +18,7 @@
 //!
 //! | template | extra keys |
 //! |---|---|
-//! | `base.html` | `book`, `nav`, `page` when present; blocks `title`, `head`, `sidebar`, `content`, `toc` |
+//! | `base.html` | `book`, `nav` (or `nav_html`, drawn), `page` when present; `sidebar_html`, the whole sidebar drawn by the renderer, with the default templates; blocks `title`, `head`, `sidebar`, `content`, `toc` |
 //! | `page.html` | `book`, `nav`, `page` |
 //! | `landing.html` | `page` (optional: its `description` and `content` introduce the site) |
 //! | `print.html` | `book`, `print_pages` (list of `PrintPageCtx`) |
