@@ -414,20 +414,28 @@ const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.docu
   var drawn = Array.prototype.slice.call(t.content.querySelectorAll("a[href]"));
   s.parentNode.insertBefore(t.content, s);
   function norm(h) { return h.replace(/(^|\/)index\.html$/, "$1").replace(/^\.\/$/, ""); }
+  // The page itself, else the deepest entry whose folder holds it (a term
+  // page sits under the glossary's entry): the section being read.
+  var page = null, section = null, depth = -1;
   drawn.forEach(function (a) {
     if (a.rel) return; // external
-    var h = a.getAttribute("href");
-    if (norm(h) === url && a.classList.contains("nav-link")) {
-      a.setAttribute("aria-current", "page");
-      a.parentElement.classList.add("is-current");
-      for (var li = a.parentElement; li; li = li.parentElement.closest("li.nav-item")) {
-        li.classList.add("is-active");
-        var branch = li.querySelector(":scope > details.nav-branch");
-        if (branch) branch.open = true;
-      }
+    var h = a.getAttribute("href"), n = norm(h);
+    if (a.classList.contains("nav-link")) {
+      if (n === url) page = page || a;
+      else if (n && url.indexOf(n) === 0 && n.length > depth) { section = a; depth = n.length; }
     }
     a.setAttribute("href", root + h || "./");
   });
+  var hit = page || section;
+  if (hit) {
+    hit.setAttribute("aria-current", page ? "page" : "true");
+    if (page) hit.parentElement.classList.add("is-current");
+    for (var li = hit.parentElement; li; li = li.parentElement.closest("li.nav-item")) {
+      li.classList.add("is-active");
+      var branch = li.querySelector(":scope > details.nav-branch");
+      if (branch) branch.open = true;
+    }
+  }
 "#;
 
 /// What the sidebar of a page holds in place of its book's navigation:

@@ -108,6 +108,16 @@ test("the book navigation marks the page being read, opens the branches above it
   await context.close();
 });
 
+test("on a term page the sidebar marks the glossary as the section being read", { skip: !root }, async () => {
+  const { context, page, errors } = await open(pages.term);
+  const marked = page.locator("#sidebar a[aria-current]");
+  assert.equal(await marked.count(), 1);
+  assert.equal(await marked.getAttribute("aria-current"), "true", "a section, not the page itself");
+  assert.equal(await marked.evaluate((a) => a.href), pages.glossary);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("without JavaScript a page leads to its book's contents, which list it", { skip: !root }, async (t) => {
   const { context, page } = await open(pages.page, { javaScriptEnabled: false });
   const toc = page.locator("#sidebar a.nav-link", { hasText: "Table of contents" });
