@@ -223,18 +223,36 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
 }
 
 fn push_section(sections: &mut Vec<Section>, mut s: Section) {
-    // Runs of white space become single spaces, in one pass.
-    let mut t = String::with_capacity(s.text.len());
-    for w in s.text.split_whitespace() {
-        if !t.is_empty() {
-            t.push(' ');
-        }
-        t.push_str(w);
-    }
-    s.text = t;
+    s.text = collapse_white_space(&s.text);
     if !s.text.is_empty() || s.anchor.is_some() {
         sections.push(s);
     }
+}
+
+/// `text` with runs of white space made single spaces, and none at either
+/// end, in one pass. ASCII text (most sections) is split by bytes: its white
+/// space is what `char::is_whitespace` says of ASCII.
+fn collapse_white_space(text: &str) -> String {
+    if !text.is_ascii() {
+        let mut t = String::with_capacity(text.len());
+        for w in text.split_whitespace() {
+            if !t.is_empty() {
+                t.push(' ');
+            }
+            t.push_str(w);
+        }
+        return t;
+    }
+    let mut t = Vec::with_capacity(text.len());
+    let space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    for w in text.as_bytes().split(space).filter(|w| !w.is_empty()) {
+        if !t.is_empty() {
+            t.push(b' ');
+        }
+        t.extend_from_slice(w);
+    }
+    // ASCII in, ASCII out.
+    String::from_utf8(t).unwrap_or_default()
 }
 
 fn attr_regex() -> &'static Regex {
@@ -1166,6 +1184,27 @@ fn html_unescape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_collapses_as_split_whitespace_does() {
+        for t in [
+            "",
+            "  ",
+            "one",
+            " a  b\tc\n\nd\x0be\x0cf\rg ",
+            "tab\t\tend\n",
+            "non\u{a0}breaking  and\u{2003}em space ",
+            "x\u{85}y",
+        ] {
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_white_space(t), want, "{t:?}");
+        }
+        for c in 0u8..128 {
+            let t = format!("a{}b", c as char);
+            let want = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_white_space(&t), want, "{c}");
+        }
+    }
     use crate::content::{Book, Page};
     use std::sync::Arc;
 
