@@ -4,10 +4,8 @@
 use crate::content::{Book, Site};
 use crate::markdown::Doc;
 use crate::requirements::{Level, SiteRequirements};
-use regex::Regex;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
 
 fn absolute(site: &Site, url: &str) -> String {
     match &site.config.site_url {
@@ -292,16 +290,6 @@ fn def_id_and_key(def: &str) -> (&str, &str) {
     (attr("id"), attr("data-schema"))
 }
 
-fn url_attr_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r#"\s(href|src|id|for|aria-describedby|aria-labelledby|aria-controls)="([^"]*)""#,
-        )
-        .expect("valid regex")
-    })
-}
-
 /// Whether an href/src value is relative to the page (not a scheme, not
 /// root- or protocol-relative, not empty).
 fn is_relative(v: &str) -> bool {
@@ -357,12 +345,9 @@ pub fn rebase_html(
 ) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut last = 0;
-    for cap in url_attr_regex().captures_iter(html) {
-        let (Some(name), Some(val)) = (cap.get(1), cap.get(2)) else {
-            continue;
-        };
-        let v = val.as_str();
-        let new = match name.as_str() {
+    for (name, val) in UrlAttrs::new(html) {
+        let v = &html[val.clone()];
+        let new = match name {
             "href" | "src" => rebase_url(v, old_from, new_from, offline, id_prefix, map),
             _ => id_prefix.map(|pre| {
                 v.split(' ')
@@ -373,13 +358,77 @@ pub fn rebase_html(
             }),
         };
         if let Some(r) = new {
-            out.push_str(&html[last..val.start()]);
+            out.push_str(&html[last..val.start]);
             out.push_str(&r);
-            last = val.end();
+            last = val.end;
         }
     }
     out.push_str(&html[last..]);
     out
+}
+
+/// The attributes [`rebase_html`] rewrites.
+const URL_ATTRS: [&str; 7] = [
+    "href",
+    "src",
+    "id",
+    "for",
+    "aria-describedby",
+    "aria-labelledby",
+    "aria-controls",
+];
+
+/// The double-quoted [`URL_ATTRS`] of an HTML text, each preceded by white
+/// space, in order: (name, byte range of the value). What the pattern
+/// `\s(href|src|id|…)="([^"]*)"` finds, found by looking at each `="`
+/// (pages are long and most of their `="` are such attributes).
+struct UrlAttrs<'h> {
+    html: &'h str,
+    /// Where the search goes on: the end of the last attribute found.
+    pos: usize,
+    /// Where the next `="` is looked for.
+    next: usize,
+}
+
+impl<'h> UrlAttrs<'h> {
+    fn new(html: &'h str) -> Self {
+        UrlAttrs {
+            html,
+            pos: 0,
+            next: 0,
+        }
+    }
+}
+
+impl<'h> Iterator for UrlAttrs<'h> {
+    type Item = (&'h str, std::ops::Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let html = self.html;
+        loop {
+            // A quote after `=` (searching for the quote alone is the fast search).
+            let quote = self.next + html.get(self.next..)?.find('"')?;
+            self.next = quote + 1;
+            if quote == 0 || html.as_bytes()[quote - 1] != b'=' || quote - 1 < self.pos {
+                continue;
+            }
+            let eq = quote - 1;
+            let before = &html[self.pos..eq];
+            let Some(name) = URL_ATTRS.iter().find(|n| before.ends_with(*n)) else {
+                continue;
+            };
+            let space = before[..before.len() - name.len()].chars().next_back();
+            if !space.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let start = eq + 2;
+            // No closing quote: no attribute further on has one either.
+            let end = start + html[start..].find('"')?;
+            self.pos = end + 1;
+            self.next = end + 1;
+            return Some((name, start..end));
+        }
+    }
 }
 
 fn rebase_url(
@@ -453,6 +502,59 @@ fn folder_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_attributes_are_what_the_pattern_finds() {
+        let re = regex::Regex::new(
+            r#"\s(href|src|id|for|aria-describedby|aria-labelledby|aria-controls)="([^"]*)""#,
+        )
+        .unwrap();
+        let pieces = [
+            " href=\"a\"",
+            " src=\"b c\"",
+            "<a",
+            ">",
+            " id=\"x\"",
+            "\tfor=\"y\"",
+            "\nid=\"\"",
+            "data-id=\"no\"",
+            " xhref=\"no\"",
+            " aria-controls=\"m\"",
+            " title=\" href=\"",
+            "=\"",
+            "\"",
+            " ",
+            "\u{a0}src=\"nb\"",
+            "é",
+            " aria-labelledby=\"l\"",
+            " ID=\"up\"",
+            "id=\"",
+            " for =\"sp\"",
+            "\u{2003}href=\"em\"",
+        ];
+        // Every sequence of up to four pieces, and a few long ones.
+        let mut texts: Vec<String> = vec![String::new()];
+        for _ in 0..3 {
+            let mut more = Vec::new();
+            for t in &texts {
+                for p in pieces {
+                    more.push(format!("{t}{p}"));
+                }
+            }
+            texts.extend(more);
+            texts.dedup();
+        }
+        texts.push(pieces.concat());
+        texts.push(pieces.iter().rev().copied().collect::<Vec<_>>().concat());
+        for t in &texts {
+            let want: Vec<(&str, std::ops::Range<usize>)> = re
+                .captures_iter(t)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().range()))
+                .collect();
+            let got: Vec<(&str, std::ops::Range<usize>)> = UrlAttrs::new(t).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
+    }
 
     #[test]
     fn resolves_relative_paths_against_the_page_folder() {

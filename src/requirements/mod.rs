@@ -239,35 +239,51 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
         .collect();
     let mut per_page: Vec<Option<(Vec<Requirement>, Vec<Diagnostic>)>> =
         per_page.into_iter().map(Some).collect();
+    // Each book's pages' findings and requirements, in page order; the
+    // books then number their requirements side by side.
+    let books: Vec<(Vec<Requirement>, Vec<Diagnostic>)> = (site.books.iter())
+        .map(|book| {
+            let (mut reqs, mut diags) = (Vec::new(), Vec::new());
+            for &p in &book.pages {
+                if let Some((r, d)) = per_page.get_mut(p).and_then(Option::take) {
+                    reqs.extend(r);
+                    diags.extend(d);
+                }
+            }
+            (reqs, diags)
+        })
+        .collect();
+    let done: Vec<(BookRequirements, Vec<Diagnostic>)> = books
+        .into_par_iter()
+        .enumerate()
+        .map(|(b, (mut reqs, mut diags))| {
+            for r in &mut reqs {
+                r.extra.fingerprint = ids::fingerprint(&r.statement);
+            }
+            let lock = ids::read_lock(site, b);
+            let locked = matches!(lock, Ok(Some(_)));
+            match lock {
+                Ok(lock) => {
+                    let found = ids::assign_ids(site, b, &mut reqs, lock.as_ref());
+                    diags.extend(found);
+                }
+                Err(d) => {
+                    diags.push(*d);
+                    ids::assign_ids(site, b, &mut reqs, None);
+                }
+            }
+            let book = BookRequirements {
+                book: b,
+                requirements: reqs,
+                locked,
+            };
+            (book, diags)
+        })
+        .collect();
     let mut out = SiteRequirements::default();
-    for (b, book) in site.books.iter().enumerate() {
-        let mut reqs = Vec::new();
-        for &p in &book.pages {
-            if let Some((r, d)) = per_page.get_mut(p).and_then(Option::take) {
-                reqs.extend(r);
-                out.diagnostics.extend(d);
-            }
-        }
-        for r in &mut reqs {
-            r.extra.fingerprint = ids::fingerprint(&r.statement);
-        }
-        let lock = ids::read_lock(site, b);
-        let locked = matches!(lock, Ok(Some(_)));
-        match lock {
-            Ok(lock) => {
-                let found = ids::assign_ids(site, b, &mut reqs, lock.as_ref());
-                out.diagnostics.extend(found);
-            }
-            Err(d) => {
-                out.diagnostics.push(*d);
-                ids::assign_ids(site, b, &mut reqs, None);
-            }
-        }
-        out.books.push(BookRequirements {
-            book: b,
-            requirements: reqs,
-            locked,
-        });
+    for (book, diags) in done {
+        out.diagnostics.extend(diags);
+        out.books.push(book);
     }
     out.diagnostics.extend(checks_site(site, &out));
     out
