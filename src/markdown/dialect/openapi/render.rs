@@ -11,7 +11,8 @@
 //! Markup (classes the theme styles):
 //! `section.api-op#op-…` › `div.api-op-head` (`span.api-method.api-method-get`,
 //! `code.api-path`), `p.api-summary`, `div.api-description`, `h4.api-section-title`,
-//! `table.api-params`, `table.api-schema` (nested ones inside
+//! `table.api-params`, `table.api-schema` (name and type cells are code by
+//! the stylesheet, not by a `<code>` each; nested tables inside
 //! `details.api-nested`), `details.api-response` (`span.api-status.api-status-2xx`),
 //! `div.api-example` with a highlighted `pre.hl-code`, `div.api-schemas` ›
 //! `section.api-schema-def#schema-<spec>-<name>[data-schema="<file>#<name>"]`
@@ -303,7 +304,7 @@ impl<'a> Ctx<'a, '_> {
             };
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code>{}</td><td>{}</td><td><code>{}</code></td><td>",
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>",
                 esc(p.get("name").as_str().unwrap_or("")),
                 required_mark(p.get("required").is_true()),
                 esc(p.get("in").as_str().unwrap_or("")),
@@ -610,7 +611,7 @@ impl<'a> Ctx<'a, '_> {
             let label = self.type_html(prop);
             let _ = write!(
                 out,
-                "<tr><td><code>{}</code>{}</td><td><code>{label}</code></td><td>",
+                "<tr><td>{}{}</td><td>{label}</td><td>",
                 if *name == "*" {
                     "additional properties".to_string()
                 } else {
@@ -940,17 +941,17 @@ mod tests {
         );
         // The request body and the recursive `children` link to Tree.
         assert!(html.contains("Schema: <code><a href=\"#schema-t-tree\">Tree</a></code>"));
-        assert!(html.contains(
-            "<td><code>children</code></td><td><code>array of <a href=\"#schema-t-tree\">Tree</a></code>"
-        ));
+        assert!(
+            html.contains("<td>children</td><td>array of <a href=\"#schema-t-tree\">Tree</a></td>")
+        );
         // Nothing of the schemas is lost: descriptions, required, enum,
         // nullable, examples and alternatives are all drawn.
         for part in [
             "An amount in a currency.",
-            "<td><code>amount</code> <span class=\"api-required\">required</span></td><td><code>number</code></td>",
+            "<td>amount <span class=\"api-required\">required</span></td><td>number</td>",
             "Example: <code>12.5</code>",
             "Allowed values: <code>EUR</code>, <code>USD</code>",
-            "<code>string | null</code>",
+            "<td>string | null</td>",
             "What the node says.",
             "One of:",
             "<li><code>string</code></li>",
