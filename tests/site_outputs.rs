@@ -80,6 +80,24 @@ fn print_view_holds_every_page_in_summary_order_with_in_page_links() {
     assert!(main.contains("href=\"#p2-fine-tuning\""), "{main}");
     assert!(main.contains("href=\"#p1-checklist\""), "{main}");
     assert!(main.contains("href=\"#p3-bearings\""), "{main}");
+    // A heading that starts with a digit has two anchors on its page (GitBook's
+    // current and older forms); the print view keeps the current one, and a
+    // link to either lands on it.
+    assert_eq!(
+        main.matches("href=\"#p3-id-3.2-declination\"").count(),
+        2,
+        "{main}"
+    );
+    assert!(
+        main.contains("<h2 id=\"p3-id-3.2-declination\">3.2 Declination"),
+        "{main}"
+    );
+    assert!(!main.contains("id=\"p3-3.2-declination\""), "{main}");
+    let compass = read(&out, "guide/compass/index.html");
+    assert!(
+        compass.contains("<h2 id=\"id-3.2-declination\"><a id=\"3.2-declination\"></a>"),
+        "{compass}"
+    );
     // Links leaving the book and images are correct from the print URL.
     assert!(main.contains("href=\"../../other/\""), "{main}");
     assert!(main.contains("src=\"../images/kit.svg\""), "{main}");

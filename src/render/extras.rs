@@ -166,9 +166,22 @@ pub fn print_body(
         .enumerate()
         .map(|(i, &p)| (site.pages[p].url(site), i))
         .collect();
+    // A heading's other anchors (GitBook's older form, ids written inside
+    // it) by page: links to them go to the heading's own id, and the print
+    // view leaves them out.
+    let alts: Vec<HashMap<&str, &str>> = order
+        .iter()
+        .map(|&p| {
+            (docs[p].headings.iter())
+                .flat_map(|h| h.alt_ids.iter().map(|a| (a.as_str(), h.id.as_str())))
+                .collect()
+        })
+        .collect();
     let map = |target: &str, fragment: Option<&str>| {
         index.get(target).map(|&j| match fragment {
-            Some(f) if !f.is_empty() => format!("#p{j}-{f}"),
+            Some(f) if !f.is_empty() => {
+                format!("#p{j}-{}", alts[j].get(f).copied().unwrap_or(f))
+            }
             _ => format!("#p{j}"),
         })
     };
@@ -189,7 +202,7 @@ pub fn print_body(
                 Some(&prefix),
                 &map,
             );
-            (p, body)
+            (p, drop_alt_anchors(body, &prefix, &alts[i]))
         })
         .collect();
     draw_schemas_once(&mut pages);
@@ -197,6 +210,36 @@ pub fn print_body(
         unlink_terms(body);
     }
     pages
+}
+
+/// Removes the empty `<a id="{prefix}X"></a>` of every heading anchor `X`
+/// in `alts` (the print view links them to the heading's own id instead).
+fn drop_alt_anchors(body: String, prefix: &str, alts: &HashMap<&str, &str>) -> String {
+    if alts.is_empty() {
+        return body;
+    }
+    let open = format!("<a id=\"{prefix}");
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body.as_str();
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at + open.len()..];
+        let alt = after
+            .find("\"></a>")
+            .map(|end| &after[..end])
+            .filter(|id| alts.contains_key(id));
+        match alt {
+            Some(id) => {
+                out.push_str(&rest[..at]);
+                rest = &after[id.len() + "\"></a>".len()..];
+            }
+            None => {
+                out.push_str(&rest[..at + open.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 const TERM_LINK: &str = "<a class=\"term\" href=\"";
@@ -630,6 +673,24 @@ mod tests {
         ));
         assert!(
             second.starts_with("<a href=\"#p0-schema-a-pet\">Pet</a><a href=\"#p1-schema-a-tag\">")
+        );
+    }
+
+    #[test]
+    fn print_view_leaves_out_a_headings_other_anchors() {
+        let alts: HashMap<&str, &str> = [("4.1-setup", "id-4.1-setup"), ("old", "setup")].into();
+        let body = concat!(
+            r#"<h2 id="p3-id-4.1-setup"><a id="p3-4.1-setup"></a>4.1 Setup</h2>"#,
+            r#"<h2 id="p3-setup"><a id="p3-old"></a><a id="p3-kept"></a>Setup</h2>"#,
+            r##"<a id="p3-old" href="#x">a link keeps its id</a>"##
+        );
+        assert_eq!(
+            drop_alt_anchors(body.to_string(), "p3-", &alts),
+            concat!(
+                r#"<h2 id="p3-id-4.1-setup">4.1 Setup</h2>"#,
+                r#"<h2 id="p3-setup"><a id="p3-kept"></a>Setup</h2>"#,
+                r##"<a id="p3-old" href="#x">a link keeps its id</a>"##
+            )
         );
     }
 
