@@ -359,7 +359,7 @@ fn mark_html(html: &str, of: impl Fn(usize) -> Option<(String, String, String, b
                 String::new()
             };
             format!(
-                "<a class=\"req-id\"{id_attr} href=\"{}\" title=\"In the requirement index\">{}</a>",
+                "<a class=\"req-id\"{id_attr} href=\"{}\">{}</a>",
                 escape(&href),
                 escape(&id)
             )
