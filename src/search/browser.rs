@@ -116,11 +116,25 @@ fn key_of<'a>(word: &'a str, spare: &'a mut String) -> Option<&'a str> {
 fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     let mut buf = String::new();
     for r in crate::search::text::words(text) {
-        fold_into(&text[r], &mut buf);
-        if !buf.is_empty() {
-            f(&buf);
+        let word = folded(&text[r], &mut buf);
+        if !word.is_empty() {
+            f(word);
         }
     }
+}
+
+/// `word` folded ([`fold_into`]): the word itself when folding would not
+/// change it (lower-case ASCII letters and digits, most words), else
+/// folded into `buf`.
+fn folded<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return word;
+    }
+    fold_into(word, buf);
+    buf
 }
 
 /// What one doc gives the index, before the length norm (which needs every
@@ -228,12 +242,12 @@ fn doc_keys(d: &SearchDoc) -> DocKeys {
     let mut buf = String::new();
     for r in crate::search::text::words(&d.text) {
         spans += 1;
-        fold_into(&d.text[r], &mut buf);
-        if buf.is_empty() {
+        let word = folded(&d.text[r], &mut buf);
+        if word.is_empty() {
             continue;
         }
         len += 1;
-        if let Some(key) = key_of(&buf, &mut spare) {
+        if let Some(key) = key_of(word, &mut spare) {
             match acc.get_mut(key) {
                 Some(a) => a.tf += 1,
                 None => {
