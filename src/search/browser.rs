@@ -138,20 +138,84 @@ fn folded<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
 }
 
 /// What one doc gives the index, before the length norm (which needs every
-/// doc's length) turns it into weights: per key, the weight of the fields
-/// it occurs in and its count in the body.
+/// doc's length) turns it into weights: per key (numbered by the
+/// [`KeyWorker`] that read the doc), the weight of the fields it occurs in
+/// and its count in the body.
 struct DocKeys {
-    keys: Vec<(String, Acc)>,
+    keys: Vec<(u32, Acc)>,
     /// Word spans of the body: what the average length is taken over.
     spans: usize,
     /// Folded words of the body: the length the norm compares with it.
     len: usize,
 }
 
+/// What one worker of the weighing keeps between the docs it reads: every
+/// key it has met, numbered in the order met (so a doc's keys are numbers,
+/// not strings, and each key is copied once a worker, not once a doc), and
+/// the accumulators of the doc being read, indexed by key number.
+#[derive(Default)]
+struct KeyWorker {
+    ids: FxHashMap<String, u32>,
+    accs: Vec<Acc>,
+    /// The doc (numbered from 1 by this worker) that last touched each key.
+    stamps: Vec<u32>,
+    /// This worker's docs so far.
+    doc: u32,
+    /// The keys the current doc touched, in the order touched.
+    touched: Vec<u32>,
+}
+
+impl KeyWorker {
+    /// Starts a doc.
+    fn start(&mut self) {
+        self.doc += 1;
+        self.touched.clear();
+    }
+
+    /// The current doc's accumulator for `key` (zero when first touched).
+    fn acc(&mut self, key: &str) -> &mut Acc {
+        let id = match self.ids.get(key) {
+            Some(&id) => id,
+            None => {
+                let id = self.ids.len() as u32;
+                self.ids.insert(key.to_string(), id);
+                self.accs.push(Acc::default());
+                self.stamps.push(0);
+                id
+            }
+        };
+        let i = id as usize;
+        if self.stamps[i] != self.doc {
+            self.stamps[i] = self.doc;
+            self.accs[i] = Acc::default();
+            self.touched.push(id);
+        }
+        &mut self.accs[i]
+    }
+
+    /// The current doc's keys and their accumulators.
+    fn finish(&self) -> Vec<(u32, Acc)> {
+        (self.touched.iter())
+            .map(|&id| (id, self.accs[id as usize]))
+            .collect()
+    }
+
+    /// The keys met, by number.
+    fn into_keys(self) -> Vec<String> {
+        let mut keys = vec![String::new(); self.ids.len()];
+        // Placed by number: the map's order does not matter.
+        #[allow(clippy::iter_over_hash_type)]
+        for (k, id) in self.ids {
+            keys[id as usize] = k;
+        }
+        keys
+    }
+}
+
 /// A key's weight in one doc so far: the fields it occurs in, its count in
 /// the body, and the last field that added its weight (a key counts once a
 /// field).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Acc {
     weight: f32,
     tf: u32,
@@ -178,46 +242,35 @@ fn quantised_weight(field_weight: f32, tf: u32, norm: f32) -> u32 {
 /// The keys of one doc (see [`DocKeys`]): the name, title and heading path
 /// count most (a term's name outranks any section); body words by their
 /// count. One pass over the body's words.
-fn doc_keys(d: &SearchDoc) -> DocKeys {
-    let mut acc: FxHashMap<String, Acc> =
-        FxHashMap::with_capacity_and_hasher(d.text.len() / 16, Default::default());
+fn doc_keys(d: &SearchDoc, w: &mut KeyWorker) -> DocKeys {
+    w.start();
     let mut spare = String::new();
     let mut field_no = 0u32;
-    let mut add_field = |text: &str, weight: f32, acc: &mut FxHashMap<String, Acc>| {
+    let mut add_field = |text: &str, weight: f32, w: &mut KeyWorker| {
         field_no += 1;
         for_each_word(text, |t| {
             let Some(key) = key_of(t, &mut spare) else {
                 return;
             };
-            match acc.get_mut(key) {
-                Some(a) if a.field == field_no => {}
-                Some(a) => {
-                    a.weight += weight;
-                    a.field = field_no;
-                }
-                None => {
-                    let a = Acc {
-                        weight,
-                        tf: 0,
-                        field: field_no,
-                    };
-                    acc.insert(key.to_string(), a);
-                }
+            let a = w.acc(key);
+            if a.field != field_no {
+                a.weight += weight;
+                a.field = field_no;
             }
         });
     };
     if d.kind == DocKind::Term {
         // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
         let short = |name: &str| 1.0 / tokenize(name).len().max(1) as f32;
-        add_field(&d.title, 20.0 + 10.0 * short(&d.title), &mut acc);
+        add_field(&d.title, 20.0 + 10.0 * short(&d.title), w);
         for a in &d.aliases {
-            add_field(a, 18.0 + 2.0 * short(a), &mut acc);
+            add_field(a, 18.0 + 2.0 * short(a), w);
         }
     } else {
-        add_field(&d.title, 8.0, &mut acc);
+        add_field(&d.title, 8.0, w);
         // A requirement's id and aliases (section numbers, local ids).
         for a in &d.aliases {
-            add_field(a, 12.0, &mut acc);
+            add_field(a, 12.0, w);
         }
         // The one-character parts of its ids (the `6` of `DRS-6`), which no
         // other text indexes, so that `DRS-6` finds DRS-6 first.
@@ -225,19 +278,13 @@ fn doc_keys(d: &SearchDoc) -> DocKeys {
             for a in d.aliases.iter().filter(|a| is_id_like(a)) {
                 for_each_word(a, |t| {
                     if t.chars().count() == 1 && !is_stop_word(t) {
-                        acc.entry(t.to_string())
-                            .and_modify(|x| x.weight += 12.0)
-                            .or_insert(Acc {
-                                weight: 12.0,
-                                tf: 0,
-                                field: 0,
-                            });
+                        w.acc(t).weight += 12.0;
                     }
                 });
             }
         }
     }
-    add_field(&d.heading_path.join(" "), 2.0, &mut acc);
+    add_field(&d.heading_path.join(" "), 2.0, w);
     let (mut spans, mut len) = (0usize, 0usize);
     let mut buf = String::new();
     for r in crate::search::text::words(&d.text) {
@@ -248,21 +295,11 @@ fn doc_keys(d: &SearchDoc) -> DocKeys {
         }
         len += 1;
         if let Some(key) = key_of(word, &mut spare) {
-            match acc.get_mut(key) {
-                Some(a) => a.tf += 1,
-                None => {
-                    let a = Acc {
-                        weight: 0.0,
-                        tf: 1,
-                        field: 0,
-                    };
-                    acc.insert(key.to_string(), a);
-                }
-            }
+            w.acc(key).tf += 1;
         }
     }
     DocKeys {
-        keys: acc.into_iter().collect(),
+        keys: w.finish(),
         spans,
         len,
     }
@@ -471,7 +508,36 @@ pub fn write_browser_index(
     let mut doc_len: Vec<usize> = Vec::with_capacity(order.len());
     let mut spans = 0usize;
     for (c, chunk) in order.chunks(WEIGHT_CHUNK).enumerate() {
-        let keyed: Vec<DocKeys> = chunk.par_iter().map(|d| doc_keys(d)).collect();
+        // Each worker numbers the keys it meets; a few workers a thread (a
+        // worker's keys are merged once, not once a doc).
+        let min_len = chunk.len() / (4 * rayon::current_num_threads()).max(1);
+        let mut parts: Vec<(KeyWorker, Vec<(usize, DocKeys)>)> = (chunk.par_iter().enumerate())
+            .with_min_len(min_len.max(1))
+            .fold(
+                || (KeyWorker::default(), Vec::new()),
+                |(mut w, mut done), (i, d)| {
+                    let keys = doc_keys(d, &mut w);
+                    done.push((i, keys));
+                    (w, done)
+                },
+            )
+            .collect();
+        parts.sort_by_key(|(_, done)| done.first().map(|(i, _)| *i));
+        let mut next = 0;
+        let mut keyed: Vec<DocKeys> = Vec::with_capacity(chunk.len());
+        for (w, done) in parts {
+            let global: Vec<usize> = (w.into_keys().into_iter())
+                .map(|k| slot(&mut key_ids, k))
+                .collect();
+            for (i, mut keys) in done {
+                debug_assert_eq!(i, next, "docs weighed out of order");
+                next += 1;
+                for (k, _) in keys.keys.iter_mut() {
+                    *k = global[*k as usize] as u32;
+                }
+                keyed.push(keys);
+            }
+        }
         for (i, (d, keyed)) in chunk.iter().zip(keyed).enumerate() {
             let id = (c * WEIGHT_CHUNK + i) as u32;
             spans += keyed.spans;
@@ -484,7 +550,7 @@ pub fn write_browser_index(
                     weight: a.weight,
                     tf: a.tf,
                 };
-                slots.push((slot(&mut key_ids, k), p));
+                slots.push((k as usize, p));
             }
             if d.kind == DocKind::Term {
                 let mut names: Vec<String> = std::iter::once(&d.title)
@@ -735,6 +801,54 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_worker_weighs_each_doc_as_a_fresh_one_would() {
+        let docs = [
+            doc(
+                DocKind::Term,
+                "Registry",
+                "A registry of registries.",
+                &["Register"],
+            ),
+            doc(
+                DocKind::Section,
+                "Registry data",
+                "Registry data, data and more data.",
+                &[],
+            ),
+            doc(
+                DocKind::Requirement,
+                "DRS-6",
+                "The registry keeps data.",
+                &["DRS-6"],
+            ),
+        ];
+        let named = |w: &KeyWorker, keys: &DocKeys| -> Vec<(String, f32, u32)> {
+            let names: Vec<&str> = {
+                let mut n = vec![""; w.ids.len()];
+                // Placed by number: the map's order does not matter.
+                #[allow(clippy::iter_over_hash_type)]
+                for (k, &i) in &w.ids {
+                    n[i as usize] = k;
+                }
+                n
+            };
+            let mut v: Vec<(String, f32, u32)> = (keys.keys.iter())
+                .map(|(k, a)| (names[*k as usize].to_string(), a.weight, a.tf))
+                .collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v
+        };
+        let mut shared = KeyWorker::default();
+        for d in &docs {
+            let reused = doc_keys(d, &mut shared);
+            let mut fresh_worker = KeyWorker::default();
+            let fresh = doc_keys(d, &mut fresh_worker);
+            assert_eq!(named(&shared, &reused), named(&fresh_worker, &fresh));
+            assert_eq!((reused.spans, reused.len), (fresh.spans, fresh.len));
+        }
+    }
 
     fn doc(kind: DocKind, title: &str, text: &str, aliases: &[&str]) -> SearchDoc {
         SearchDoc {
@@ -1066,7 +1180,10 @@ mod tests {
             doc(DocKind::Section, "Notes", "Step 7 of 9 (DRS-7)", &[]),
         ];
         let keys = |d: &SearchDoc| -> Vec<String> {
-            doc_keys(d).keys.into_iter().map(|(k, _)| k).collect()
+            let mut w = KeyWorker::default();
+            let ids: Vec<u32> = doc_keys(d, &mut w).keys.iter().map(|(k, _)| *k).collect();
+            let names = w.into_keys();
+            ids.iter().map(|&k| names[k as usize].clone()).collect()
         };
         let w = keys(&docs[0]);
         assert!(w.iter().any(|k| k == "6"), "{w:?}");
@@ -1135,7 +1252,7 @@ mod tests {
         // The heading path weighs 2 in each doc: × 3 → 6.
         assert_eq!(weights_of(&files, "page"), vec![(0, 6), (1, 6)]);
         // A doc's words are counted once, whatever else is indexed.
-        let k = doc_keys(&docs[0]);
+        let k = doc_keys(&docs[0], &mut KeyWorker::default());
         assert_eq!((k.spans, k.len), (3, 3));
     }
 }
