@@ -66,25 +66,35 @@ pub fn rel_root(from: &str) -> String {
 /// folder URLs ending in `/`), optionally with a `#fragment`. With `offline`,
 /// folder URLs name `index.html` so the site browses from `file://`.
 pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> String {
-    // The folder `from` lives in, and `to`, as segments; drop the shared start.
-    let from_dir: Vec<&str> = {
-        let mut v: Vec<&str> = from.split('/').collect();
-        v.pop(); // the part after the last `/` is a file name or empty
-        v.into_iter().filter(|s| !s.is_empty()).collect()
+    // The folders `from` lives in (empty segments left out) and those of
+    // `to`, walked side by side: the shared start is dropped, each folder of
+    // `from` beyond it is a `../`. No segment list is built (pages and their
+    // links call this tens of thousands of times a build).
+    let from_base = from.rfind('/').map_or("", |i| &from[..i]);
+    let (to_base, to_file) = match to.rfind('/') {
+        Some(i) => (Some(&to[..i]), &to[i + 1..]),
+        None => (None, to),
     };
-    let to_segs: Vec<&str> = to.split('/').collect();
-    let (to_dirs, to_file) = to_segs.split_at(to_segs.len() - 1);
-    let common = from_dir
-        .iter()
-        .zip(to_dirs.iter())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut s = "../".repeat(from_dir.len() - common);
-    for d in &to_dirs[common..] {
+    let mut from_dirs = from_base.split('/').filter(|s| !s.is_empty());
+    let mut to_dirs = to_base.into_iter().flat_map(|b| b.split('/'));
+    // Up to the first pair that differs: then each folder of `from` left
+    // is a `../`, and the folders of `to` left are written out.
+    let (ups, first_apart) = loop {
+        match (from_dirs.next(), to_dirs.next()) {
+            (Some(a), Some(b)) if a == b => {}
+            (a, b) => break (usize::from(a.is_some()) + from_dirs.count(), b),
+        }
+    };
+    let mut s =
+        String::with_capacity(3 * ups + to.len() + fragment.map_or(0, |f| f.len() + 1) + 10);
+    for _ in 0..ups {
+        s.push_str("../");
+    }
+    for d in first_apart.into_iter().chain(to_dirs) {
         s.push_str(d);
         s.push('/');
     }
-    s.push_str(to_file[0]);
+    s.push_str(to_file);
     if offline && (to.is_empty() || to.ends_with('/')) {
         s.push_str("index.html");
     }
@@ -104,6 +114,77 @@ pub fn href(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The segment-list form `href` had before it walked the segments in
+    /// place: the two must agree on every input.
+    fn href_by_lists(from: &str, to: &str, fragment: Option<&str>, offline: bool) -> String {
+        let from_dir: Vec<&str> = {
+            let mut v: Vec<&str> = from.split('/').collect();
+            v.pop();
+            v.into_iter().filter(|s| !s.is_empty()).collect()
+        };
+        let to_segs: Vec<&str> = to.split('/').collect();
+        let (to_dirs, to_file) = to_segs.split_at(to_segs.len() - 1);
+        let common = (from_dir.iter().zip(to_dirs.iter()))
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut s = "../".repeat(from_dir.len() - common);
+        for d in &to_dirs[common..] {
+            s.push_str(d);
+            s.push('/');
+        }
+        s.push_str(to_file[0]);
+        if offline && (to.is_empty() || to.ends_with('/')) {
+            s.push_str("index.html");
+        }
+        if s.is_empty() {
+            s.push_str("./");
+        }
+        if let Some(f) = fragment {
+            if s == "./" {
+                s.clear();
+            }
+            s.push('#');
+            s.push_str(f);
+        }
+        s
+    }
+
+    #[test]
+    fn href_agrees_with_segment_lists() {
+        let urls = [
+            "",
+            "a",
+            "a/",
+            "a/b",
+            "a/b/",
+            "a/b/c.html",
+            "a//b/",
+            "/x",
+            "/",
+            "//",
+            "a/c/",
+            "b/",
+            "a/b/c/",
+            "x/y/z/index.html",
+            "a/b/d",
+            "book/1.0/page/",
+            "book/page/",
+        ];
+        for from in urls {
+            for to in urls {
+                for fragment in [None, Some("x"), Some("")] {
+                    for offline in [false, true] {
+                        assert_eq!(
+                            href(from, to, fragment, offline),
+                            href_by_lists(from, to, fragment, offline),
+                            "{from:?} -> {to:?} {fragment:?} {offline}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn only_listed_schemes_are_safe_links() {

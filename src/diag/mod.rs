@@ -170,13 +170,10 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Positions of every `\n` and `\r` in `bytes`.
+/// Positions of every `\n` and `\r` in `bytes` (a vectorised search: every
+/// page's text is indexed, and most bytes are neither).
 fn break_positions(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n' || **b == b'\r')
-        .map(|(i, _)| i)
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
 }
 
 /// Maps byte offsets to 1-based (line, column) with columns in characters.
