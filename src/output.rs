@@ -23,11 +23,20 @@ pub trait Sink: Sync {
     }
 }
 
-/// Removes a folder and everything in it, best effort, its subfolders in
-/// parallel (a site has thousands of files; unlinking them is most of the
-/// time a rebuild spends on a disk).
+/// The first line of [`MARKER`]; a finished build lists after it every
+/// file it wrote, one output-relative path a line.
+const MARKER_HEADER: &str = "Written by specsite; the next build replaces this folder.\n";
+
+/// Removes a folder and everything in it, best effort. The files a build
+/// listed in the folder's [`MARKER`] go first, each unlinked by name in its
+/// folder ([`listed::remove`]: no folder is read to find them); what is left
+/// (the marker, files added by hand, a folder without a list) goes the
+/// general way, subfolders in parallel (a site has thousands of files;
+/// unlinking them is most of the time a rebuild spends on a disk).
 fn remove_tree(dir: &Path) {
     use rayon::prelude::*;
+    #[cfg(unix)]
+    listed::remove(dir);
     let subdirs: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
@@ -40,6 +49,108 @@ fn remove_tree(dir: &Path) {
         let _ = std::fs::remove_dir_all(d);
     });
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Removing the files a [`MARKER`] lists. Each folder is opened relative to
+/// its parent without following a symbolic link (`O_NOFOLLOW`), and each
+/// name unlinked in the folder it was opened as, so a link planted in the
+/// old site is removed, never followed. Anything that fails is left for the
+/// general removal after it.
+#[cfg(unix)]
+mod listed {
+    use std::collections::BTreeMap;
+    use std::ffi::CString;
+    use std::os::raw::c_int;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+
+    /// A folder's listed files and subfolders.
+    #[derive(Debug, Default, PartialEq)]
+    pub(super) struct Folder<'a> {
+        pub(super) files: Vec<&'a str>,
+        pub(super) folders: BTreeMap<&'a str, Folder<'a>>,
+    }
+
+    /// The tree of the paths listed after the marker's first line; `None`
+    /// when there is no list or a path could lead elsewhere (`..`, `.`, an
+    /// empty segment, an absolute path, a NUL).
+    pub(super) fn tree(marker: &str) -> Option<Folder<'_>> {
+        let list = marker.strip_prefix(super::MARKER_HEADER)?;
+        let mut root = Folder::default();
+        for path in list.split('\n').filter(|l| !l.is_empty()) {
+            let mut parts: Vec<&str> = path.split('/').collect();
+            if parts
+                .iter()
+                .any(|p| p.is_empty() || *p == "." || *p == ".." || p.contains('\0'))
+            {
+                return None;
+            }
+            let file = parts.pop()?;
+            let mut at = &mut root;
+            for p in parts {
+                at = at.folders.entry(p).or_default();
+            }
+            at.files.push(file);
+        }
+        Some(root)
+    }
+
+    /// Removes the files listed in `dir`'s marker and the folders they
+    /// leave empty.
+    pub(super) fn remove(dir: &Path) {
+        let Ok(marker) = std::fs::read_to_string(dir.join(super::MARKER)) else {
+            return;
+        };
+        let Some(root) = tree(&marker) else { return };
+        let Some(fd) = open_folder(libc::AT_FDCWD, dir.as_os_str().as_bytes()) else {
+            return;
+        };
+        empty(fd, &root, true);
+        close(fd);
+    }
+
+    /// Unlinks `folder`'s files and removes its subfolders in the folder
+    /// open as `fd`; the top level's subfolders in parallel.
+    fn empty(fd: c_int, folder: &Folder, parallel: bool) {
+        for name in &folder.files {
+            unlink(fd, name, 0);
+        }
+        let sub = |(name, inner): (&&str, &Folder)| {
+            if let Some(sub_fd) = open_folder(fd, name.as_bytes()) {
+                empty(sub_fd, inner, false);
+                close(sub_fd);
+                unlink(fd, name, libc::AT_REMOVEDIR);
+            }
+        };
+        if parallel {
+            use rayon::prelude::*;
+            folder.folders.par_iter().for_each(sub);
+        } else {
+            folder.folders.iter().for_each(sub);
+        }
+    }
+
+    fn open_folder(at: c_int, name: &[u8]) -> Option<c_int> {
+        let name = CString::new(name).ok()?;
+        let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+        // SAFETY: `name` is NUL-terminated and outlives the call; `at` is
+        // AT_FDCWD or a descriptor this module opened and has not closed.
+        let fd = unsafe { libc::openat(at, name.as_ptr(), flags) };
+        (fd >= 0).then_some(fd)
+    }
+
+    fn unlink(at: c_int, name: &str, flags: c_int) {
+        if let Ok(name) = CString::new(name) {
+            // SAFETY: as in `open_folder`; a failure is left for the
+            // general removal.
+            unsafe { libc::unlinkat(at, name.as_ptr(), flags) };
+        }
+    }
+
+    fn close(fd: c_int) {
+        // SAFETY: `fd` was opened by `open_folder` and is closed once.
+        unsafe { libc::close(fd) };
+    }
 }
 
 /// The removal of a replaced output folder, running on its own thread;
@@ -183,6 +294,8 @@ pub struct DiskSink {
     lock: OutLock,
     /// Folders already created, so each file costs no extra `mkdir` call.
     made: Mutex<std::collections::HashSet<PathBuf>>,
+    /// Every file written, output-relative (listed in the marker at commit).
+    paths: Mutex<Vec<String>>,
     /// Files written from bytes, and their bytes.
     written: AtomicUsize,
     written_bytes: AtomicUsize,
@@ -214,16 +327,14 @@ impl DiskSink {
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
-        std::fs::write(
-            temp.join(MARKER),
-            "Written by specsite; the next build replaces this folder.\n",
-        )
-        .with_context(|| format!("writing to {}", temp.display()))?;
+        std::fs::write(temp.join(MARKER), MARKER_HEADER)
+            .with_context(|| format!("writing to {}", temp.display()))?;
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
             lock,
             made: Mutex::default(),
+            paths: Mutex::default(),
             written: AtomicUsize::new(0),
             written_bytes: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
@@ -261,6 +372,9 @@ impl DiskSink {
             bail!("refusing to write outside the output folder: {path}");
         }
         let full = self.temp.join(path);
+        if let Ok(mut paths) = self.paths.lock() {
+            paths.push(path.to_string());
+        }
         if let Some(dir) = full.parent() {
             let made = self.made.lock().is_ok_and(|m| m.contains(dir));
             if !made {
@@ -282,8 +396,29 @@ impl DiskSink {
     /// thread: the returned [`Cleanup`] waits for it when dropped.
     pub fn commit(self) -> Result<Cleanup> {
         let DiskSink {
-            target, temp, lock, ..
+            target,
+            temp,
+            lock,
+            paths,
+            ..
         } = self;
+        // The files written, for the build that replaces this site to
+        // remove by name (sorted: the same site, the same bytes). A path
+        // with a line break is left out; the general removal finds it.
+        let mut paths = paths.into_inner().unwrap_or_default();
+        paths.retain(|p| !p.contains(['\n', '\r']));
+        paths.sort_unstable();
+        paths.dedup();
+        let mut marker = String::with_capacity(
+            MARKER_HEADER.len() + paths.iter().map(|p| p.len() + 1).sum::<usize>(),
+        );
+        marker.push_str(MARKER_HEADER);
+        for p in &paths {
+            marker.push_str(p);
+            marker.push('\n');
+        }
+        std::fs::write(temp.join(MARKER), marker)
+            .with_context(|| format!("writing to {}", temp.display()))?;
         let old = if target.exists() {
             if exchange(&temp, &target)
                 .with_context(|| format!("swapping the new site into {}", target.display()))?
@@ -424,6 +559,84 @@ mod tests {
         assert!(check_out_dir(&root, &root.join("public"), []).is_ok());
         let src = root.join("content/a.md");
         assert!(check_out_dir(&root, &root.join("content"), [src]).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn marker_list_is_read_as_a_tree_and_refused_when_it_could_lead_out() {
+        let t = listed::tree(concat!(
+            "Written by specsite; the next build replaces this folder.\n",
+            "index.html\n",
+            "a/index.html\n",
+            "a/b/index.html\n",
+            "a/b/x.png\n"
+        ))
+        .unwrap();
+        assert_eq!(t.files, vec!["index.html"]);
+        let a = &t.folders["a"];
+        assert_eq!(a.files, vec!["index.html"]);
+        assert_eq!(a.folders["b"].files, vec!["index.html", "x.png"]);
+        let header = MARKER_HEADER;
+        for bad in ["../x.html", "a/../../x", "/etc/x", "a//b", "./a", "a/."] {
+            assert!(listed::tree(&format!("{header}{bad}\n")).is_none(), "{bad}");
+        }
+        // An older build's marker holds no list.
+        assert!(listed::tree("").is_none());
+        assert_eq!(listed::tree(header), Some(listed::Folder::default()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_removes_the_listed_site_and_follows_no_link_planted_in_it() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("out");
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("index.html"), "keep me").unwrap();
+        let build = |pages: &[&str]| {
+            let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
+            for p in pages {
+                sink.write(p, p.as_bytes()).unwrap();
+            }
+            drop(sink.commit().unwrap());
+        };
+        build(&[
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "c/index.html",
+        ]);
+        let marker = std::fs::read_to_string(target.join(MARKER)).unwrap();
+        assert_eq!(
+            marker,
+            format!("{MARKER_HEADER}a/b/index.html\na/index.html\nc/index.html\nindex.html\n")
+        );
+        // A listed folder replaced by a link to a folder elsewhere, and a
+        // file added by hand.
+        std::fs::remove_dir_all(target.join("c")).unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("c")).unwrap();
+        std::fs::write(target.join("a/b/notes.txt"), "by hand").unwrap();
+        build(&["index.html", "d/index.html"]);
+        assert_eq!(
+            std::fs::read_to_string(outside.join("index.html")).unwrap(),
+            "keep me"
+        );
+        let mut left: Vec<String> = walkdir::WalkDir::new(&target)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                e.unwrap()
+                    .path()
+                    .strip_prefix(&target)
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        left.sort();
+        assert_eq!(left, [MARKER, "d", "d/index.html", "index.html"]);
+        let beside: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(beside.len(), 2, "no temporary folder left beside out");
     }
 
     #[test]
