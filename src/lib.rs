@@ -105,7 +105,7 @@ impl Fatal {
 
 /// Load → glossary → parse → check. Writes nothing.
 pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
-    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_| ())?;
+    let (mut a, glossary_diags, ()) = analyse_unchecked(opts, false, |_, _| ())?;
     let mut t = timing::Stages::start();
     a.requirements = requirements::extract_site(&a.site, &a.docs);
     let offline = opts.offline || a.site.config.offline;
@@ -124,23 +124,24 @@ pub fn analyse(opts: &Options) -> Result<Analysis, Fatal> {
 
 /// [`analyse`] up to the parse stage: the analysis has no diagnostics yet;
 /// the glossary's own findings are returned beside it, for
-/// [`collect_diagnostics`]. `beside` runs on the loaded site while the
-/// glossary is read (a build loads its theme there); its result comes last.
-/// `skip_text_assets`: see [`LoadOptions::skip_text_assets`].
+/// [`collect_diagnostics`]. `beside` runs on the site root and config while
+/// the books are walked and read (a build loads its theme there); its
+/// result comes last. `skip_text_assets`: see
+/// [`LoadOptions::skip_text_assets`].
 fn analyse_unchecked<R: Send>(
     opts: &Options,
     skip_text_assets: bool,
-    beside: impl FnOnce(&Site) -> R + Send,
+    beside: impl FnOnce(&std::path::Path, &config::Config) -> R + Send,
 ) -> Result<(Analysis, Vec<Diagnostic>, R), Fatal> {
     let mut t = timing::Stages::start();
-    let site = load_with(opts, skip_text_assets)?;
+    let (site, extra) = load_with(opts, skip_text_assets, beside)?;
     t.mark("load");
     let offline = opts.offline || site.config.offline;
     let all: Vec<content::PageId> = (0..site.pages.len()).collect();
     // The dialect stage needs no glossary: it runs while the glossary is
     // read (which keeps only part of the machine busy).
-    let (((glossary, glossary_diags), extra), pre) = rayon::join(
-        || rayon::join(|| glossary::load_glossary(&site), || beside(&site)),
+    let ((glossary, glossary_diags), pre) = rayon::join(
+        || glossary::load_glossary(&site),
         || {
             // Timed alone too: it runs beside the glossary, under `terms`.
             let mut t = timing::Stages::start();
@@ -167,18 +168,25 @@ fn analyse_unchecked<R: Send>(
 
 /// The load stage of [`analyse`]: config, books, pages, assets.
 pub fn load(opts: &Options) -> Result<Site, Fatal> {
-    load_with(opts, false)
+    load_with(opts, false, |_, _| ()).map(|(site, ())| site)
 }
 
-fn load_with(opts: &Options, skip_text_assets: bool) -> Result<Site, Fatal> {
-    let mut site = content::load_site(&LoadOptions {
-        root: opts.root.clone(),
-        config: opts.config.clone(),
-        out: opts.out.clone(),
-        skip_text_assets,
-    })?;
+fn load_with<R: Send>(
+    opts: &Options,
+    skip_text_assets: bool,
+    beside: impl FnOnce(&std::path::Path, &config::Config) -> R + Send,
+) -> Result<(Site, R), Fatal> {
+    let (mut site, extra) = content::discover::load_site_beside(
+        &LoadOptions {
+            root: opts.root.clone(),
+            config: opts.config.clone(),
+            out: opts.out.clone(),
+            skip_text_assets,
+        },
+        beside,
+    )?;
     site.all_versions = opts.all_versions;
-    Ok(site)
+    Ok((site, extra))
 }
 
 /// The parse stage of [`analyse`] for some pages: `result[i]` is `pages[i]`
@@ -729,8 +737,8 @@ pub fn build_with_report<R: Send>(
     let mut t = timing::Stages::start();
     // Text assets are not read: the OpenAPI cache reads the specs it
     // renders, and the report reads back any a finding points into.
-    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |site| {
-        render::theme::Theme::load(&site.root, site.config.theme.as_deref())
+    let (mut analysis, glossary_diags, theme) = analyse_unchecked(&opts, true, |root, config| {
+        render::theme::Theme::load(root, config.theme.as_deref())
     })?;
     let theme = theme?;
     t.mark("analyse");

@@ -49,6 +49,16 @@ impl BookSpec {
 
 /// Loads the whole site: config, books, pages, assets, glossary files.
 pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
+    load_site_beside(opts, |_, _| ()).map(|(site, ())| site)
+}
+
+/// [`load_site`], running `beside` on the site root and its config while
+/// the books are found, walked and read (which keeps only part of the
+/// machine busy); its result comes with the site.
+pub fn load_site_beside<R: Send>(
+    opts: &LoadOptions,
+    beside: impl FnOnce(&Path, &Config) -> R + Send,
+) -> Result<(Site, R), LoadError> {
     let mut t = crate::timing::Stages::start();
     let shown_root = opts.root.display().to_string();
     let root = std::fs::canonicalize(&opts.root)
@@ -113,18 +123,23 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
 
     let mut diagnostics = Vec::new();
     // The repositories are read while the folders are found and walked.
-    let (git, folder) = rayon::join(
-        || super::sources::load_sources(&root, &config, &skip, opts.skip_text_assets),
-        || -> Result<_, LoadError> {
-            let mut specs = find_books(&root, &config, &skip)?;
-            let mut sources = BTreeMap::new();
-            let mut diagnostics = Vec::new();
-            for spec in &mut specs {
-                read_gitbook(&root, spec, &mut sources, &mut diagnostics);
-            }
-            let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
-            let read = walk::read_all(&root, &found, opts.skip_text_assets);
-            Ok((specs, sources, diagnostics, found, read))
+    let (extra, (git, folder)) = rayon::join(
+        || beside(&root, &config),
+        || {
+            rayon::join(
+                || super::sources::load_sources(&root, &config, &skip, opts.skip_text_assets),
+                || -> Result<_, LoadError> {
+                    let mut specs = find_books(&root, &config, &skip)?;
+                    let mut sources = BTreeMap::new();
+                    let mut diagnostics = Vec::new();
+                    for spec in &mut specs {
+                        read_gitbook(&root, spec, &mut sources, &mut diagnostics);
+                    }
+                    let found = walk::walk_root(&root, &skip, &specs, config_rel.as_deref());
+                    let read = walk::read_all(&root, &found, opts.skip_text_assets);
+                    Ok((specs, sources, diagnostics, found, read))
+                },
+            )
         },
     );
     // Place a source's error at its `repo:` in the config.
@@ -192,7 +207,7 @@ pub fn load_site(opts: &LoadOptions) -> Result<Site, LoadError> {
     site.git_objects = git.store;
     site.diagnostics.extend(diagnostics);
     crate::diag::sort_diagnostics(&mut site.diagnostics);
-    Ok(site)
+    Ok((site, extra))
 }
 
 /// The parsed config and where it came from.
