@@ -155,11 +155,28 @@ export async function discover(page, base) {
   }
   const printLink = page.locator("a", { hasText: /^Print/ }).first();
   const printHref = (await printLink.count()) ? abs(await printLink.getAttribute("href")) : null;
+  // A page with tabs (GitBook's tabs block), from any book's navigation.
+  const bookHrefs = [...new Set([bookHref, ...(await (async () => {
+    await page.goto(base);
+    return (await page.locator(".book-card a[href]").evaluateAll((as) => as.map((a) => a.href)));
+  })())])];
+  let tabsHref = null;
+  for (const b of bookHrefs) {
+    if (tabsHref) break;
+    await page.goto(b);
+    const links = await page.locator("#sidebar a.nav-link[href]").evaluateAll((as) => as.map((a) => a.href.split("#")[0]));
+    for (const h of [...new Set(links)].filter((h) => h.startsWith(base) && !/glossary|print/.test(h))) {
+      if ((await (await fetch(h)).text()).includes('class="tabs"')) {
+        tabsHref = h;
+        break;
+      }
+    }
+  }
   await page.goto(glossaryHref);
   const termHrefs = await page.locator("main a[href]").evaluateAll((as) => as.map((a) => a.href));
   const glossaryUrl = page.url();
   const inGlossary = termHrefs.filter((h) => h.startsWith(glossaryUrl) && h !== glossaryUrl && !h.includes("#"));
   const termHref = inGlossary.find((h) => !/\/matrix\/(index\.html)?$/.test(h)) || null;
   const matrixHref = inGlossary.find((h) => /\/matrix\/(index\.html)?$/.test(h)) || null;
-  return { landing: base, page: bookPage, glossary: glossaryHref, term: termHref, print: printHref, matrix: matrixHref };
+  return { landing: base, page: bookPage, glossary: glossaryHref, term: termHref, print: printHref, matrix: matrixHref, tabs: tabsHref };
 }

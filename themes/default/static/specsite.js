@@ -178,25 +178,36 @@
       var panels = $all(":scope > .tab-panel", tabs);
       if (!panels.length) return;
       var n = ++tabsSeq;
-      var list = doc.createElement("div");
-      list.className = "tab-list";
-      list.setAttribute("role", "tablist");
-      var buttons = panels.map(function (panel, i) {
-        var titleEl = panel.querySelector(":scope > .tab-title");
-        var title = panel.getAttribute("data-title") || (titleEl ? titleEl.textContent.trim() : "Tab " + (i + 1));
-        if (!panel.id) panel.id = "tabs-" + n + "-panel-" + i;
-        var b = doc.createElement("button");
-        b.type = "button";
-        b.id = "tabs-" + n + "-tab-" + i;
-        b.setAttribute("role", "tab");
-        b.setAttribute("aria-controls", panel.id);
-        b.textContent = title;
-        panel.setAttribute("role", "tabpanel");
-        panel.setAttribute("aria-labelledby", b.id);
-        panel.tabIndex = 0;
-        list.appendChild(b);
-        return b;
-      });
+      // The build draws the tab strip, hidden for readers without scripts:
+      // it is shown as it is. A strip that does not match the panels (or
+      // none) is drawn here.
+      var list = tabs.querySelector(":scope > .tab-list");
+      var buttons = list ? $all(":scope > [role=tab]", list) : [];
+      if (list && buttons.length === panels.length) {
+        list.hidden = false;
+      } else {
+        if (list) list.remove();
+        list = doc.createElement("div");
+        list.className = "tab-list";
+        list.setAttribute("role", "tablist");
+        buttons = panels.map(function (panel, i) {
+          var titleEl = panel.querySelector(":scope > .tab-title");
+          var title = panel.getAttribute("data-title") || (titleEl ? titleEl.textContent.trim() : "Tab " + (i + 1));
+          if (!panel.id) panel.id = "tabs-" + n + "-panel-" + i;
+          var b = doc.createElement("button");
+          b.type = "button";
+          b.id = "tabs-" + n + "-tab-" + i;
+          b.setAttribute("role", "tab");
+          b.setAttribute("aria-controls", panel.id);
+          b.textContent = title;
+          panel.setAttribute("role", "tabpanel");
+          panel.setAttribute("aria-labelledby", b.id);
+          list.appendChild(b);
+          return b;
+        });
+        tabs.insertBefore(list, panels[0]);
+      }
+      panels.forEach(function (panel) { panel.tabIndex = 0; });
       function select(i, focus) {
         buttons.forEach(function (b, j) {
           var on = i === j;
@@ -219,7 +230,6 @@
         e.preventDefault();
         select(to, true);
       });
-      tabs.insertBefore(list, panels[0]);
       tabs.classList.add("is-enhanced");
       select(0, false);
     });
