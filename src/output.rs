@@ -327,8 +327,7 @@ impl DiskSink {
             .tempdir_in(parent)
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
-        std::fs::write(temp.join(MARKER), MARKER_HEADER)
-            .with_context(|| format!("writing to {}", temp.display()))?;
+        // The marker, with the list of files written, comes at commit.
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,

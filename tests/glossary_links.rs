@@ -25,14 +25,7 @@ fn term_pages_resolve_the_links_and_images_of_page_definitions() {
         ("ledger/diagrams/flow.png", PNG),
     ]);
     let out = tmp.path().join("out");
-    let o = common::bin()
-        .args(["build", "--root"])
-        .arg(&root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::build(&root, &out, false);
 
     let term = out.join("ledger/glossary/entry-book/index.html");
     let html = std::fs::read_to_string(&term).unwrap();

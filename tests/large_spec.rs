@@ -11,24 +11,10 @@
 
 mod common;
 
+use common::Rng;
 use serde_json::{json, Map, Value};
 
 const SCHEMAS: usize = 160;
-
-/// A small deterministic generator (xorshift64*), enough to scatter references.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 fn name(i: usize) -> String {
     format!("Schema{i:03}")
@@ -203,14 +189,7 @@ fn a_large_tangled_spec_stays_within_the_page_budgets() {
     std::fs::write(book.join("spec/service-apis.md"), page).unwrap();
 
     let out = tmp.path().join("out");
-    let o = common::bin()
-        .args(["build", "--root"])
-        .arg(&root)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{o:?}");
+    common::build(&root, &out, false);
 
     let spec_bytes = yaml.len() as u64;
     assert!(

@@ -345,19 +345,7 @@ fn on_this_page_lists_headings_with_text_and_leaves_out_empty_ones() {
         ),
     ]);
     let out = tmp.path().join("out");
-    let o = run(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    common::build(&root, &out, false);
     let html = read(&out, "b/page/index.html");
     let toc = &html[html.find("<aside class=\"toc\"").expect("toc")..];
     let toc = &toc[..toc.find("</aside>").unwrap()];

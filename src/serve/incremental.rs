@@ -1085,23 +1085,17 @@ mod tests {
         drop(l);
         // A page starts showing it: it is served, as after a full build.
         let shows = "# Usage\n\n![Spare](.gitbook/assets/spare.svg)\n";
-        let out = edit_matches_full_build(&root, &[("content/guide/usage.md", shows)]);
-        assert!(
-            out.changed
-                .iter()
-                .any(|c| c == "guide/.gitbook/assets/spare.svg"),
-            "{:?}",
-            out.changed
-        );
+        let spare_changes = |page: &str| {
+            let out = edit_matches_full_build(&root, &[("content/guide/usage.md", page)]);
+            assert!(
+                (out.changed.iter()).any(|c| c == "guide/.gitbook/assets/spare.svg"),
+                "{:?}",
+                out.changed
+            );
+        };
+        spare_changes(shows);
         // And no longer: it goes.
-        let out = edit_matches_full_build(&root, &[("content/guide/usage.md", "# Usage\n")]);
-        assert!(
-            out.changed
-                .iter()
-                .any(|c| c == "guide/.gitbook/assets/spare.svg"),
-            "{:?}",
-            out.changed
-        );
+        spare_changes("# Usage\n");
         let (_, store) = live(&root);
         assert!(!store.contains("guide/.gitbook/assets/spare.svg"));
         // With `assets: all` every file is served from the start.

@@ -138,3 +138,47 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
+
+/// Builds `root` into `out` and panics, with the report, unless the build
+/// succeeds (exit 0; with `findings_allowed`, exit 1 too).
+pub fn build(root: &Path, out: &Path, findings_allowed: bool) -> Output {
+    let o = bin()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("specsite runs");
+    let ok = match o.status.code() {
+        Some(0) => true,
+        Some(1) => findings_allowed,
+        _ => false,
+    };
+    assert!(
+        ok,
+        "build of {} exited {:?}\n{}",
+        root.display(),
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// xorshift64*: a small generator, seeded, the same on every machine.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next number.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
