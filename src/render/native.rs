@@ -63,9 +63,7 @@ fn base(
     if site.offline {
         out.push_str(" data-offline=\"1\"");
     }
-    out.push_str(" data-url=\"");
-    esc(out, &page.url);
-    out.push_str("\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\"><title>");
+    out.push_str(">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     title(out);
     out.push_str("</title>");
     if !page.description.is_empty() {

@@ -323,7 +323,7 @@ impl RenderEnv<'_> {
                     current: current_book == Some(b.id.as_str()),
                 })
                 .collect(),
-            css: vec![format!("{rr}assets/highlight.css")],
+            css: Vec::new(),
             js: Vec::new(),
             body_end_html: self.body_end_html.clone(),
             site_url: site.config.site_url.clone(),
@@ -464,19 +464,11 @@ impl RenderEnv<'_> {
 
     /// The sidebar's stand-in for book `b`'s navigation (placed at
     /// `prefix`) on the page at `from`: [`super::theme::nav_loader`].
-    /// `trail` and `current` are the page's breadcrumbs and itself.
-    fn nav_loader(
-        &self,
-        b: &Book,
-        from: &str,
-        prefix: &str,
-        trail: &[LinkCtx],
-        current: Option<&LinkCtx>,
-    ) -> String {
+    /// `current` is the page itself, when the navigation lists it.
+    fn nav_loader(&self, b: &Book, from: &str, prefix: &str, current: Option<&LinkCtx>) -> String {
         super::theme::nav_loader(
             &format!("{}{}", rel_root(from), nav_file(prefix)),
             &href(from, &self.book_home_at(b, prefix), None, self.offline),
-            trail,
             current,
         )
     }
@@ -573,16 +565,9 @@ impl RenderEnv<'_> {
                 title: prep.titles[p].clone(),
                 href: href(&from, &from, None, self.offline),
             };
-            (!data.nav.is_empty()).then(|| {
-                let in_nav = data.crumbs.contains_key(&p);
-                self.nav_loader(
-                    book,
-                    &from,
-                    place.prefix,
-                    &crumbs,
-                    in_nav.then_some(&current),
-                )
-            })
+            let in_nav = data.crumbs.contains_key(&p);
+            (!data.nav.is_empty())
+                .then(|| self.nav_loader(book, &from, place.prefix, in_nav.then_some(&current)))
         } else {
             (self.theme.default_nav() && !nav.is_empty()).then(|| {
                 book_sidebar(
@@ -690,7 +675,7 @@ impl RenderEnv<'_> {
         if let (Some(b), Some(bi)) = (book, g.book) {
             if self.theme.default_nav() {
                 sidebar_html = (!prep.books[bi].nav.is_empty())
-                    .then(|| self.nav_loader(b, &g.url, b.prefix(), &[], None));
+                    .then(|| self.nav_loader(b, &g.url, b.prefix(), None));
             } else if b.summary.is_some() {
                 let place = Place {
                     prefix: b.prefix(),
@@ -773,6 +758,9 @@ fn nav_file(prefix: &str) -> String {
 /// common glossary and its terms): outside `assets/nav/`, where any book
 /// id may stand.
 const SITE_NAV_FILE: &str = "assets/site-nav.js";
+/// The theme's stylesheet, which also carries the code colours
+/// ([`crate::markdown::highlight::highlight_css`]).
+const THEME_CSS: &str = "assets/specsite.css";
 
 /// A book's whole sidebar (title, navigation, links to the glossaries and
 /// the print view) with the hrefs of `book` and `glossary`.
@@ -848,13 +836,15 @@ pub fn render_site(
     let mut t = crate::timing::Stages::start();
     let prep = Prepared::new(site, env.docs);
     t.mark("r:prep");
-    for (path, bytes) in env.theme.static_files() {
+    for (path, mut bytes) in env.theme.static_files() {
+        // The code colours travel in the theme's stylesheet: one file, one
+        // request and one `<link>` a page.
+        if path == THEME_CSS {
+            bytes.push(b'\n');
+            bytes.extend_from_slice(crate::markdown::highlight::highlight_css().as_bytes());
+        }
         sink.write(&path, &bytes)?;
     }
-    sink.write(
-        "assets/highlight.css",
-        crate::markdown::highlight::highlight_css().as_bytes(),
-    )?;
     let all: Vec<PageId> = (0..site.pages.len()).collect();
     render_pages_with(env, &prep, &all, sink)?;
     if env.theme.default_nav() {

@@ -393,7 +393,7 @@ pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
 /// `<script src>` in the sidebar (which works from disk, where fetching a
 /// file does not), it puts the list where it stands, makes the internal
 /// hrefs relative to the page (`data-root`) and marks the page being read
-/// (`data-url`): the link gets `aria-current="page"`, its entry and every
+/// (its address relative to the root that `data-root` names): the link gets `aria-current="page"`, its entry and every
 /// entry above it `is-active` with their branches open, as [`nav_html`] does
 /// for a page that carries its own navigation.
 pub fn nav_script(nav: &str) -> String {
@@ -408,7 +408,11 @@ pub fn nav_script(nav: &str) -> String {
 
 const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.documentElement;
   if (!s) return;
-  var root = el.getAttribute("data-root") || "", url = el.getAttribute("data-url") || "";
+  var root = el.getAttribute("data-root") || "";
+  // The page's URL from the site root: its address past the root's.
+  var at = location.href.split(/[?#]/)[0], base = new URL(root || "./", at).href;
+  var url = at.indexOf(base) === 0 ? at.slice(base.length).replace(/(^|\/)index\.html$/, "$1") : "";
+  try { url = decodeURI(url); } catch (e) {}
   var t = d.createElement("template");
   t.innerHTML = nav;
   var drawn = Array.prototype.slice.call(t.content.querySelectorAll("a[href]"));
@@ -441,49 +445,23 @@ const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.docu
 /// What the sidebar of a page holds in place of its book's navigation:
 /// the script drawing the shared navigation (`src`, relative to the page)
 /// and, for readers without scripts, a link to the book's home page
-/// (`home`, whose sidebar lists every page) and the way down to the page
-/// being read: the entries above it (`trail`) and the page itself
-/// (`current`), nested and marked as the whole navigation marks them.
-pub fn nav_loader(
-    src: &str,
-    home: &str,
-    trail: &[super::context::LinkCtx],
-    current: Option<&super::context::LinkCtx>,
-) -> String {
-    use std::fmt::Write as _;
+/// (`home`, whose sidebar lists every page) and the page itself
+/// (`current`, marked as the whole navigation marks it). The entries above
+/// the page are its breadcrumbs, so the sidebar does not repeat them.
+pub fn nav_loader(src: &str, home: &str, current: Option<&super::context::LinkCtx>) -> String {
     let mut out = String::from("<script src=\"");
     escape_html_into(&mut out, src);
-    out.push_str("\"></script><noscript><ul class=\"nav-list nav-depth-0\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
     escape_html_into(&mut out, home);
-    out.push_str("\">Table of contents</a></li></ul>");
+    out.push_str("\">Table of contents</a></li>");
     if let Some(cur) = current {
-        let entries = trail.iter().filter(|c| !c.href.is_empty());
-        let mut depth = 0;
-        for c in entries.chain(std::iter::once(cur)) {
-            let is_current = std::ptr::eq(c, cur);
-            let _ = write!(
-                out,
-                "<ul class=\"nav-list nav-depth-{depth}\"><li class=\"nav-item is-active"
-            );
-            if is_current {
-                out.push_str(" is-current");
-            }
-            out.push_str("\"><a class=\"nav-link\" href=\"");
-            escape_html_into(&mut out, &c.href);
-            out.push('"');
-            if is_current {
-                out.push_str(" aria-current=\"page\"");
-            }
-            out.push('>');
-            escape_html_into(&mut out, &c.title);
-            out.push_str("</a>");
-            depth += 1;
-        }
-        for _ in 0..depth {
-            out.push_str("</li></ul>");
-        }
+        out.push_str("<li class=\"nav-item is-active is-current\"><a class=\"nav-link\" href=\"");
+        escape_html_into(&mut out, &cur.href);
+        out.push_str("\" aria-current=\"page\">");
+        escape_html_into(&mut out, &cur.title);
+        out.push_str("</a></li>");
     }
-    out.push_str("</noscript>");
+    out.push_str("</ul></noscript>");
     out
 }
 

@@ -227,6 +227,7 @@ impl SiteRequirements {
 /// ids from each book's lock file (read, never written), and runs the
 /// `req-*` checks. Pages are read in parallel.
 pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
+    let mut t = crate::timing::Stages::start();
     let per_page: Vec<(Vec<Requirement>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
         .map(|p| {
@@ -237,6 +238,7 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
             }
         })
         .collect();
+    t.mark("q:extract");
     let mut per_page: Vec<Option<(Vec<Requirement>, Vec<Diagnostic>)>> =
         per_page.into_iter().map(Some).collect();
     // Each book's pages' findings and requirements, in page order; the
@@ -280,12 +282,14 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
             (book, diags)
         })
         .collect();
+    t.mark("q:ids");
     let mut out = SiteRequirements::default();
     for (book, diags) in done {
         out.diagnostics.extend(diags);
         out.books.push(book);
     }
     out.diagnostics.extend(checks_site(site, &out));
+    t.mark("q:checks");
     out
 }
 
