@@ -71,7 +71,9 @@ fn run_build(args: Args) -> Result<u8, Fatal> {
     );
     // Wait for the old output's removal; the analysis is left for the
     // process exit to free at once, faster than piece by piece.
+    let mut t = specsite::timing::Stages::start();
     drop(cleanup);
+    t.mark("old output removed");
     std::mem::forget(analysis);
     Ok(u8::from(s.errors > 0))
 }

@@ -110,12 +110,12 @@ fn base(
         esc(out, href);
         out.push_str("\">");
     }
+    // search.js is loaded by specsite.js when the search box is first used.
     let (own_js, search_js) = (
         format!("{rr}assets/specsite.js"),
         format!("{rr}assets/search.js"),
     );
-    let scripts = [&own_js, &search_js]
-        .into_iter()
+    let scripts = std::iter::once(&own_js)
         .chain(site.js.iter().filter(|h| **h != own_js && **h != search_js));
     for src in scripts.chain(page.term_tips.as_ref()) {
         out.push_str("<script defer src=\"");

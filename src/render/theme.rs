@@ -25,10 +25,12 @@
 //! | `404.html` | — (uses `<base href=site_url>` when set, so it works at any depth) |
 //! | `redirect.html` | `target_href` |
 //!
-//! Static files are written under `assets/`: `specsite.css`, `specsite.js`,
-//! `theme.js` (run before the page is drawn: the light or dark theme) and
-//! `search.js`, owned by the search stage. `base.html` always links those
-//! four; `site.css` / `site.js` add further stylesheets/scripts.
+//! Static files are written under `assets/`: `specsite.css` (with the code
+//! colours appended), `specsite.js`, `theme.js` (run before the page is
+//! drawn: the light or dark theme) and `search.js`, owned by the search
+//! stage. `base.html` always links the first three; `specsite.js` loads
+//! `search.js` when the reader first turns to the search box. `site.css` /
+//! `site.js` add further stylesheets/scripts.
 
 use anyhow::{bail, Context as _, Result};
 use std::collections::BTreeMap;

@@ -1,10 +1,12 @@
 /* specsite search: loads the sharded index written by src/search/browser.rs
  * through <script> tags only (works from file:// and over http).
+ * Loaded on demand by specsite.js (or linked by a theme).
  * Page contract: <html data-root="../" data-search-manifest="search/manifest.<h>.js"
  * data-offline="0|1">, <form role="search"><input id="search-input" type="search">
  * <div id="search-results" role="listbox"></div></form>. No dependencies. */
 (function () {
   "use strict";
+  if (window.__specsiteSearch) return; // a theme may link it too
   var LIMIT = 10, STOP = " a an and are as at be by for from in is it of on or that the this to with ";
   var html = document.documentElement, root = html.dataset.root || "";
   var offline = html.dataset.offline === "1", manifestPath = html.dataset.searchManifest;
@@ -315,6 +317,9 @@
       }
     });
     document.addEventListener("click", function (e) { if (!input.form || !input.form.contains(e.target)) close(); });
+    // What the reader did before this script arrived still counts.
+    if (document.activeElement === input && !M) load(manifestPath).catch(function () {});
+    if (input.value) timer = setTimeout(run, 60);
   }
   api.query = function (q) { return (M ? Promise.resolve() : load(manifestPath)).then(function () { return search(q); }); };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();

@@ -1,5 +1,6 @@
 /* specsite default theme: progressive enhancement only. Every feature here
- * has a no-JS fallback in the markup or CSS; search lives in search.js. */
+ * has a no-JS fallback in the markup or CSS; search lives in search.js,
+ * which this loads when the search box is first used. */
 (function () {
   "use strict";
   var doc = document;
@@ -22,6 +23,18 @@
       '<div id="search-results" role="listbox" aria-label="Search results" hidden></div></form>' +
       '<button type="button" class="icon-button theme-toggle" aria-label="Dark theme" aria-pressed="false">' +
       '<span class="icon icon-moon" aria-hidden="true"></span><span class="icon icon-sun" aria-hidden="true"></span></button>';
+  }
+
+  /* ---- search.js, loaded when the search box is first used ---- */
+  function initSearchLoader() {
+    var input = doc.getElementById("search-input"), asked = 0;
+    function want() {
+      if (asked++ || window.__specsiteSearch) return;
+      var s = doc.createElement("script");
+      s.src = (root.getAttribute("data-root") || "") + "assets/search.js";
+      doc.head.appendChild(s);
+    }
+    if (input) ["focus", "input", "pointerdown"].forEach(function (ev) { input.addEventListener(ev, want); });
   }
 
   /* ---- light/dark toggle (theme.js, run in <head>, already set data-theme) ---- */
@@ -416,6 +429,7 @@
 
   function init() {
     initHeaderTools();
+    initSearchLoader();
     initThemeToggle();
     initDrawer();
     initTabs();
