@@ -234,3 +234,20 @@ test("real build over http: a section result opens its page", { skip: !DEMO_SITE
   assert.notEqual(new URL(page.url()).pathname, "/");
   await page.close();
 });
+
+test("real build: a page that is only read loads no search code; the box loads it when first used", { skip: !DEMO_SITE && "SPECSITE_SITE is not set" }, async () => {
+  const { base, served } = await serve(DEMO_SITE);
+  const { page, events } = await openPage(`${base}/`);
+  await page.waitForLoadState("load");
+  const searchCode = () => served.filter((s) => s.path.endsWith("/assets/search.js")).length;
+  assert.equal(searchCode(), 0, "search.js is not part of a page load");
+  assert.equal(served.filter((s) => s.path.includes("/search/")).length, 0, "nor is the index");
+  const results = await query(page, "registry");
+  assert.ok(results.length > 0);
+  assert.equal(searchCode(), 1, "loaded once, when the box was used");
+  // Typed again: nothing is loaded twice.
+  await query(page, "consent");
+  assert.equal(searchCode(), 1);
+  assert.deepEqual(events.errors, []);
+  await page.close();
+});
