@@ -69,10 +69,10 @@ pub fn highlight(lang: &str, code: &str) -> String {
         return highlight_json(code);
     }
     if code.len() > MAX_HIGHLIGHT_BYTES {
-        return escape_html(code);
+        return escape_text(code);
     }
     let Some(syntax) = find_syntax(lang) else {
-        return escape_html(code);
+        return escape_text(code);
     };
     let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntax_set(), CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
@@ -81,7 +81,7 @@ pub fn highlight(lang: &str, code: &str) -> String {
             .is_err()
         {
             // A syntax definition that fails on odd input: fall back, never panic.
-            return escape_html(code);
+            return escape_text(code);
         }
     }
     gen.finalize()
@@ -99,7 +99,7 @@ fn highlight_json(code: &str) -> String {
     let mut plain_start = 0;
     let flush = |out: &mut String, from: usize, to: usize| {
         if from < to {
-            let _ = pulldown_cmark_escape::escape_html(&mut *out, &code[from..to]);
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut *out, &code[from..to]);
         }
     };
     while i < bytes.len() {
@@ -252,6 +252,14 @@ fn prefix_selectors(css: &str, scope: &str) -> String {
     out
 }
 
+/// HTML-escapes text that stands between tags (`&`, `<`, `>`): quotes need
+/// no escaping there, and code (JSON above all) is full of them.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, s);
+    out
+}
+
 /// HTML-escapes `s` (`&`, `<`, `>`, `"`, `'`).
 pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -279,15 +287,15 @@ mod tests {
         );
         assert_eq!(
             html,
-            "{<span class=\"hl-string hl-key\">&quot;k&quot;</span>: [<span class=\"hl-constant hl-numeric\">1</span>, \
+            "{<span class=\"hl-string hl-key\">\"k\"</span>: [<span class=\"hl-constant hl-numeric\">1</span>, \
              <span class=\"hl-constant hl-numeric\">-2.5e3</span>, <span class=\"hl-constant hl-language\">true</span>, \
-             <span class=\"hl-constant hl-language\">null</span>, <span class=\"hl-string\">&quot;a&lt;b\\&quot;&quot;</span>]} \
+             <span class=\"hl-constant hl-language\">null</span>, <span class=\"hl-string\">\"a&lt;b\\\"\"</span>]} \
              <span class=\"hl-comment\">// note</span>\n"
         );
         // Broken JSON is escaped, never dropped.
         assert_eq!(
             highlight("json", "\"open <x"),
-            "<span class=\"hl-string\">&quot;open &lt;x</span>"
+            "<span class=\"hl-string\">\"open &lt;x</span>"
         );
         assert_eq!(highlight("json", "nullable - x"), "nullable - x");
     }
