@@ -209,7 +209,67 @@ pub fn print_body(
     for (_, body) in pages.iter_mut() {
         unlink_terms(body);
     }
+    drop_unreferenced_ids(&mut pages);
     pages
+}
+
+/// Takes out of a print view's pages the ids nothing in it refers to (by a
+/// `#` link, `for` or an `aria-*` reference): a print view is read on paper
+/// or straight through, and its ids (every one prefixed with its page's
+/// `p<i>-`) are no address anyone keeps. An empty `<a id>` anchor goes
+/// whole. Every page keeps all of its own anchors.
+fn drop_unreferenced_ids(pages: &mut [(usize, String)]) {
+    use rayon::prelude::*;
+    let referred: std::collections::HashSet<String> = pages
+        .par_iter()
+        .map(|(_, body)| {
+            let mut ids = Vec::new();
+            for (name, val) in UrlAttrs::new(body) {
+                let v = &body[val];
+                match name {
+                    "href" => ids.extend(v.strip_prefix('#').map(str::to_string)),
+                    "id" | "src" => {}
+                    _ => ids.extend(v.split(' ').filter(|s| !s.is_empty()).map(str::to_string)),
+                }
+            }
+            ids
+        })
+        .flatten_iter()
+        .collect();
+    pages.par_iter_mut().for_each(|(_, body)| {
+        let html = body.as_str();
+        let mut out = String::with_capacity(html.len());
+        let mut last = 0;
+        for (name, val) in UrlAttrs::new(html) {
+            if name != "id" || referred.contains(&html[val.clone()]) {
+                continue;
+            }
+            // The attribute: from the white space before `id="` to the
+            // closing quote.
+            let name_at = val.start - "id=\"".len();
+            let space = html[..name_at]
+                .chars()
+                .next_back()
+                .map_or(0, char::len_utf8);
+            let attr = name_at - space..val.end + 1;
+            let anchor =
+                html[..attr.start].ends_with("<a") && html[attr.end..].starts_with("></a>");
+            let cut = if anchor {
+                attr.start - 2..attr.end + "></a>".len()
+            } else {
+                attr
+            };
+            if cut.start < last {
+                continue;
+            }
+            out.push_str(&html[last..cut.start]);
+            last = cut.end;
+        }
+        if last > 0 {
+            out.push_str(&html[last..]);
+            *body = out;
+        }
+    });
 }
 
 /// Removes the empty `<a id="{prefix}X"></a>` of every heading anchor `X`
@@ -622,6 +682,37 @@ mod tests {
             r##"<a href="https://e.org/">e</a><a href="#top">s</a>"##
         );
         assert_eq!(out, want);
+    }
+
+    #[test]
+    fn print_view_keeps_only_the_ids_something_refers_to() {
+        let mut pages = vec![
+            (
+                0,
+                concat!(
+                    r##"<h2 id="p0-kept">A</h2><h2 id="p0-gone">B</h2><a id="p0-anchor"></a>"##,
+                    r##"<a id="p0-link" href="https://x">x</a><table><tr id="p0-row">"##,
+                    r##"<div role="tabpanel" id="p0-panel" aria-labelledby="p0-tab">"##,
+                    "<button\nid=\"p0-tab\" aria-controls=\"p0-panel\">t</button>",
+                )
+                .to_string(),
+            ),
+            (
+                1,
+                r##"<a href="#p0-kept">to A</a><h3 id="p1-x">X</h3>"##.to_string(),
+            ),
+        ];
+        drop_unreferenced_ids(&mut pages);
+        assert_eq!(
+            pages[0].1,
+            concat!(
+                r##"<h2 id="p0-kept">A</h2><h2>B</h2>"##,
+                r##"<a href="https://x">x</a><table><tr>"##,
+                r##"<div role="tabpanel" id="p0-panel" aria-labelledby="p0-tab">"##,
+                "<button\nid=\"p0-tab\" aria-controls=\"p0-panel\">t</button>",
+            )
+        );
+        assert_eq!(pages[1].1, r##"<a href="#p0-kept">to A</a><h3>X</h3>"##);
     }
 
     #[test]
