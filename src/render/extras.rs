@@ -167,8 +167,9 @@ pub fn print_body(
         .map(|(i, &p)| (site.pages[p].url(site), i))
         .collect();
     // A heading's other anchors (GitBook's older form, ids written inside
-    // it) by page: links to them go to the heading's own id, and the print
-    // view leaves them out.
+    // it) by page: links to them go to the heading's own id, so nothing
+    // refers to them and the print view leaves them out
+    // ([`drop_unreferenced_ids`]).
     let alts: Vec<HashMap<&str, &str>> = order
         .iter()
         .map(|&p| {
@@ -202,7 +203,7 @@ pub fn print_body(
                 Some(&prefix),
                 &map,
             );
-            (p, drop_alt_anchors(body, &prefix, &alts[i]))
+            (p, body)
         })
         .collect();
     draw_schemas_once(&mut pages);
@@ -270,36 +271,6 @@ fn drop_unreferenced_ids(pages: &mut [(usize, String)]) {
             *body = out;
         }
     });
-}
-
-/// Removes the empty `<a id="{prefix}X"></a>` of every heading anchor `X`
-/// in `alts` (the print view links them to the heading's own id instead).
-fn drop_alt_anchors(body: String, prefix: &str, alts: &HashMap<&str, &str>) -> String {
-    if alts.is_empty() {
-        return body;
-    }
-    let open = format!("<a id=\"{prefix}");
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body.as_str();
-    while let Some(at) = rest.find(&open) {
-        let after = &rest[at + open.len()..];
-        let alt = after
-            .find("\"></a>")
-            .map(|end| &after[..end])
-            .filter(|id| alts.contains_key(id));
-        match alt {
-            Some(id) => {
-                out.push_str(&rest[..at]);
-                rest = &after[id.len() + "\"></a>".len()..];
-            }
-            None => {
-                out.push_str(&rest[..at + open.len()]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 const TERM_LINK: &str = "<a class=\"term\" href=\"";
@@ -690,7 +661,8 @@ mod tests {
             (
                 0,
                 concat!(
-                    r##"<h2 id="p0-kept">A</h2><h2 id="p0-gone">B</h2><a id="p0-anchor"></a>"##,
+                    r##"<h2 id="p0-kept"><a id="p0-old-form"></a>A</h2><h2 id="p0-gone">B</h2>"##,
+                    r##"<a id="p0-anchor"></a>"##,
                     r##"<a id="p0-link" href="https://x">x</a><table><tr id="p0-row">"##,
                     r##"<div role="tabpanel" id="p0-panel" aria-labelledby="p0-tab">"##,
                     "<button\nid=\"p0-tab\" aria-controls=\"p0-panel\">t</button>",
@@ -764,24 +736,6 @@ mod tests {
         ));
         assert!(
             second.starts_with("<a href=\"#p0-schema-a-pet\">Pet</a><a href=\"#p1-schema-a-tag\">")
-        );
-    }
-
-    #[test]
-    fn print_view_leaves_out_a_headings_other_anchors() {
-        let alts: HashMap<&str, &str> = [("4.1-setup", "id-4.1-setup"), ("old", "setup")].into();
-        let body = concat!(
-            r#"<h2 id="p3-id-4.1-setup"><a id="p3-4.1-setup"></a>4.1 Setup</h2>"#,
-            r#"<h2 id="p3-setup"><a id="p3-old"></a><a id="p3-kept"></a>Setup</h2>"#,
-            r##"<a id="p3-old" href="#x">a link keeps its id</a>"##
-        );
-        assert_eq!(
-            drop_alt_anchors(body.to_string(), "p3-", &alts),
-            concat!(
-                r#"<h2 id="p3-id-4.1-setup">4.1 Setup</h2>"#,
-                r#"<h2 id="p3-setup"><a id="p3-kept"></a>Setup</h2>"#,
-                r##"<a id="p3-old" href="#x">a link keeps its id</a>"##
-            )
         );
     }
 

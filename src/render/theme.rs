@@ -395,9 +395,10 @@ pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
 /// `<script src>` in the sidebar (which works from disk, where fetching a
 /// file does not), it puts the list where it stands, makes the internal
 /// hrefs relative to the page (`data-root`) and marks the page being read
-/// (its address relative to the root that `data-root` names): the link gets `aria-current="page"`, its entry and every
-/// entry above it `is-active` with their branches open, as [`nav_html`] does
-/// for a page that carries its own navigation.
+/// (its address past the root that `data-root` names): the link gets
+/// `aria-current="page"`, its entry and every entry above it `is-active`
+/// with their branches open, as [`nav_html`] does for a page that carries
+/// its own navigation.
 pub fn nav_script(nav: &str) -> String {
     let mut out = String::with_capacity(nav.len() + NAV_SCRIPT.len() + 64);
     out.push_str("/* specsite: a sidebar shared by many pages. */\n(function (nav) {\n");
