@@ -186,9 +186,13 @@ fn pages_carry_description_and_open_graph_meta() {
     let (_t, out) = build(&[]);
     let html = read(&out, "guide/setup/index.html");
     assert!(html.contains("<meta name=\"description\" content=\"How to set up your kit (2.0).\">"));
-    assert!(html
-        .contains("<meta property=\"og:description\" content=\"How to set up your kit (2.0).\">"));
-    assert!(html.contains("<meta property=\"og:title\" content=\"Setup\">"));
+    // Link previews take the title and description from `<title>` and the
+    // description; Open Graph adds only what those do not say.
+    assert!(html.contains("<title>Setup · "));
+    assert!(html.contains("<meta property=\"og:site_name\" content=\""));
+    for said_elsewhere in ["og:title", "og:description", "og:type"] {
+        assert!(!html.contains(said_elsewhere), "{said_elsewhere}");
+    }
     assert!(html
         .contains("<meta property=\"og:url\" content=\"https://specs.example.org/guide/setup/\">"));
 }

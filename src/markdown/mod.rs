@@ -6,6 +6,7 @@
 //! rewritten to relative output URLs.
 
 pub mod anchors;
+pub mod compact;
 pub mod dialect;
 pub mod highlight;
 pub mod parse;

@@ -187,6 +187,7 @@ pub fn parse_preprocessed(env: &ParseEnv, page_id: PageId, mut pre: dialect::Pre
         html.reserve(pre.text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, pass.events.drain(..));
         dialect::finish(&mut html, &pre.fragments);
+        super::compact::drop_block_newlines(&mut html);
     }
     let Pass {
         mut doc,

@@ -66,30 +66,16 @@ fn base(
     out.push_str(">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
     title(out);
     out.push_str("</title>");
+    // Link previews read `<title>` and the description when `og:title` and
+    // `og:description` are absent, and `og:type` defaults to `website`: only
+    // the site's name, which the title may not carry, is said again.
     if !page.description.is_empty() {
         out.push_str("<meta name=\"description\" content=\"");
         esc(out, &page.description);
-        out.push_str("\"><meta property=\"og:description\" content=\"");
-        esc(out, &page.description);
         out.push_str("\">");
     }
-    out.push_str("<meta property=\"og:title\" content=\"");
-    esc(
-        out,
-        if page.title.is_empty() {
-            &site.title
-        } else {
-            &page.title
-        },
-    );
-    out.push_str("\"><meta property=\"og:site_name\" content=\"");
+    out.push_str("<meta property=\"og:site_name\" content=\"");
     esc(out, &site.title);
-    out.push_str("\"><meta property=\"og:type\" content=\"");
-    out.push_str(if l.kind == "page" {
-        "article"
-    } else {
-        "website"
-    });
     out.push_str("\">");
     if let Some(c) = page.canonical.as_deref() {
         out.push_str("<link rel=\"canonical\" href=\"");
@@ -124,13 +110,13 @@ fn base(
     }
     out.push_str("</head>\n<body class=\"kind-");
     esc(out, l.kind);
-    out.push_str("\"><a class=\"skip-link\" href=\"#main\">Skip to content</a><input type=\"checkbox\" id=\"nav-drawer\" class=\"nav-drawer-state\" aria-label=\"Show navigation\"><header class=\"site-header\"><div class=\"header-inner\"><label for=\"nav-drawer\" class=\"icon-button menu-button\"><span class=\"visually-hidden\">Navigation</span></label><a class=\"site-title\" href=\"");
+    out.push_str("\"><a href=\"#main\">Skip to content</a><input type=\"checkbox\" id=\"nav-drawer\" aria-label=\"Show navigation\"><header><label for=\"nav-drawer\"></label><a href=\"");
     esc(out, &site.home_href);
     out.push_str("\">");
     esc(out, &site.title);
     out.push_str("</a>");
     if let Some(b) = l.book {
-        out.push_str("<a class=\"header-book\" href=\"");
+        out.push_str("<a href=\"");
         esc(out, &b.href);
         out.push_str("\">");
         esc(out, &b.title);
@@ -141,11 +127,11 @@ fn base(
         }
         out.push_str("</a>");
     }
-    out.push_str("<div class=\"header-tools\"></div></div></header>\n<div class=\"layout");
+    out.push_str("<div></div></header><div class=\"layout");
     if !page.toc.is_empty() {
         out.push_str(" has-toc");
     }
-    out.push_str("\"><label for=\"nav-drawer\" class=\"drawer-backdrop\" aria-hidden=\"true\"></label><nav id=\"sidebar\" class=\"sidebar\" aria-label=\"");
+    out.push_str("\"><label for=\"nav-drawer\" aria-hidden=\"true\"></label><nav id=\"sidebar\" aria-label=\"");
     let book_sidebar = l.book.is_some() && l.sidebar_html.is_some();
     out.push_str(if book_sidebar { "Book" } else { "Site" });
     out.push_str("\">");
@@ -177,7 +163,7 @@ fn base(
     content(out);
     out.push_str("</main>");
     if !page.toc.is_empty() {
-        out.push_str("<aside class=\"toc\" aria-labelledby=\"toc-title\"><div class=\"toc-inner\"><h2 id=\"toc-title\" class=\"toc-title\">On this page</h2><ul>");
+        out.push_str("<aside class=\"toc\" aria-labelledby=\"toc-title\"><div><h2 id=\"toc-title\">On this page</h2><ul>");
         for t in &page.toc {
             out.push_str("<li");
             if t.level != 2 {

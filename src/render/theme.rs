@@ -378,11 +378,9 @@ pub fn site_sidebar(books: &[(&str, &str)], glossary: &str) -> String {
 pub fn site_sidebar_loader(src: &str, home: &str, glossary: &str) -> String {
     let mut out = String::from("<script src=\"");
     escape_html_into(&mut out, src);
-    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li><a href=\"");
     escape_html_into(&mut out, home);
-    out.push_str(
-        "\">All specifications</a></li><li class=\"nav-item\"><a class=\"nav-link\" href=\"",
-    );
+    out.push_str("\">All specifications</a></li><li><a href=\"");
     escape_html_into(&mut out, glossary);
     out.push_str("\">Glossary</a></li></ul></noscript>");
     out
@@ -449,16 +447,18 @@ const NAV_SCRIPT: &str = r#"  var d = document, s = d.currentScript, el = d.docu
 /// the script drawing the shared navigation (`src`, relative to the page)
 /// and, for readers without scripts, a link to the book's home page
 /// (`home`, whose sidebar lists every page) and the page itself
-/// (`current`, marked as the whole navigation marks it). The entries above
-/// the page are its breadcrumbs, so the sidebar does not repeat them.
+/// (`current`, marked `aria-current` as the whole navigation marks it). The
+/// entries above the page are its breadcrumbs, so the sidebar does not
+/// repeat them. The list carries no classes: the stylesheet styles it as
+/// the sidebar's `noscript` list.
 pub fn nav_loader(src: &str, home: &str, current: Option<&super::context::LinkCtx>) -> String {
     let mut out = String::from("<script src=\"");
     escape_html_into(&mut out, src);
-    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li class=\"nav-item\"><a class=\"nav-link\" href=\"");
+    out.push_str("\"></script><noscript><ul class=\"nav-list\"><li><a href=\"");
     escape_html_into(&mut out, home);
     out.push_str("\">Table of contents</a></li>");
     if let Some(cur) = current {
-        out.push_str("<li class=\"nav-item is-active is-current\"><a class=\"nav-link\" href=\"");
+        out.push_str("<li><a href=\"");
         escape_html_into(&mut out, &cur.href);
         out.push_str("\" aria-current=\"page\">");
         escape_html_into(&mut out, &cur.title);

@@ -11,9 +11,10 @@
 
   /* ---- the header's search box and theme toggle: they work only with
      JavaScript, so they are drawn here, into the space the stylesheet keeps
-     for them (a theme whose header already has them keeps its own) ---- */
+     for them, the header's own `div` (a theme whose header already has them
+     keeps its own) ---- */
   function initHeaderTools() {
-    var tools = doc.querySelector(".header-tools");
+    var tools = doc.querySelector("body > header > div");
     if (!tools || doc.getElementById("search-input")) return;
     tools.innerHTML =
       '<form role="search" class="site-search" action="#" onsubmit="return false">' +
@@ -59,18 +60,15 @@
      real button with aria-expanded drives it ---- */
   function initDrawer() {
     var box = doc.getElementById("nav-drawer");
-    var label = doc.querySelector("label.menu-button");
+    var label = doc.querySelector("body > header > label[for=nav-drawer]");
     var sidebar = doc.getElementById("sidebar");
     if (!box || !label || !sidebar) return;
     var btn = doc.createElement("button");
     btn.type = "button";
-    btn.className = label.className;
-    btn.innerHTML = label.innerHTML;
+    btn.className = "icon-button menu-button";
     btn.setAttribute("aria-controls", "sidebar");
     btn.setAttribute("aria-expanded", "false");
     btn.setAttribute("aria-label", "Navigation");
-    var inner = btn.querySelector(".visually-hidden");
-    if (inner) inner.remove();
     label.replaceWith(btn);
     box.tabIndex = -1;
     box.setAttribute("aria-hidden", "true");
@@ -92,7 +90,7 @@
     sidebar.addEventListener("click", function (e) {
       if (box.checked && e.target.closest("a")) set(false, false);
     });
-    var backdrop = doc.querySelector(".drawer-backdrop");
+    var backdrop = doc.querySelector(".layout > label[for=nav-drawer]");
     if (backdrop) backdrop.addEventListener("click", function (e) { e.preventDefault(); set(false, true); });
     // Keep the current page visible in a long sidebar.
     var current = sidebar.querySelector("[aria-current=page]");
