@@ -523,19 +523,24 @@ pub fn search_docs(a: &Analysis) -> Vec<search::SearchDoc> {
 /// [`search_docs`] for a build: moves the section texts out of the docs
 /// instead of copying them (a large site holds its whole prose there), keeping
 /// each page's first section for `llms.txt`.
-fn take_search_docs(a: &mut Analysis) -> Vec<search::SearchDoc> {
-    let mut docs = glossary::search_docs(&a.glossary, &a.site);
+fn take_search_docs(
+    glossary: &glossary::Glossary,
+    site: &Site,
+    pages: &mut [Doc],
+    reqs: &requirements::SiteRequirements,
+) -> Vec<search::SearchDoc> {
+    let mut docs = glossary::search_docs(glossary, site);
     // Sized once: at ×50 the list holds ~100,000 docs, and growing it copies
     // them into fresh memory again and again.
-    docs.reserve(a.docs.iter().map(|d| d.sections.len()).sum());
-    for (p, d) in a.docs.iter_mut().enumerate() {
+    docs.reserve(pages.iter().map(|d| d.sections.len()).sum());
+    for (p, d) in pages.iter_mut().enumerate() {
         let sections = std::mem::take(&mut d.sections);
         if let Some(first) = sections.first() {
             d.sections.push(first.clone());
         }
-        section_docs(&a.site, p, sections.into_iter(), &mut docs);
+        section_docs(site, p, sections.into_iter(), &mut docs);
     }
-    requirement_docs(&a.site, &a.requirements, &mut docs);
+    requirement_docs(site, reqs, &mut docs);
     docs
 }
 
@@ -742,16 +747,29 @@ pub fn build_with_report<R: Send>(
     })?;
     let theme = theme?;
     t.mark("analyse");
-    analysis.requirements = requirements::extract_site(&analysis.site, &analysis.docs);
-    let offline = opts.offline || analysis.site.config.offline;
-    requirements::place_in_docs(
-        &analysis.site,
-        &mut analysis.docs,
-        &analysis.requirements,
-        offline,
-    );
+    analysis.requirements = requirements::extract_site_unchecked(&analysis.site, &analysis.docs);
     t.mark("requirements");
-    let search_docs = take_search_docs(&mut analysis);
+    let offline = opts.offline || analysis.site.config.offline;
+    // The site-wide requirement checks run beside the requirements' anchors
+    // and the search docs (and the name of the index those make).
+    let Analysis {
+        site,
+        glossary,
+        docs,
+        requirements: reqs,
+        ..
+    } = &mut analysis;
+    let (site, glossary, reqs) = (&*site, &*glossary, &*reqs);
+    let (req_checks, (search_docs, search_hash)) = rayon::join(
+        || requirements::checks_site(site, reqs),
+        || {
+            requirements::place_in_docs(site, docs, reqs, offline);
+            let search_docs = take_search_docs(glossary, site, docs, reqs);
+            let hash = search::index_hash(&search_docs);
+            (search_docs, hash)
+        },
+    );
+    analysis.requirements.diagnostics.extend(req_checks);
     // The term uses are moved out of the docs: the glossary pages need only
     // their counts (taken now), and the checks free them when done.
     let uses: Vec<(content::PageId, Vec<glossary::TermUse>)> = analysis
@@ -771,20 +789,24 @@ pub fn build_with_report<R: Send>(
     t.mark("checkout");
     let offline = opts.offline || site.config.offline;
     let sink = output::DiskSink::new(out, lock)?;
+    let search_manifest = search::manifest_path_of(&search_hash);
     t.mark("theme");
     // The browser index and the pages are written side by side: pages only
     // need the manifest's name, which depends on the search docs alone.
-    let search_manifest = search::manifest_path(&search_docs);
     let index_job = || {
         // Written as it is produced, so its files never all sit in memory.
         let write_error = std::sync::Mutex::new(None);
-        search::write_browser_index(&search_docs, &|path: &str, bytes: Vec<u8>| {
-            if let Err(e) = sink.write(path, &bytes) {
-                if let Ok(mut first) = write_error.lock() {
-                    first.get_or_insert(e);
+        search::write_browser_index_hashed(
+            &search_docs,
+            &search_hash,
+            &|path: &str, bytes: Vec<u8>| {
+                if let Err(e) = sink.write(path, &bytes) {
+                    if let Ok(mut first) = write_error.lock() {
+                        first.get_or_insert(e);
+                    }
                 }
-            }
-        });
+            },
+        );
         drop(search_docs);
         match write_error.into_inner().ok().flatten() {
             Some(e) => Err(e),

@@ -60,18 +60,27 @@ pub(crate) fn assemble(
         }
     }
 
-    let mut pages: Vec<Page> = Vec::with_capacity(found.pages.len());
+    let mut texts = Vec::with_capacity(found.pages.len());
     for (book, file) in found.pages {
-        let Some(source) = take_text(&mut read, &file, &mut diags) else {
-            continue;
-        };
+        if let Some(source) = take_text(&mut read, &file, &mut diags) {
+            texts.push((book, file, source));
+        }
+    }
+    // Every page's front matter (YAML) at once.
+    let fronts: Vec<_> = {
+        use rayon::prelude::*;
+        (texts.par_iter())
+            .map(|(_, _, source)| split_front_matter(source))
+            .collect()
+    };
+    let mut pages: Vec<Page> = Vec::with_capacity(texts.len());
+    for ((book, file, source), (front, body_start, err)) in texts.into_iter().zip(fronts) {
         let b = &books[book];
         let path = if b.page_root.is_empty() {
             file.clone()
         } else {
             file[b.page_root.len() + 1..].to_string()
         };
-        let (front, body_start, err) = split_front_matter(&source);
         if let Some(e) = err {
             diags.push(yaml_diagnostic(&file, &source, &e, "invalid front matter"));
         }

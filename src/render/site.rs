@@ -890,8 +890,14 @@ pub fn render_site(
     let mut urls: Vec<String> = prep.urls.clone();
     let books: Vec<BookId> = (0..site.books.len()).collect();
     t.mark("r:misc");
-    urls.extend(render_print_with(env, &prep, &books, sink)?);
-    t.mark("r:print");
+    // llms.txt is written beside the print views, the last pages made.
+    let (printed, llms) = rayon::join(
+        || render_print_with(env, &prep, &books, sink),
+        || render_llms_with(env, &prep, sink),
+    );
+    urls.extend(printed?);
+    llms?;
+    t.mark("r:print+llms");
     // A generated page of the latest version is written under the book root
     // and again under its label; only the first is the page's own URL.
     let copies: Vec<String> = (site.books.iter())
@@ -910,8 +916,7 @@ pub fn render_site(
         "sitemap.xml",
         super::extras::sitemap(site, &urls).as_bytes(),
     )?;
-    render_llms_with(env, &prep, sink)?;
-    t.mark("r:llms");
+    t.mark("r:sitemap");
     Ok(urls)
 }
 

@@ -227,6 +227,15 @@ impl SiteRequirements {
 /// ids from each book's lock file (read, never written), and runs the
 /// `req-*` checks. Pages are read in parallel.
 pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
+    let mut out = extract_site_unchecked(site, docs);
+    let found = checks_site(site, &out);
+    out.diagnostics.extend(found);
+    out
+}
+
+/// [`extract_site`] without the site-wide checks ([`checks_site`]), which
+/// a build runs beside the work that follows.
+pub fn extract_site_unchecked(site: &Site, docs: &[Doc]) -> SiteRequirements {
     let mut t = crate::timing::Stages::start();
     let per_page: Vec<(Vec<Requirement>, Vec<Diagnostic>)> = (0..site.pages.len())
         .into_par_iter()
@@ -288,8 +297,6 @@ pub fn extract_site(site: &Site, docs: &[Doc]) -> SiteRequirements {
         out.diagnostics.extend(diags);
         out.books.push(book);
     }
-    out.diagnostics.extend(checks_site(site, &out));
-    t.mark("q:checks");
     out
 }
 
@@ -397,6 +404,6 @@ fn mark_html(html: &str, of: impl Fn(usize) -> Option<(String, String, String, b
 }
 
 /// Site-wide `req-*` checks over the assigned requirements.
-fn checks_site(site: &Site, reqs: &SiteRequirements) -> Vec<Diagnostic> {
+pub fn checks_site(site: &Site, reqs: &SiteRequirements) -> Vec<Diagnostic> {
     extract::check_books(site, reqs)
 }

@@ -425,44 +425,59 @@ fn delta_postings(p: &[(u32, u32)]) -> Vec<u32> {
 /// documents (every field, in order) and the index format, as 10 hex digits.
 /// The same docs give the same index, so the names change exactly when the
 /// index does; and being known before the index is built, the manifest's name
-/// lets pages render while the index is written.
-fn index_hash(docs: &[SearchDoc]) -> String {
+/// lets pages render while the index is written. Each doc is hashed on its
+/// own, in parallel; their digests, in order, make the whole's.
+pub fn index_hash(docs: &[SearchDoc]) -> String {
+    use rayon::prelude::*;
+    let digests: Vec<u64> = docs.par_iter().with_min_len(64).map(doc_digest).collect();
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(concat!("specsite-search ", env!("CARGO_PKG_VERSION")).as_bytes());
     h.update(&FORMAT.to_le_bytes());
-    let mut field = |s: &str| {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    for d in docs {
-        field(match d.kind {
-            DocKind::Term => "t",
-            DocKind::Section => "s",
-            DocKind::Requirement => "r",
-        });
-        field(&d.book);
-        field(&d.book_title);
-        field(d.version.as_deref().unwrap_or("\0"));
-        field(&d.title);
-        for p in &d.heading_path {
-            field(p);
-        }
-        field("\0");
-        field(&d.url);
-        field(&d.text);
-        for a in &d.aliases {
-            field(a);
-        }
-        field("\0");
+    for d in digests {
+        h.update(&d.to_le_bytes());
     }
     let hex = format!("{:016x}", h.digest());
     hex[..10].to_string()
 }
 
+/// xxh3 over every field of `d`, in order, each with its length.
+fn doc_digest(d: &SearchDoc) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut field = |s: &str| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    field(match d.kind {
+        DocKind::Term => "t",
+        DocKind::Section => "s",
+        DocKind::Requirement => "r",
+    });
+    field(&d.book);
+    field(&d.book_title);
+    field(d.version.as_deref().unwrap_or("\0"));
+    field(&d.title);
+    for p in &d.heading_path {
+        field(p);
+    }
+    field("\0");
+    field(&d.url);
+    field(&d.text);
+    for a in &d.aliases {
+        field(a);
+    }
+    field("\0");
+    h.digest()
+}
+
 /// Root-relative path of the manifest [`write_browser_index`] writes for
 /// `docs` (`search/manifest.<hash>.js`).
 pub fn manifest_path(docs: &[SearchDoc]) -> String {
-    format!("search/manifest.{}.js", index_hash(docs))
+    manifest_path_of(&index_hash(docs))
+}
+
+/// Root-relative path of the manifest of the index with [`index_hash`] `hash`.
+pub fn manifest_path_of(hash: &str) -> String {
+    format!("search/manifest.{hash}.js")
 }
 
 /// Docs tokenised and weighted at a time: bounds the memory the per-doc
@@ -474,6 +489,15 @@ const WEIGHT_CHUNK: usize = 4096;
 /// Same docs, same bytes.
 pub fn write_browser_index(
     docs: &[SearchDoc],
+    out: &(dyn Fn(&str, Vec<u8>) + Sync),
+) -> BrowserIndexInfo {
+    write_browser_index_hashed(docs, &index_hash(docs), out)
+}
+
+/// [`write_browser_index`] for docs whose [`index_hash`] is known.
+pub fn write_browser_index_hashed(
+    docs: &[SearchDoc],
+    hash: &str,
     out: &(dyn Fn(&str, Vec<u8>) + Sync),
 ) -> BrowserIndexInfo {
     let mut t = crate::timing::Stages::start();
@@ -625,7 +649,6 @@ pub fn write_browser_index(
 
     // Every file is written as soon as it is made (in parallel): the index
     // never sits in memory whole.
-    let hash = index_hash(docs);
     let listing: std::sync::Mutex<Vec<(String, usize)>> = Default::default();
     let emit = |path: String, body: String| {
         if let Ok(mut l) = listing.lock() {
@@ -669,13 +692,13 @@ pub fn write_browser_index(
         .collect();
     let manifest = Manifest {
         v: FORMAT,
-        h: &hash,
+        h: hash,
         s: bounds.join(" "),
         n: order.len(),
         p: counts,
         b: &books,
     };
-    let manifest_path = format!("search/manifest.{hash}.js");
+    let manifest_path = manifest_path_of(hash);
     emit(
         manifest_path.clone(),
         format!("__specsiteSearch.manifest({});\n", json(&manifest)),

@@ -9,7 +9,10 @@ pub mod cli;
 pub mod format;
 pub mod text;
 
-pub use browser::{manifest_path, write_browser_index, BrowserIndexInfo};
+pub use browser::{
+    index_hash, manifest_path, manifest_path_of, write_browser_index, write_browser_index_hashed,
+    BrowserIndexInfo,
+};
 pub use cli::{did_you_mean, fingerprint, open_or_build_index, Hit, SearchIndex};
 pub use format::{format_human, format_json};
 
