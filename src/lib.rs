@@ -529,16 +529,28 @@ fn take_search_docs(
     pages: &mut [Doc],
     reqs: &requirements::SiteRequirements,
 ) -> Vec<search::SearchDoc> {
-    let mut docs = glossary::search_docs(glossary, site);
+    use rayon::prelude::*;
+    let (mut docs, per_page) = rayon::join(
+        || glossary::search_docs(glossary, site),
+        || {
+            (pages.par_iter_mut().enumerate())
+                .map(|(p, d)| {
+                    let sections = std::mem::take(&mut d.sections);
+                    if let Some(first) = sections.first() {
+                        d.sections.push(first.clone());
+                    }
+                    let mut out = Vec::with_capacity(sections.len());
+                    section_docs(site, p, sections.into_iter(), &mut out);
+                    out
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     // Sized once: at ×50 the list holds ~100,000 docs, and growing it copies
     // them into fresh memory again and again.
-    docs.reserve(pages.iter().map(|d| d.sections.len()).sum());
-    for (p, d) in pages.iter_mut().enumerate() {
-        let sections = std::mem::take(&mut d.sections);
-        if let Some(first) = sections.first() {
-            d.sections.push(first.clone());
-        }
-        section_docs(site, p, sections.into_iter(), &mut docs);
+    docs.reserve(per_page.iter().map(Vec::len).sum());
+    for page_docs in per_page {
+        docs.extend(page_docs);
     }
     requirement_docs(site, reqs, &mut docs);
     docs
@@ -882,11 +894,14 @@ pub fn build_with_report<R: Send>(
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
-            let made = sink.stats();
-            t.note(&format!(
-                "output: {} files written ({} bytes), {} linked from the sources, {} folders",
-                made.written, made.written_bytes, made.linked, made.folders
-            ));
+            // Counting the folders walks every path: only for the timings.
+            t.note_with(|| {
+                let made = sink.stats();
+                format!(
+                    "output: {} files written ({} bytes), {} linked from the sources, {} folders",
+                    made.written, made.written_bytes, made.linked, made.folders
+                )
+            });
             let cleanup = sink.commit()?;
             t.mark("commit");
             Ok((

@@ -293,7 +293,7 @@ pub struct DiskSink {
     temp: PathBuf,
     lock: OutLock,
     /// Folders already created, so each file costs no extra `mkdir` call.
-    made: Mutex<std::collections::HashSet<PathBuf>>,
+    made: Mutex<rustc_hash::FxHashSet<PathBuf>>,
     /// Every file written, output-relative (listed in the marker at commit).
     paths: Mutex<Vec<String>>,
     /// Files written from bytes, and their bytes.

@@ -57,6 +57,13 @@ impl Stages {
         }
     }
 
+    /// [`Stages::note`] for a line worth making only when it is printed.
+    pub fn note_with(&self, what: impl FnOnce() -> String) {
+        if self.enabled {
+            self.note(&what());
+        }
+    }
+
     /// Ends the current stage, naming it.
     pub fn mark(&mut self, stage: &str) {
         if self.enabled {

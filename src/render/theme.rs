@@ -142,7 +142,7 @@ impl Theme {
         // Tera::default() autoescapes .html/.htm/.xml templates; keep it explicit.
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        add_templates_in_parallel(&mut tera, &templates)
             .map_err(|e| anyhow::anyhow!("theme templates do not parse: {}", error_chain(&e)))?;
         let native = if unchanged(LAYOUT_TEMPLATES) {
             // The icons as the theme's own macro draws them.
@@ -493,6 +493,27 @@ pub fn escape_html_into(out: &mut String, s: &str) {
         last = i + 1;
     }
     out.push_str(&s[last..]);
+}
+
+/// What `Tera::add_raw_templates` does, with the templates parsed side by
+/// side: Tera's parser takes a few milliseconds for the default theme, the
+/// longest single step of a build's start. The inheritance chains and macro
+/// imports are then checked as there, once every template is in.
+fn add_templates_in_parallel(
+    tera: &mut tera::Tera,
+    templates: &BTreeMap<String, String>,
+) -> tera::Result<()> {
+    use rayon::prelude::*;
+    let parsed: Vec<(&String, tera::Result<tera::Template>)> = templates
+        .par_iter()
+        .map(|(name, text)| (name, tera::Template::new(name, None, text)))
+        .collect();
+    for (name, tpl) in parsed {
+        let tpl = tpl.map_err(|e| tera::Error::chain(format!("Failed to parse '{name}'"), e))?;
+        tera.templates.insert(name.clone(), tpl);
+    }
+    tera.build_inheritance_chains()?;
+    tera.check_macro_files()
 }
 
 /// Tera errors nest their real cause; join the chain into one line.
