@@ -527,7 +527,6 @@ pub fn write_browser_index_hashed(
         let next = ids.len();
         *ids.entry(k).or_insert(next)
     }
-    let mut slots: Vec<(usize, Posting)> = Vec::new();
     let mut names_of: Vec<(usize, String, u32)> = Vec::new();
     let mut doc_len: Vec<usize> = Vec::with_capacity(order.len());
     let mut spans = 0usize;
@@ -553,6 +552,9 @@ pub fn write_browser_index_hashed(
             let global: Vec<usize> = (w.into_keys().into_iter())
                 .map(|k| slot(&mut key_ids, k))
                 .collect();
+            // Every key of the chunk's bodies is numbered: postings go
+            // straight to their key.
+            key_data.resize_with(key_ids.len(), KeyData::default);
             for (i, mut keys) in done {
                 debug_assert_eq!(i, next, "docs weighed out of order");
                 next += 1;
@@ -569,12 +571,11 @@ pub fn write_browser_index_hashed(
             // The order of a doc's keys does not matter: a key's postings
             // are in doc order, and keys are sorted below.
             for (k, a) in keyed.keys {
-                let p = Posting {
+                key_data[k as usize].postings.push(Posting {
                     doc: id,
                     weight: a.weight,
                     tf: a.tf,
-                };
-                slots.push((k as usize, p));
+                });
             }
             if d.kind == DocKind::Term {
                 let mut names: Vec<String> = std::iter::once(&d.title)
@@ -590,9 +591,6 @@ pub fn write_browser_index_hashed(
             }
         }
         key_data.resize_with(key_ids.len(), KeyData::default);
-        for (k, p) in slots.drain(..) {
-            key_data[k].postings.push(p);
-        }
         for (k, n, id) in names_of.drain(..) {
             key_data[k].names.entry(n).or_default().push(id);
         }
