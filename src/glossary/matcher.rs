@@ -137,14 +137,9 @@ impl Matcher {
         }
         let (surfaces, candidates): (Vec<String>, Vec<Vec<Candidate>>) =
             by_surface.into_iter().unzip();
-        // A DFA: every page's prose runs through it, overlapping matches
-        // and all, and it steps a byte at a time without the NFA's
-        // transition search (its few MB for a thousand-term glossary are
-        // built once).
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&surfaces)
             .ok();
         let patterns = candidates
