@@ -529,7 +529,6 @@ fn take_search_docs(
     pages: &mut [Doc],
     reqs: &requirements::SiteRequirements,
 ) -> Vec<search::SearchDoc> {
-    use rayon::prelude::*;
     let (mut docs, per_page) = rayon::join(
         || glossary::search_docs(glossary, site),
         || {
@@ -775,6 +774,9 @@ pub fn build_with_report<R: Send>(
     let (req_checks, (search_docs, search_hash)) = rayon::join(
         || requirements::checks_site(site, reqs),
         || {
+            // The pages' block lists served the requirements alone: their
+            // memory goes back for the render and the index to reuse.
+            docs.par_iter_mut().for_each(|d| d.blocks = Vec::new());
             requirements::place_in_docs(site, docs, reqs, offline);
             let search_docs = take_search_docs(glossary, site, docs, reqs);
             let hash = search::index_hash(&search_docs);
