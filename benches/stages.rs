@@ -1,8 +1,8 @@
 //! Times the build's stages one by one through the library's own stage
 //! functions, on a site (default the GovStack corpus beside the project,
 //! else the demo site in this repository): load, the GitBook dialect, the
-//! glossary, markdown parsing, requirements, checks, search docs, the browser index and
-//! rendering (into memory, so no disk is measured). Prints each stage's
+//! glossary, markdown parsing, requirements, checks, search docs, the browser index,
+//! the theme's templates and rendering (into memory, so no disk is measured). Prints each stage's
 //! median and fastest wall time over `RUNS` runs (default 5).
 //!
 //! The requirement work is timed stage by stage beside the rest, so its share
@@ -142,8 +142,11 @@ fn main() {
     });
     report("browser-index", med, min);
     stages.push(("browser-index", med));
-    let theme = specsite::render::theme::Theme::load(&root, analysis.site.config.theme.as_deref())
-        .expect("theme loads");
+    let (theme, med, min) = time(runs, || {
+        specsite::render::theme::Theme::load(&root, analysis.site.config.theme.as_deref())
+            .expect("theme loads")
+    });
+    report("theme", med, min);
     let glossary_pages: Vec<Generated> = specsite::glossary_generated(&analysis, false);
     let mut generated = glossary_pages.clone();
     generated.extend(req_pages);

@@ -792,7 +792,7 @@ pub fn build_with_report<R: Send>(
         .enumerate()
         .map(|(p, d)| (p, std::mem::take(&mut d.term_uses)))
         .collect();
-    t.mark("searchdocs");
+    t.mark("checks+anchors+searchdocs");
     let site = &analysis.site;
     output::check_out_dir(
         &site.root,

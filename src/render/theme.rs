@@ -497,8 +497,10 @@ pub fn escape_html_into(out: &mut String, s: &str) {
 
 /// What `Tera::add_raw_templates` does, with the templates parsed side by
 /// side: Tera's parser takes a few milliseconds for the default theme, the
-/// longest single step of a build's start. The inheritance chains and macro
-/// imports are then checked as there, once every template is in.
+/// longest single step of a build's start (`benches/stages.rs`, `theme`:
+/// 4.1–4.3 ms one by one, 2.5–3.0 ms side by side on two cores). The
+/// templates go into `Tera::templates`, the map `add_raw_templates` fills;
+/// the inheritance chains and macro imports are then checked as there.
 fn add_templates_in_parallel(
     tera: &mut tera::Tera,
     templates: &BTreeMap<String, String>,
