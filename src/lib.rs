@@ -900,8 +900,8 @@ pub fn build_with_report<R: Send>(
             t.note_with(|| {
                 let made = sink.stats();
                 format!(
-                    "output: {} files written ({} bytes), {} linked from the sources, {} folders",
-                    made.written, made.written_bytes, made.linked, made.folders
+                    "output: {} files written ({} bytes), {} unchanged linked from the replaced site, {} copied from the sources, {} folders",
+                    made.written, made.written_bytes, made.reused, made.linked, made.folders
                 )
             });
             let cleanup = sink.commit()?;

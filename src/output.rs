@@ -24,8 +24,36 @@ pub trait Sink: Sync {
 }
 
 /// The first line of [`MARKER`]; a finished build lists after it every
-/// file it wrote, one output-relative path a line.
+/// file it wrote, one output-relative path a line. A file written from bytes
+/// has its length and xxh3-128 digest after the path, each after a tab, so
+/// the next build can tell whether it would write the same bytes
+/// ([`reuse`]).
 const MARKER_HEADER: &str = "Written by specsite; the next build replaces this folder.\n";
+
+/// One line of a [`MARKER`] list: the path, and the length and digest of
+/// its bytes where the line has them.
+fn marker_entry(line: &str) -> (&str, Option<(u64, u128)>) {
+    let parsed = (|| {
+        let (rest, digest) = line.rsplit_once('\t')?;
+        let (path, len) = rest.rsplit_once('\t')?;
+        if digest.len() != 32 || !len.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some((
+            path,
+            (len.parse().ok()?, u128::from_str_radix(digest, 16).ok()?),
+        ))
+    })();
+    match parsed {
+        Some((path, sum)) => (path, Some(sum)),
+        None => (line, None),
+    }
+}
+
+/// The marker line for a file of `len` bytes with xxh3-128 `digest`.
+fn marker_line(path: &str, len: usize, digest: u128) -> String {
+    format!("{path}\t{len}\t{digest:032x}")
+}
 
 /// Removes a folder and everything in it, best effort. The files a build
 /// listed in the folder's [`MARKER`] go first, each unlinked by name in its
@@ -77,7 +105,8 @@ mod listed {
     pub(super) fn tree(marker: &str) -> Option<Folder<'_>> {
         let list = marker.strip_prefix(super::MARKER_HEADER)?;
         let mut root = Folder::default();
-        for path in list.split('\n').filter(|l| !l.is_empty()) {
+        for line in list.split('\n').filter(|l| !l.is_empty()) {
+            let (path, _) = super::marker_entry(line);
             let mut parts: Vec<&str> = path.split('/').collect();
             if parts
                 .iter()
@@ -130,7 +159,7 @@ mod listed {
         }
     }
 
-    fn open_folder(at: c_int, name: &[u8]) -> Option<c_int> {
+    pub(super) fn open_folder(at: c_int, name: &[u8]) -> Option<c_int> {
         let name = CString::new(name).ok()?;
         let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
         // SAFETY: `name` is NUL-terminated and outlives the call; `at` is
@@ -150,6 +179,152 @@ mod listed {
     fn close(fd: c_int) {
         // SAFETY: `fd` was opened by `open_folder` and is closed once.
         unsafe { libc::close(fd) };
+    }
+}
+
+/// Linking the files of the site a build replaces into the new one, where
+/// the new build writes the same bytes to the same path: the file keeps its
+/// inode and modification time, and the build creates no new inode and
+/// copies no bytes for it (a rebuild after an edit changes a few pages; the
+/// rest are linked, and removing the old site then frees nothing for them).
+///
+/// A file is linked only when the old site's [`MARKER`] lists it with the
+/// same length and xxh3-128 digest, and the file is still what that build
+/// wrote: a regular file of that length, linked nowhere else, not modified
+/// since the marker was written. Each folder on the way is checked to be a
+/// folder, not a symbolic link, so a link put in the old site by hand is not
+/// followed. Anything else is written as usual.
+///
+/// No folder is held open: a build's threads share one descriptor table,
+/// and growing it past its first 64 slots makes the kernel wait for every
+/// CPU (an RCU grace period) each time it doubles.
+#[cfg(unix)]
+mod reuse {
+    use rustc_hash::FxHashMap;
+    use std::ffi::CString;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    pub(super) struct OldSite {
+        root: OwnedFd,
+        /// Path → (length, digest), as the marker lists them.
+        files: FxHashMap<String, (u64, u128)>,
+        /// The marker's modification time: files changed after it are
+        /// not what the build wrote.
+        listed_at: (i64, i64),
+        /// Whether each folder met so far, and every folder above it, is a
+        /// folder (not a link, not missing).
+        folders: Mutex<FxHashMap<String, bool>>,
+    }
+
+    fn stat_at(at: RawFd, name: &CString) -> Option<libc::stat> {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: `name` is NUL-terminated; `st` is written by the call
+        // and read only when it succeeds.
+        let r = unsafe {
+            libc::fstatat(
+                at,
+                name.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        // SAFETY: fstatat returned 0, so it filled `st`.
+        (r == 0).then(|| unsafe { st.assume_init() })
+    }
+
+    fn is_folder(st: &libc::stat) -> bool {
+        st.st_mode & libc::S_IFMT == libc::S_IFDIR
+    }
+
+    impl OldSite {
+        /// The site in `target`, when it has a marker whose list carries
+        /// digests.
+        pub(super) fn open(target: &Path) -> Option<OldSite> {
+            let root = super::listed::open_folder(libc::AT_FDCWD, target.as_os_str().as_bytes())?;
+            // SAFETY: `root` was just opened and is owned by no one else.
+            let root = unsafe { OwnedFd::from_raw_fd(root) };
+            let marker_name = CString::new(super::MARKER).ok()?;
+            let flags = libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+            // SAFETY: a NUL-terminated name relative to a folder we hold.
+            let fd = unsafe { libc::openat(root.as_raw_fd(), marker_name.as_ptr(), flags) };
+            if fd < 0 {
+                return None;
+            }
+            // SAFETY: as above; the file is closed when `file` drops.
+            let mut file = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+            let st = stat_at(root.as_raw_fd(), &marker_name)?;
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut file, &mut text).ok()?;
+            let list = text.strip_prefix(super::MARKER_HEADER)?;
+            let files: FxHashMap<String, (u64, u128)> = list
+                .split('\n')
+                .filter_map(|line| match super::marker_entry(line) {
+                    (path, Some(sum)) => Some((path.to_string(), sum)),
+                    _ => None,
+                })
+                .collect();
+            (!files.is_empty()).then(|| OldSite {
+                root,
+                files,
+                listed_at: (st.st_mtime, st.st_mtime_nsec),
+                folders: Mutex::default(),
+            })
+        }
+
+        /// Whether the old site lists `path` with this length and digest.
+        pub(super) fn lists(&self, path: &str, len: usize, digest: u128) -> bool {
+            self.files.get(path) == Some(&(len as u64, digest))
+        }
+
+        /// Whether `dir` (output-relative, `""` for the top) and every
+        /// folder above it are folders in the old site.
+        fn folder(&self, dir: &str) -> bool {
+            if dir.is_empty() {
+                return true;
+            }
+            if let Some(&known) = self.folders.lock().ok().as_ref().and_then(|f| f.get(dir)) {
+                return known;
+            }
+            let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
+            let ok = self.folder(parent)
+                && CString::new(dir)
+                    .ok()
+                    .and_then(|d| stat_at(self.root.as_raw_fd(), &d))
+                    .is_some_and(|st| is_folder(&st));
+            if let Ok(mut f) = self.folders.lock() {
+                f.insert(dir.to_string(), ok);
+            }
+            ok
+        }
+
+        /// Links the old site's `path` (listed with `len` bytes) to `to`,
+        /// when the file is still what the old build wrote. `false` when
+        /// it was not linked, and the bytes must be written.
+        pub(super) fn link(&self, path: &str, len: usize, to: &Path) -> bool {
+            let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+            if !self.folder(dir) {
+                return false;
+            }
+            let (Ok(from), Ok(to)) = (CString::new(path), CString::new(to.as_os_str().as_bytes()))
+            else {
+                return false;
+            };
+            let root = self.root.as_raw_fd();
+            let Some(st) = stat_at(root, &from) else {
+                return false;
+            };
+            let unchanged = st.st_mode & libc::S_IFMT == libc::S_IFREG
+                && st.st_size as u64 == len as u64
+                && st.st_nlink == 1
+                && (st.st_mtime, st.st_mtime_nsec) <= self.listed_at;
+            // SAFETY: both paths are NUL-terminated; `root` is a folder this
+            // value holds open. The last component is not followed.
+            unchanged
+                && unsafe { libc::linkat(root, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), 0) } == 0
+        }
     }
 }
 
@@ -301,6 +476,11 @@ pub struct DiskSink {
     written_bytes: AtomicUsize,
     /// Files copied from the sources.
     linked: AtomicUsize,
+    /// The site being replaced, for unchanged files to be linked from.
+    #[cfg(unix)]
+    old: Option<reuse::OldSite>,
+    /// Files linked from the replaced site.
+    reused: AtomicUsize,
 }
 
 /// What a [`DiskSink`] has created so far (for `SPECSITE_TIMINGS`).
@@ -312,6 +492,8 @@ pub struct OutputStats {
     pub written_bytes: usize,
     /// Files copied from the sources.
     pub linked: usize,
+    /// Files the replaced site had with the same bytes, linked from it.
+    pub reused: usize,
     /// Folders created, the output folder itself not counted.
     pub folders: usize,
 }
@@ -337,6 +519,9 @@ impl DiskSink {
             written: AtomicUsize::new(0),
             written_bytes: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
+            #[cfg(unix)]
+            old: reuse::OldSite::open(target),
+            reused: AtomicUsize::new(0),
         })
     }
 
@@ -359,11 +544,14 @@ impl DiskSink {
             written: self.written.load(Ordering::Relaxed),
             written_bytes: self.written_bytes.load(Ordering::Relaxed),
             linked: self.linked.load(Ordering::Relaxed),
+            reused: self.reused.load(Ordering::Relaxed),
             folders,
         }
     }
 
-    fn full(&self, path: &str) -> Result<PathBuf> {
+    /// The path `path` is written to, its folder created; `line` (the path,
+    /// or its [`marker_line`]) is listed in the marker.
+    fn full(&self, path: &str, line: String) -> Result<PathBuf> {
         if path
             .split('/')
             .any(|s| s == ".." || s.is_empty() && path.starts_with('/'))
@@ -372,7 +560,7 @@ impl DiskSink {
         }
         let full = self.temp.join(path);
         if let Ok(mut paths) = self.paths.lock() {
-            paths.push(path.to_string());
+            paths.push(line);
         }
         if let Some(dir) = full.parent() {
             let made = self.made.lock().is_ok_and(|m| m.contains(dir));
@@ -399,8 +587,13 @@ impl DiskSink {
             temp,
             lock,
             paths,
+            #[cfg(unix)]
+            old,
             ..
         } = self;
+        // The replaced site's folders, held open for linking, close.
+        #[cfg(unix)]
+        drop(old);
         // The files written, for the build that replaces this site to
         // remove by name (sorted: the same site, the same bytes). A path
         // with a line break is left out; the general removal finds it.
@@ -455,14 +648,22 @@ impl DiskSink {
 
 impl Sink for DiskSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let full = self.full(path)?;
+        let digest = xxhash_rust::xxh3::xxh3_128(bytes);
+        let full = self.full(path, marker_line(path, bytes.len(), digest))?;
+        #[cfg(unix)]
+        if let Some(old) = &self.old {
+            if old.lists(path, bytes.len(), digest) && old.link(path, bytes.len(), &full) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+        }
         self.written.fetch_add(1, Ordering::Relaxed);
         self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
         std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
     }
 
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
-        let full = self.full(path)?;
+        let full = self.full(path, path.to_string())?;
         self.linked.fetch_add(1, Ordering::Relaxed);
         // std's copy uses copy_file_range on Linux: the kernel copies (or
         // shares extents copy-on-write, on file systems with reflinks), and
@@ -606,9 +807,20 @@ mod tests {
             "c/index.html",
         ]);
         let marker = std::fs::read_to_string(target.join(MARKER)).unwrap();
+        let line = |p: &str| {
+            let l = marker_line(p, p.len(), xxhash_rust::xxh3::xxh3_128(p.as_bytes()));
+            assert_eq!(marker_entry(&l).0, p);
+            l
+        };
         assert_eq!(
             marker,
-            format!("{MARKER_HEADER}a/b/index.html\na/index.html\nc/index.html\nindex.html\n")
+            format!(
+                "{MARKER_HEADER}{}\n{}\n{}\n{}\n",
+                line("a/b/index.html"),
+                line("a/index.html"),
+                line("c/index.html"),
+                line("index.html")
+            )
         );
         // A listed folder replaced by a link to a folder elsewhere, and a
         // file added by hand.
@@ -636,6 +848,90 @@ mod tests {
         assert_eq!(left, [MARKER, "d", "d/index.html", "index.html"]);
         let beside: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(beside.len(), 2, "no temporary folder left beside out");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_the_files_it_would_write_the_same_and_nothing_else() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("out");
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("index.html"), "same").unwrap();
+        let build = |files: &[(&str, &str)]| {
+            let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
+            for (p, bytes) in files {
+                sink.write(p, bytes.as_bytes()).unwrap();
+            }
+            let reused = sink.stats().reused;
+            drop(sink.commit().unwrap());
+            reused
+        };
+        let ino = |p: &str| std::fs::symlink_metadata(target.join(p)).unwrap().ino();
+        let read = |p: &str| std::fs::read_to_string(target.join(p)).unwrap();
+        let first = [
+            ("index.html", "same"),
+            ("a/index.html", "one"),
+            ("b/edited.html", "as built"),
+            ("c/index.html", "same"),
+            ("d/shared.html", "same"),
+        ];
+        assert_eq!(build(&first), 0, "nothing to link from on a first build");
+        let before: Vec<u64> = first.iter().map(|(p, _)| ino(p)).collect();
+        // By hand: a file edited after the build (same length), a folder
+        // replaced by a link to one elsewhere holding the same bytes, a
+        // file linked from elsewhere too.
+        let edited = std::fs::File::options()
+            .write(true)
+            .open(target.join("b/edited.html"))
+            .unwrap();
+        std::io::Write::write_all(&mut &edited, b"BY HAND!").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(2);
+        edited.set_modified(later).unwrap();
+        std::fs::remove_dir_all(target.join("c")).unwrap();
+        std::os::unix::fs::symlink(&outside, target.join("c")).unwrap();
+        std::fs::hard_link(target.join("d/shared.html"), d.path().join("keep.html")).unwrap();
+
+        let second = [
+            ("index.html", "same"),
+            ("a/index.html", "two"),
+            ("b/edited.html", "as built"),
+            ("c/index.html", "same"),
+            ("d/shared.html", "same"),
+        ];
+        assert_eq!(build(&second), 1, "only index.html is linked");
+        assert_eq!(ino("index.html"), before[0], "unchanged: the same file");
+        for (i, (p, bytes)) in second.iter().enumerate().skip(1) {
+            assert_eq!(read(p), *bytes, "{p}");
+            assert_ne!(ino(p), before[i], "{p} written anew");
+        }
+        let outside_file = std::fs::metadata(outside.join("index.html")).unwrap();
+        assert_eq!(outside_file.nlink(), 1, "the planted link was not followed");
+        assert_ne!(ino("c/index.html"), outside_file.ino());
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("keep.html")).unwrap(),
+            "same"
+        );
+        // The replaced site is gone, and with it the second name of the
+        // linked file.
+        assert_eq!(
+            std::fs::metadata(target.join("index.html"))
+                .unwrap()
+                .nlink(),
+            1
+        );
+    }
+
+    #[test]
+    fn marker_lines_without_a_digest_are_paths() {
+        assert_eq!(marker_entry("a/index.html"), ("a/index.html", None));
+        let l = marker_line("a\tb/x.html", 12, 0xab);
+        assert_eq!(marker_entry(&l), ("a\tb/x.html", Some((12, 0xab))));
+        assert_eq!(
+            marker_entry("a\t12\tnot-a-digest"),
+            ("a\t12\tnot-a-digest", None)
+        );
     }
 
     #[test]
