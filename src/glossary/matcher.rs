@@ -6,6 +6,7 @@
 use super::model::Term;
 use super::UseKind;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
@@ -38,13 +39,65 @@ struct PatternTerms {
     books: Vec<(u32, Vec<Candidate>)>,
 }
 
-/// The automaton and what each pattern stands for.
+/// What each surface stands for, and how surfaces are found.
+///
+/// A mention starts where a word starts and ends where a word ends (see
+/// [`is_word_boundary`]), so it begins with a whole word of the text: each
+/// surface is filed under its first word (lowercase), and a text is read
+/// word by word, each word looked up once. Surfaces that start with
+/// something other than a word character (rare) are found by an
+/// Aho-Corasick automaton over the text instead.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    /// First word (ASCII-lowercase) → the surfaces that start with it.
+    by_first_word: FxHashMap<Box<[u8]>, Vec<u32>>,
+    /// A cheap test a word must pass before it is looked up: one bit per
+    /// (first byte, last byte, length) of the first words.
+    seen: Box<[u64]>,
+    /// Every surface, ASCII-lowercase, by pattern number.
+    surfaces: Vec<Box<[u8]>>,
+    /// The automaton over the surfaces not starting with a word character,
+    /// and their pattern numbers.
+    loose: Option<(AhoCorasick, Vec<u32>)>,
     patterns: Vec<PatternTerms>,
     /// Book prefix → book number, for books with terms of their own.
     books: std::collections::HashMap<String, u32>,
+}
+
+/// Words of the [`Matcher::seen`] filter: 8,192 bits.
+const SEEN_WORDS: usize = 128;
+
+/// The filter bit of a word (ASCII-lowercase bytes, not empty).
+fn seen_bit(word: &[u8]) -> usize {
+    let (first, last) = (word[0] as usize, word[word.len() - 1] as usize);
+    (first.wrapping_mul(31) ^ last.wrapping_mul(131) ^ word.len().wrapping_mul(2_654_435_761))
+        % (SEEN_WORDS * 64)
+}
+
+/// Letters, digits, `_` and `-` glue a mention to what is around it.
+fn glued(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The end of the run of glued characters starting at byte `at` of `text`.
+fn word_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = at;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+                break;
+            }
+            i += 1;
+        } else {
+            match text[i..].chars().next() {
+                Some(c) if glued(c) => i += c.len_utf8(),
+                _ => break,
+            }
+        }
+    }
+    i
 }
 
 /// Simple English plural of the last word.
@@ -137,11 +190,33 @@ impl Matcher {
         }
         let (surfaces, candidates): (Vec<String>, Vec<Vec<Candidate>>) =
             by_surface.into_iter().unzip();
-        let ac = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&surfaces)
-            .ok();
+        let mut by_first_word: FxHashMap<Box<[u8]>, Vec<u32>> = FxHashMap::default();
+        let mut seen = vec![0u64; SEEN_WORDS].into_boxed_slice();
+        let mut loose: Vec<u32> = Vec::new();
+        for (i, surface) in surfaces.iter().enumerate() {
+            let first = &surface.as_bytes()[..word_end(surface, 0)];
+            if first.is_empty() {
+                loose.push(i as u32);
+                continue;
+            }
+            let bit = seen_bit(first);
+            seen[bit / 64] |= 1 << (bit % 64);
+            by_first_word.entry(first.into()).or_default().push(i as u32);
+        }
+        let loose = (!loose.is_empty())
+            .then(|| {
+                let ac = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(loose.iter().map(|&i| &surfaces[i as usize]))
+                    .ok()?;
+                Some((ac, loose))
+            })
+            .flatten();
+        let surfaces = surfaces
+            .into_iter()
+            .map(|s| s.into_bytes().into_boxed_slice())
+            .collect();
         let patterns = candidates
             .into_iter()
             .map(|cands| {
@@ -159,7 +234,10 @@ impl Matcher {
             })
             .collect();
         Matcher {
-            ac,
+            by_first_word,
+            seen,
+            surfaces,
+            loose,
             patterns,
             books,
         }
@@ -169,6 +247,46 @@ impl Matcher {
     /// `book`; `None` when that book has no terms of its own.
     pub fn book_number(&self, book: &str) -> Option<u32> {
         self.books.get(book).copied()
+    }
+
+    /// Every (start, end, pattern) where a surface is written in `text` as
+    /// whole words, overlapping ones included.
+    fn spans(&self, text: &str) -> Vec<(usize, usize, u32)> {
+        let mut spans: Vec<(usize, usize, u32)> = Vec::new();
+        let bytes = text.as_bytes();
+        let mut lower: Vec<u8> = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let end = word_end(text, i);
+            if end == i {
+                // Not a word character: step over it.
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                continue;
+            }
+            lower.clear();
+            lower.extend(bytes[i..end].iter().map(u8::to_ascii_lowercase));
+            let bit = seen_bit(&lower);
+            if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
+                for &p in self.by_first_word.get(&lower[..]).into_iter().flatten() {
+                    let surface = &self.surfaces[p as usize];
+                    let e = i + surface.len();
+                    if bytes.get(i..e).is_some_and(|t| t.eq_ignore_ascii_case(surface))
+                        && is_word_boundary(text, i, e)
+                    {
+                        spans.push((i, e, p));
+                    }
+                }
+            }
+            i = end;
+        }
+        if let Some((ac, numbers)) = &self.loose {
+            for m in ac.find_overlapping_iter(text) {
+                if is_word_boundary(text, m.start(), m.end()) {
+                    spans.push((m.start(), m.end(), numbers[m.pattern().as_usize()]));
+                }
+            }
+        }
+        spans
     }
 
     /// Finds non-overlapping whole-word mentions in `text` of common terms
@@ -181,16 +299,12 @@ impl Matcher {
         book: Option<u32>,
         rank: impl Fn(usize) -> Option<u8>,
     ) -> Vec<Found> {
-        let Some(ac) = &self.ac else {
+        if self.patterns.is_empty() {
             return Vec::new();
-        };
+        }
         let mut all: Vec<(usize, usize, u8, u8, usize, UseKind)> = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            if !is_word_boundary(text, s, e) {
-                continue;
-            }
-            let p = &self.patterns[m.pattern().as_usize()];
+        for (s, e, pattern) in self.spans(text) {
+            let p = &self.patterns[pattern as usize];
             let own = book
                 .and_then(|b| p.books.binary_search_by_key(&b, |e| e.0).ok())
                 .map_or(&[][..], |at| &p.books[at].1[..]);
@@ -230,7 +344,6 @@ impl Matcher {
 
 /// A mention must not continue a word: letters, digits, `_` and `-` glue.
 fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let glued = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(glued) && !after.is_some_and(glued)
@@ -313,6 +426,72 @@ mod tests {
         assert_eq!(f[0].term, 1);
         let f = m.find("Credential", None, |t| (t == 0).then_some(1));
         assert_eq!(f[0].term, 0);
+    }
+
+    /// The mentions a plain search finds: every place any surface is
+    /// written (ASCII case aside) as whole words, over every start.
+    fn every_mention(surfaces: &[&str], text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        for (start, _) in text.char_indices() {
+            for s in surfaces {
+                let end = start + s.len();
+                let same = text
+                    .as_bytes()
+                    .get(start..end)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(s.as_bytes()));
+                if same && text.is_char_boundary(end) && is_word_boundary(text, start, end) {
+                    out.push((start, end, s.to_ascii_lowercase()));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn word_lookup_finds_what_a_plain_search_finds() {
+        let names = [
+            "data",
+            "data sharing",
+            "data-sharing agreement",
+            "ID",
+            "e-Signature",
+            "café menu",
+            "Naïve Bayes",
+            "(beta) feature",
+            "x_y",
+            "API key",
+        ];
+        let terms: Vec<Term> = names.iter().map(|n| term(n, None)).collect();
+        let m = Matcher::build(&terms);
+        let surfaces: Vec<&str> = m
+            .surfaces
+            .iter()
+            .map(|s| std::str::from_utf8(s).unwrap())
+            .collect();
+        assert!(m.loose.is_some(), "a surface starting with `(` is searched apart");
+        let pieces = [
+            "data", "Data", "DATA", " ", "  ", "-", "_", "sharing", "agreement", "id", "ID",
+            "ids", "e", "signature", "Signatures", "café", "menu", "naïve", "bayes", "(", ")",
+            "beta", "feature", "x", "y", ",", ".", "é", "api", "key", "keys", "\u{2014}",
+        ];
+        // A fixed linear congruential sequence: the same texts every run.
+        let mut state: u64 = 0x5eed;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12 + 1) {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let mut got: Vec<(usize, usize, String)> = Vec::new();
+            // Every span the lookup considers, before one is chosen per place.
+            let all = m.spans(&text);
+            for (s, e, p) in all {
+                got.push((s, e, surfaces[p as usize].to_string()));
+            }
+            got.sort();
+            assert_eq!(got, every_mention(&surfaces, &text), "in {text:?}");
+        }
     }
 
     #[test]
