@@ -67,9 +67,10 @@ pub struct Matcher {
 /// Words of the [`Matcher::seen`] filter: 8,192 bits.
 const SEEN_WORDS: usize = 128;
 
-/// The filter bit of a word (ASCII-lowercase bytes, not empty).
+/// The filter bit of a word (not empty; ASCII case does not matter).
 fn seen_bit(word: &[u8]) -> usize {
-    let (first, last) = (word[0] as usize, word[word.len() - 1] as usize);
+    let first = word[0].to_ascii_lowercase() as usize;
+    let last = word[word.len() - 1].to_ascii_lowercase() as usize;
     (first.wrapping_mul(31) ^ last.wrapping_mul(131) ^ word.len().wrapping_mul(2_654_435_761))
         % (SEEN_WORDS * 64)
 }
@@ -79,14 +80,27 @@ fn glued(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '-'
 }
 
+/// [`glued`] for each ASCII byte.
+static GLUED_ASCII: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    t
+};
+
 /// The end of the run of glued characters starting at byte `at` of `text`.
+#[inline]
 fn word_end(text: &str, at: usize) -> usize {
     let bytes = text.as_bytes();
     let mut i = at;
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            if !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            if !GLUED_ASCII[b as usize] {
                 break;
             }
             i += 1;
@@ -201,7 +215,10 @@ impl Matcher {
             }
             let bit = seen_bit(first);
             seen[bit / 64] |= 1 << (bit % 64);
-            by_first_word.entry(first.into()).or_default().push(i as u32);
+            by_first_word
+                .entry(first.into())
+                .or_default()
+                .push(i as u32);
         }
         let loose = (!loose.is_empty())
             .then(|| {
@@ -254,23 +271,40 @@ impl Matcher {
     fn spans(&self, text: &str) -> Vec<(usize, usize, u32)> {
         let mut spans: Vec<(usize, usize, u32)> = Vec::new();
         let bytes = text.as_bytes();
-        let mut lower: Vec<u8> = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() && !GLUED_ASCII[b as usize] {
+                i += 1;
+                continue;
+            }
             let end = word_end(text, i);
             if end == i {
                 // Not a word character: step over it.
                 i += text[i..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
-            lower.clear();
-            lower.extend(bytes[i..end].iter().map(u8::to_ascii_lowercase));
-            let bit = seen_bit(&lower);
+            let word = &bytes[i..end];
+            let bit = seen_bit(word);
             if self.seen[bit / 64] & (1 << (bit % 64)) != 0 {
-                for &p in self.by_first_word.get(&lower[..]).into_iter().flatten() {
+                let mut buf = [0u8; 64];
+                let heap: Vec<u8>;
+                let lower: &[u8] = if word.len() <= buf.len() {
+                    let b = &mut buf[..word.len()];
+                    for (l, c) in b.iter_mut().zip(word) {
+                        *l = c.to_ascii_lowercase();
+                    }
+                    b
+                } else {
+                    heap = word.to_ascii_lowercase();
+                    &heap
+                };
+                for &p in self.by_first_word.get(lower).into_iter().flatten() {
                     let surface = &self.surfaces[p as usize];
                     let e = i + surface.len();
-                    if bytes.get(i..e).is_some_and(|t| t.eq_ignore_ascii_case(surface))
+                    if bytes
+                        .get(i..e)
+                        .is_some_and(|t| t.eq_ignore_ascii_case(surface))
                         && is_word_boundary(text, i, e)
                     {
                         spans.push((i, e, p));
@@ -469,18 +503,52 @@ mod tests {
             .iter()
             .map(|s| std::str::from_utf8(s).unwrap())
             .collect();
-        assert!(m.loose.is_some(), "a surface starting with `(` is searched apart");
+        assert!(
+            m.loose.is_some(),
+            "a surface starting with `(` is searched apart"
+        );
         let pieces = [
-            "data", "Data", "DATA", " ", "  ", "-", "_", "sharing", "agreement", "id", "ID",
-            "ids", "e", "signature", "Signatures", "café", "menu", "naïve", "bayes", "(", ")",
-            "beta", "feature", "x", "y", ",", ".", "é", "api", "key", "keys", "\u{2014}",
+            "data",
+            "Data",
+            "DATA",
+            " ",
+            "  ",
+            "-",
+            "_",
+            "sharing",
+            "agreement",
+            "id",
+            "ID",
+            "ids",
+            "e",
+            "signature",
+            "Signatures",
+            "café",
+            "menu",
+            "naïve",
+            "bayes",
+            "(",
+            ")",
+            "beta",
+            "feature",
+            "x",
+            "y",
+            ",",
+            ".",
+            "é",
+            "api",
+            "key",
+            "keys",
+            "\u{2014}",
         ];
         // A fixed linear congruential sequence: the same texts every run.
         let mut state: u64 = 0x5eed;
         for _ in 0..3000 {
             let mut text = String::new();
             for _ in 0..(state % 12 + 1) {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
                 text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
             }
             let mut got: Vec<(usize, usize, String)> = Vec::new();
