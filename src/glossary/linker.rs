@@ -176,6 +176,13 @@ impl PageLinker<'_> {
     /// whole blocks ([`super::abbreviations::find_intros`]), not here.
     fn record_acronyms(&mut self, text: &str, source_range: &Range<usize>) {
         let bytes = text.as_bytes();
+        // A candidate has two capitals in a row: most runs have none.
+        if !bytes
+            .windows(2)
+            .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
+        {
+            return;
+        }
         let mut words: Vec<(usize, usize, bool)> = Vec::new();
         let mut i = 0;
         while i < bytes.len() {

@@ -479,14 +479,18 @@ impl<'h> Iterator for UrlAttrs<'h> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let html = self.html;
+        static EQ_QUOTE: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+            std::sync::OnceLock::new();
+        let finder = EQ_QUOTE.get_or_init(|| memchr::memmem::Finder::new("=\""));
         loop {
-            // A quote after `=` (searching for the quote alone is the fast search).
-            let quote = self.next + html.get(self.next..)?.find('"')?;
+            // The next `="` whose quote is at or after `next`.
+            let from = self.next.saturating_sub(1);
+            let eq = from + finder.find(html.as_bytes().get(from..)?)?;
+            let quote = eq + 1;
             self.next = quote + 1;
-            if quote == 0 || html.as_bytes()[quote - 1] != b'=' || quote - 1 < self.pos {
+            if eq < self.pos {
                 continue;
             }
-            let eq = quote - 1;
             let before = &html[self.pos..eq];
             let Some(name) = URL_ATTRS.iter().find(|n| before.ends_with(*n)) else {
                 continue;
