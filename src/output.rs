@@ -663,12 +663,32 @@ impl Sink for DiskSink {
     }
 
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
+        // A file up to COPY_READ_MAX is read and written from its bytes,
+        // so it is listed with their digest and a later build can keep it
+        // while the source is unchanged. Larger ones are copied by the
+        // kernel, and copied again by every build.
+        let small = std::fs::metadata(src).is_ok_and(|m| m.len() <= COPY_READ_MAX);
+        if small {
+            if let Ok(bytes) = std::fs::read(src) {
+                return self.write(path, &bytes);
+            }
+        }
         let full = self.full(path, path.to_string())?;
+        self.copy_to(&full, src)
+    }
+}
+
+/// The largest source file [`DiskSink::copy`] reads into memory.
+const COPY_READ_MAX: u64 = 16 << 20;
+
+impl DiskSink {
+    /// Copies `src` to `full`, a file of its own.
+    fn copy_to(&self, full: &Path, src: &Path) -> Result<()> {
         self.linked.fetch_add(1, Ordering::Relaxed);
         // std's copy uses copy_file_range on Linux: the kernel copies (or
         // shares extents copy-on-write, on file systems with reflinks), and
         // the output file is always an inode of its own.
-        std::fs::copy(src, &full)
+        std::fs::copy(src, full)
             .with_context(|| format!("copying {} to {}", src.display(), full.display()))?;
         Ok(())
     }
