@@ -352,6 +352,63 @@ fn output_files_are_hard_links_to_sources() {
     );
 }
 
+/// Every file under `dir`, output-relative, with its bytes.
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn rebuild_keeps_unchanged_files_and_equals_a_fresh_build() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, root) = build_site();
+    let out = tmp.path().join("out");
+    build_ok(&root, &out);
+    let ino = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+    let asset = files_of(&out)
+        .into_keys()
+        .find(|p| p.ends_with("logo.png"))
+        .expect("the asset is copied");
+    let kept = ["book/sub/b/index.md", asset.as_str()];
+    let before: Vec<u64> = kept.iter().map(|p| ino(p)).collect();
+    let page_before = ino("book/a/index.md");
+    // One page edited; the other page and the asset are not.
+    std::fs::write(
+        root.join("content/book/a.md"),
+        "# A\n\n![logo](.gitbook/assets/logo.png)\n\nOne more line.\n",
+    )
+    .unwrap();
+    build_ok(&root, &out);
+    for (p, was) in kept.iter().zip(&before) {
+        assert_eq!(ino(p), *was, "{p} kept from the replaced site");
+        assert_eq!(std::fs::metadata(out.join(p)).unwrap().nlink(), 1, "{p}");
+    }
+    assert_ne!(
+        ino("book/a/index.md"),
+        page_before,
+        "the edited page's copy is new"
+    );
+    assert!(common::read(&out, "book/a/index.md").contains("One more line."));
+    // What a rebuild leaves is what a build into an empty folder writes.
+    let fresh = tmp.path().join("fresh");
+    build_ok(&root, &fresh);
+    let (rebuilt, fresh) = (files_of(&out), files_of(&fresh));
+    assert_eq!(
+        rebuilt.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (p, bytes) in &rebuilt {
+        assert!(fresh[p] == *bytes, "{p} differs from a fresh build's");
+    }
+}
+
 #[test]
 fn interrupted_builds_leave_temp_folders() {
     let (tmp, root) = build_site();
