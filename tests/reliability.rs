@@ -99,6 +99,52 @@ fn quadratic_in_links_per_page() {
 }
 
 #[test]
+fn quadratic_in_requirement_blocks_per_page() {
+    // Each list item naming a level gets a marker in the page's HTML; they
+    // were inserted one by one, each moving the rest of the page. Eight
+    // times the items must cost about eight times as much (x8 here; the
+    // insertions made it x20 at 3k against 24k, and worse beyond).
+    let page = |n: usize| {
+        let mut p = String::from("# Requirements\n\n");
+        for i in 0..n {
+            p.push_str(&format!("* The service logs event {i} (REQUIRED)\n"));
+        }
+        p
+    };
+    let (_t1, small) = one_page_site(&page(4_000));
+    let (_t2, large) = one_page_site(&page(32_000));
+    let analyse_html = |root: &Path| {
+        let opts = specsite::Options {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        specsite::analyse(&opts).unwrap_or_else(|e| panic!("analyse: {e}"))
+    };
+    let a = analyse_html(&large);
+    let found: usize = a
+        .requirements
+        .books
+        .iter()
+        .map(|b| b.requirements.len())
+        .sum();
+    assert_eq!(found, 32_000);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .unwrap();
+    let (t_small, t_large, ratio) = thread_cpu_cost_ratio(
+        || pool.install(|| drop(analyse_html(&small))),
+        || pool.install(|| drop(analyse_html(&large))),
+    );
+    eprintln!("4k items: {t_small:?}, 32k items: {t_large:?} (x{ratio:.1})");
+    assert!(
+        ratio < 16.0,
+        "4k items: {t_small:?}, 32k items: {t_large:?} (x{ratio:.1})"
+    );
+}
+
+#[test]
 fn quadratic_in_findings_per_file_for_machine_formats() {
     use specsite::diag::render::{render_report, Format, ReportOptions};
     use specsite::diag::{Diagnostic, Rule};

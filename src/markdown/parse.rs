@@ -441,12 +441,33 @@ impl<'a, 'e> Pass<'a, 'e> {
     /// Puts a [`marker`] where each block that may be a requirement starts
     /// (one mentioning a level word), for the requirements stage to turn
     /// into its anchor and id, or drop.
+    ///
+    /// Marks are taken in event order (a mark's place never decreases, as
+    /// events are only appended): the events are copied once with the
+    /// markers put in, rather than each inserted (quadratic on a page of
+    /// thousands of blocks). Markers at the same place keep their order.
     fn place_marks(&mut self) {
         let marks = std::mem::take(&mut self.blocks.marks);
-        for &(at, b) in marks.iter().rev() {
-            if at <= self.events.len() && mentions_level(&self.doc.blocks[b].text) {
-                self.events.insert(at, Event::InlineHtml(marker(b).into()));
+        debug_assert!(marks.windows(2).all(|w| w[0].0 <= w[1].0));
+        let len = self.events.len();
+        let kept: Vec<(usize, usize)> = marks
+            .into_iter()
+            .filter(|&(at, b)| at <= len && mentions_level(&self.doc.blocks[b].text))
+            .collect();
+        if kept.is_empty() {
+            return;
+        }
+        let old = std::mem::take(&mut self.events);
+        self.events.reserve(len + kept.len());
+        let mut marks = kept.into_iter().peekable();
+        for (i, ev) in old.into_iter().enumerate() {
+            while let Some((_, b)) = marks.next_if(|&(at, _)| at == i) {
+                self.events.push(Event::InlineHtml(marker(b).into()));
             }
+            self.events.push(ev);
+        }
+        for (_, b) in marks {
+            self.events.push(Event::InlineHtml(marker(b).into()));
         }
     }
 
