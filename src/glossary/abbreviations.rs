@@ -376,6 +376,19 @@ fn to_roman(mut n: u32) -> String {
     s
 }
 
+/// Whether `text` has two ASCII capitals in a row, as every
+/// [`is_candidate`] word does: most text runs have none.
+pub fn has_two_capitals(text: &[u8]) -> bool {
+    text.windows(2)
+        .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
+}
+
+/// Whether word `w` starts with two ASCII capitals (a cheap test every
+/// [`is_candidate`] passes).
+pub fn starts_with_two_capitals(w: &[u8]) -> bool {
+    w.len() >= 2 && w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase()
+}
+
 /// Whether `w` is a candidate abbreviation: 2–6 capitals, optionally a plural `s`.
 pub fn is_candidate(w: &str) -> bool {
     let c = core(w);
@@ -474,6 +487,9 @@ fn expanded_before(abbr: &str, before: &str) -> bool {
 fn caps_tokens(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    if !has_two_capitals(b) {
+        return out;
+    }
     let mut i = 0;
     while i < b.len() {
         if b[i].is_ascii_alphanumeric() {
@@ -481,7 +497,7 @@ fn caps_tokens(text: &str) -> Vec<(usize, usize)> {
             while i < b.len() && b[i].is_ascii_alphanumeric() {
                 i += 1;
             }
-            if is_candidate(&text[s..i]) {
+            if starts_with_two_capitals(&b[s..i]) && is_candidate(&text[s..i]) {
                 out.push((s, i));
             }
         } else {

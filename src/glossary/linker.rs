@@ -177,10 +177,7 @@ impl PageLinker<'_> {
     fn record_acronyms(&mut self, text: &str, source_range: &Range<usize>) {
         let bytes = text.as_bytes();
         // A candidate has two capitals in a row: most runs have none.
-        if !bytes
-            .windows(2)
-            .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
-        {
+        if !super::abbreviations::has_two_capitals(bytes) {
             return;
         }
         let mut words: Vec<(usize, usize, bool)> = Vec::new();
@@ -193,7 +190,10 @@ impl PageLinker<'_> {
                 }
                 let glued = (s > 0 && !bytes[s - 1].is_ascii())
                     || (i < bytes.len() && !bytes[i].is_ascii());
-                words.push((s, i, !glued && is_candidate(&text[s..i])));
+                let candidate = !glued
+                    && super::abbreviations::starts_with_two_capitals(&bytes[s..i])
+                    && is_candidate(&text[s..i]);
+                words.push((s, i, candidate));
             } else {
                 i += 1;
             }
