@@ -115,8 +115,7 @@ fn corpus_pages_print_views_and_output_stay_within_budget() {
     // Most pages share their book's navigation (the others: book home
     // pages, print views and the pages outside any book).
     assert!(sharing >= 400, "{sharing} pages load a shared navigation");
-    // Half of 7dccc61's is not reached (docs/bench.md says where the rest
-    // is); this holds what is.
+    // At most half of what 7dccc61 wrote (docs/bench.md has the way down).
     assert!(
         total <= HTML_MAX,
         "{total} bytes of HTML, more than {HTML_MAX} ({} % of {HTML_BYTES_AT_7DCCC61} at 7dccc61)",
