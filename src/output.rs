@@ -204,6 +204,7 @@ mod reuse {
     use std::ffi::CString;
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
     use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
     use std::path::Path;
     use std::sync::Mutex;
 
@@ -255,7 +256,7 @@ mod reuse {
             }
             // SAFETY: as above; the file is closed when `file` drops.
             let mut file = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
-            let st = stat_at(root.as_raw_fd(), &marker_name)?;
+            let written = file.metadata().ok()?;
             let mut text = String::new();
             std::io::Read::read_to_string(&mut file, &mut text).ok()?;
             let list = text.strip_prefix(super::MARKER_HEADER)?;
@@ -269,7 +270,7 @@ mod reuse {
             (!files.is_empty()).then(|| OldSite {
                 root,
                 files,
-                listed_at: (st.st_mtime, st.st_mtime_nsec),
+                listed_at: (written.mtime(), written.mtime_nsec()),
                 folders: Mutex::default(),
             })
         }
@@ -591,7 +592,7 @@ impl DiskSink {
             old,
             ..
         } = self;
-        // The replaced site's folders, held open for linking, close.
+        // The replaced site's top folder, held open for linking, closes.
         #[cfg(unix)]
         drop(old);
         // The files written, for the build that replaces this site to
@@ -667,10 +668,12 @@ impl Sink for DiskSink {
         // so it is listed with their digest and a later build can keep it
         // while the source is unchanged. Larger ones are copied by the
         // kernel, and copied again by every build.
-        let small = std::fs::metadata(src).is_ok_and(|m| m.len() <= COPY_READ_MAX);
-        if small {
-            if let Ok(bytes) = std::fs::read(src) {
-                return self.write(path, &bytes);
+        if let Ok(mut file) = std::fs::File::open(src) {
+            if file.metadata().is_ok_and(|m| m.len() <= COPY_READ_MAX) {
+                let mut bytes = Vec::new();
+                if std::io::Read::read_to_end(&mut file, &mut bytes).is_ok() {
+                    return self.write(path, &bytes);
+                }
             }
         }
         let full = self.full(path, path.to_string())?;

@@ -39,6 +39,26 @@ fn thread_cpu_cost_ratio(
     (s, l, l.as_secs_f64() / s.as_secs_f64().max(1e-6))
 }
 
+/// [`thread_cpu_cost_ratio`] of `analyse` on the sites at `small` and
+/// `large`, in a one-thread pool made of this thread: the analysis runs
+/// here, so its cost is this thread's CPU time, which a loaded machine does
+/// not stretch (wall time did, once, past the bound).
+fn analysis_cost_ratio(
+    small: &Path,
+    large: &Path,
+    analyse: impl Fn(&Path) -> specsite::Analysis + Sync,
+) -> (Duration, Duration, f64) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .use_current_thread()
+        .build()
+        .unwrap();
+    thread_cpu_cost_ratio(
+        || pool.install(|| drop(analyse(small))),
+        || pool.install(|| drop(analyse(large))),
+    )
+}
+
 /// A one-book site whose page `a.md` is `page`.
 fn one_page_site(page: &str) -> (tempfile::TempDir, PathBuf) {
     site(&[
@@ -79,18 +99,7 @@ fn quadratic_in_links_per_page() {
     let (_t2, large) = one_page_site(&page_of_links(32_000));
     let a = analyse(&large);
     assert_eq!(a.docs[0].links.len(), 32_000);
-    // A one-thread pool made of this thread: the analysis runs here, so
-    // its cost is this thread's CPU time, which a loaded machine does not
-    // stretch (wall time did, once, past the bound).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .use_current_thread()
-        .build()
-        .unwrap();
-    let (t_small, t_large, ratio) = thread_cpu_cost_ratio(
-        || pool.install(|| drop(analyse(&small))),
-        || pool.install(|| drop(analyse(&large))),
-    );
+    let (t_small, t_large, ratio) = analysis_cost_ratio(&small, &large, analyse);
     eprintln!("4k links: {t_small:?}, 32k links: {t_large:?} (x{ratio:.1})");
     assert!(
         ratio < 20.0,
@@ -128,15 +137,7 @@ fn quadratic_in_requirement_blocks_per_page() {
         .map(|b| b.requirements.len())
         .sum();
     assert_eq!(found, 32_000);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .use_current_thread()
-        .build()
-        .unwrap();
-    let (t_small, t_large, ratio) = thread_cpu_cost_ratio(
-        || pool.install(|| drop(analyse_html(&small))),
-        || pool.install(|| drop(analyse_html(&large))),
-    );
+    let (t_small, t_large, ratio) = analysis_cost_ratio(&small, &large, analyse_html);
     eprintln!("4k items: {t_small:?}, 32k items: {t_large:?} (x{ratio:.1})");
     assert!(
         ratio < 16.0,
