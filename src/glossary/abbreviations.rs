@@ -379,8 +379,34 @@ fn to_roman(mut n: u32) -> String {
 /// Whether `text` has two ASCII capitals in a row, as every
 /// [`is_candidate`] word does: most text runs have none.
 pub fn has_two_capitals(text: &[u8]) -> bool {
-    text.windows(2)
-        .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
+    // Eight bytes at a time: the top bit of a byte of `caps` marks an ASCII
+    // capital. Each byte is first given its top bit, so the subtractions
+    // never borrow from the next byte; bytes of 0x80 and over are left out.
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let caps = |w: u64| {
+        let x = w | TOP;
+        let from_a = x.wrapping_sub(0x4141_4141_4141_4141);
+        let past_z = x.wrapping_sub(0x5b5b_5b5b_5b5b_5b5b);
+        from_a & !past_z & !w & TOP
+    };
+    let mut chunks = text.chunks_exact(8);
+    let mut last_cap = false;
+    for chunk in &mut chunks {
+        let c = caps(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        // A capital followed by one, within the chunk or across its start.
+        if c & (c >> 8) != 0 || (last_cap && c & 0x80 != 0) {
+            return true;
+        }
+        last_cap = c >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
+        let cap = b.is_ascii_uppercase();
+        if cap && last_cap {
+            return true;
+        }
+        last_cap = cap;
+    }
+    false
 }
 
 /// Whether word `w` starts with two ASCII capitals (a cheap test every
@@ -861,6 +887,34 @@ mod tests {
         assert_eq!(got("One Time Password (OTP)"), ["OTP"]);
         assert!(got("framework (GIZ / ITU / DIAL)").is_empty());
         assert!(got("as DCAT-AP says").is_empty());
+    }
+
+    #[test]
+    fn two_capitals_are_found_eight_bytes_at_a_time() {
+        let by_pairs = |t: &[u8]| {
+            t.windows(2)
+                .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
+        };
+        let alphabet = b"AZaz@[`{ \xc3\x89\xdaZ";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|i| alphabet[((seed >> (i % 16 * 4)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            assert_eq!(has_two_capitals(&text), by_pairs(&text), "{text:?}");
+        }
+        for at in 0..20 {
+            let mut text = vec![b'a'; 24];
+            text[at] = b'Q';
+            text[at + 1] = b'R';
+            assert!(has_two_capitals(&text), "{at}");
+            text[at + 1] = b'r';
+            assert!(!has_two_capitals(&text), "{at}");
+        }
     }
 
     #[test]

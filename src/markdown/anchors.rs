@@ -8,7 +8,7 @@
 //! second anchor, so links written against either version keep working.
 //! Repeated ids on one page get `-1`, `-2`, … in document order.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// The GitBook slug of `text` (without the `id-` prefix rule).
 pub fn slugify(text: &str) -> String {

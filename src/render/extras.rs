@@ -161,7 +161,7 @@ pub fn print_body(
         .copied()
         .filter(|&p| site.pages[p].in_summary)
         .collect();
-    let index: HashMap<String, usize> = order
+    let index: rustc_hash::FxHashMap<String, usize> = order
         .iter()
         .enumerate()
         .map(|(i, &p)| (site.pages[p].url(site), i))
@@ -221,7 +221,7 @@ pub fn print_body(
 /// whole. Every page keeps all of its own anchors.
 fn drop_unreferenced_ids(pages: &mut [(usize, String)]) {
     use rayon::prelude::*;
-    let referred: std::collections::HashSet<String> = pages
+    let referred: rustc_hash::FxHashSet<String> = pages
         .par_iter()
         .map(|(_, body)| {
             let mut ids = Vec::new();
@@ -275,22 +275,28 @@ fn drop_unreferenced_ids(pages: &mut [(usize, String)]) {
 
 const TERM_LINK: &str = "<a class=\"term\" href=\"";
 
+/// The first `needle` in `hay` (a byte offset; the needles here start with
+/// an ASCII character, so it is a character boundary), found with SIMD.
+fn find(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
 /// Turns the glossary term links of a print view back into their words: a
 /// print view is read on paper or straight through, the book's pages link
 /// the terms, and the links were a twentieth of the print views' bytes.
 /// A term link holds only its escaped words ([`crate::glossary::PageLinker`]).
 fn unlink_terms(body: &mut String) {
-    if !body.contains(TERM_LINK) {
+    if find(body, TERM_LINK).is_none() {
         return;
     }
     let mut out = String::with_capacity(body.len());
     let mut rest = body.as_str();
-    while let Some(at) = rest.find(TERM_LINK) {
+    while let Some(at) = find(rest, TERM_LINK) {
         out.push_str(&rest[..at]);
         let link = &rest[at..];
         let words = link
             .find('>')
-            .and_then(|open| Some((open, link[open..].find("</a>")? + open)));
+            .and_then(|open| Some((open, find(&link[open..], "</a>")? + open)));
         match words {
             Some((open, close)) if !link[open + 1..close].contains('<') => {
                 out.push_str(&link[open + 1..close]);
@@ -315,16 +321,17 @@ const SCHEMA_DEF: &str = "<section class=\"api-schema-def\" id=\"";
 fn draw_schemas_once(pages: &mut [(usize, String)]) {
     let mut first: HashMap<String, String> = HashMap::new();
     for (_, body) in pages.iter_mut() {
-        if !body.contains(SCHEMA_DEF) {
+        if find(body, SCHEMA_DEF).is_none() {
             continue;
         }
         let mut out = String::with_capacity(body.len());
-        let mut moved: Vec<(String, String)> = Vec::new();
+        // A moved drawing's id → the first drawing's id.
+        let mut moved: HashMap<String, String> = HashMap::new();
         let mut rest = body.as_str();
-        while let Some(at) = rest.find(SCHEMA_DEF) {
+        while let Some(at) = find(rest, SCHEMA_DEF) {
             out.push_str(&rest[..at]);
             let def = &rest[at..];
-            let Some(len) = def.find("</section>").map(|e| e + "</section>".len()) else {
+            let Some(len) = find(def, "</section>").map(|e| e + "</section>".len()) else {
                 break;
             };
             let (id, key) = def_id_and_key(&def[..len]);
@@ -335,7 +342,7 @@ fn draw_schemas_once(pages: &mut [(usize, String)]) {
                         out,
                         "<p class=\"api-schema-ref\" id=\"{id}\">Schema <code>{name}</code>: see <a href=\"#{earlier}\"><code>{name}</code></a> above.</p>"
                     );
-                    moved.push((format!("href=\"#{id}\""), format!("href=\"#{earlier}\"")));
+                    moved.insert(id.to_string(), earlier.clone());
                 }
                 None => {
                     first.insert(key.to_string(), id.to_string());
@@ -345,11 +352,32 @@ fn draw_schemas_once(pages: &mut [(usize, String)]) {
             rest = &def[len..];
         }
         out.push_str(rest);
-        for (from, to) in moved {
-            out = out.replace(&from, &to);
-        }
-        *body = out;
+        *body = if moved.is_empty() {
+            out
+        } else {
+            retarget_links(&out, &moved)
+        };
     }
+}
+
+/// `html` with every `href="#id"` whose id `moved` maps retargeted to the
+/// id it maps to, in one pass (ids end at the closing quote).
+fn retarget_links(html: &str, moved: &HashMap<String, String>) -> String {
+    const HREF: &str = "href=\"#";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = find(rest, HREF) {
+        let value = at + HREF.len();
+        let Some(len) = rest[value..].find('"') else {
+            break;
+        };
+        out.push_str(&rest[..value]);
+        let id = &rest[value..value + len];
+        out.push_str(moved.get(id).map_or(id, String::as_str));
+        rest = &rest[value + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The id and `data-schema` key of a schema drawing's opening tag.

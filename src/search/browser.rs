@@ -151,11 +151,16 @@ struct DocKeys {
 
 /// What one worker of the weighing keeps between the docs it reads: every
 /// key it has met, numbered in the order met (so a doc's keys are numbers,
-/// not strings, and each key is copied once a worker, not once a doc), and
-/// the accumulators of the doc being read, indexed by key number.
+/// not strings, and each key is copied once a worker, not once a doc), the
+/// key of every word spelling it has met (so a word is folded and stemmed
+/// once a worker, not once an occurrence), and the accumulators of the doc
+/// being read, indexed by key number.
 #[derive(Default)]
 struct KeyWorker {
     ids: FxHashMap<String, u32>,
+    /// A word as the text spells it → its key's number, or [`NO_KEY`] (not
+    /// indexed) or [`NO_WORD`] (folds to nothing).
+    words: FxHashMap<Box<str>, u32>,
     accs: Vec<Acc>,
     /// The doc (numbered from 1 by this worker) that last touched each key.
     stamps: Vec<u32>,
@@ -165,6 +170,12 @@ struct KeyWorker {
     touched: Vec<u32>,
 }
 
+/// [`KeyWorker::word`]: a word that is not indexed (a stop word, too short
+/// or too long).
+const NO_KEY: u32 = u32::MAX - 1;
+/// [`KeyWorker::word`]: a word that folds to nothing.
+const NO_WORD: u32 = u32::MAX;
+
 impl KeyWorker {
     /// Starts a doc.
     fn start(&mut self) {
@@ -172,9 +183,29 @@ impl KeyWorker {
         self.touched.clear();
     }
 
-    /// The current doc's accumulator for `key` (zero when first touched).
-    fn acc(&mut self, key: &str) -> &mut Acc {
-        let id = match self.ids.get(key) {
+    /// What the word `raw` (a span of [`words`](crate::search::text::words))
+    /// gives the index: its key's number, else [`NO_KEY`] or [`NO_WORD`].
+    fn word(&mut self, raw: &str) -> u32 {
+        if let Some(&v) = self.words.get(raw) {
+            return v;
+        }
+        let (mut buf, mut spare) = (String::new(), String::new());
+        let word = folded(raw, &mut buf);
+        let v = if word.is_empty() {
+            NO_WORD
+        } else {
+            match key_of(word, &mut spare) {
+                Some(key) => self.key(key),
+                None => NO_KEY,
+            }
+        };
+        self.words.insert(raw.into(), v);
+        v
+    }
+
+    /// The number of `key`, given when first met.
+    fn key(&mut self, key: &str) -> u32 {
+        match self.ids.get(key) {
             Some(&id) => id,
             None => {
                 let id = self.ids.len() as u32;
@@ -183,7 +214,17 @@ impl KeyWorker {
                 self.stamps.push(0);
                 id
             }
-        };
+        }
+    }
+
+    /// The current doc's accumulator for `key` (zero when first touched).
+    fn acc(&mut self, key: &str) -> &mut Acc {
+        let id = self.key(key);
+        self.acc_of(id)
+    }
+
+    /// The current doc's accumulator for key number `id`.
+    fn acc_of(&mut self, id: u32) -> &mut Acc {
         let i = id as usize;
         if self.stamps[i] != self.doc {
             self.stamps[i] = self.doc;
@@ -243,21 +284,22 @@ fn quantised_weight(field_weight: f32, tf: u32, norm: f32) -> u32 {
 /// count most (a term's name outranks any section); body words by their
 /// count. One pass over the body's words.
 fn doc_keys(d: &SearchDoc, w: &mut KeyWorker) -> DocKeys {
+    use crate::search::text::words;
     w.start();
-    let mut spare = String::new();
     let mut field_no = 0u32;
     let mut add_field = |text: &str, weight: f32, w: &mut KeyWorker| {
         field_no += 1;
-        for_each_word(text, |t| {
-            let Some(key) = key_of(t, &mut spare) else {
-                return;
-            };
-            let a = w.acc(key);
+        for r in words(text) {
+            let id = w.word(&text[r]);
+            if id >= NO_KEY {
+                continue;
+            }
+            let a = w.acc_of(id);
             if a.field != field_no {
                 a.weight += weight;
                 a.field = field_no;
             }
-        });
+        }
     };
     if d.kind == DocKind::Term {
         // Shorter names weigh more, so `Registry` outranks `Civil Registry`.
@@ -286,16 +328,15 @@ fn doc_keys(d: &SearchDoc, w: &mut KeyWorker) -> DocKeys {
     }
     add_field(&d.heading_path.join(" "), 2.0, w);
     let (mut spans, mut len) = (0usize, 0usize);
-    let mut buf = String::new();
-    for r in crate::search::text::words(&d.text) {
+    for r in words(&d.text) {
         spans += 1;
-        let word = folded(&d.text[r], &mut buf);
-        if word.is_empty() {
+        let id = w.word(&d.text[r]);
+        if id == NO_WORD {
             continue;
         }
         len += 1;
-        if let Some(key) = key_of(word, &mut spare) {
-            w.acc(key).tf += 1;
+        if id != NO_KEY {
+            w.acc_of(id).tf += 1;
         }
     }
     DocKeys {
@@ -380,15 +421,48 @@ fn pack_shards(keys: &[(&str, usize)]) -> (Vec<std::ops::Range<usize>>, Vec<Stri
 fn truncate_chars(s: &str, n: usize) -> String {
     let mut out = String::new();
     let mut chars = 0;
-    for w in s.split_whitespace() {
+    // ASCII words are found a byte at a time (the white space of
+    // `split_whitespace` in ASCII); a text with other characters before
+    // the cut takes the general way.
+    let b = s.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let mut i = 0;
+    let mut ascii = true;
+    while chars <= n {
+        while i < b.len() && space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !space(b[i]) && b[i].is_ascii() {
+            i += 1;
+        }
+        if i < b.len() && !b[i].is_ascii() {
+            ascii = false;
+            break;
+        }
+        if start == i {
+            break;
+        }
         if !out.is_empty() {
             out.push(' ');
             chars += 1;
         }
-        out.push_str(w);
-        chars += w.chars().count();
-        if chars > n {
-            break;
+        out.push_str(&s[start..i]);
+        chars += i - start;
+    }
+    if !ascii {
+        out.clear();
+        chars = 0;
+        for w in s.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+                chars += 1;
+            }
+            out.push_str(w);
+            chars += w.chars().count();
+            if chars > n {
+                break;
+            }
         }
     }
     match out.char_indices().nth(n) {
@@ -506,7 +580,7 @@ pub fn write_browser_index_hashed(
     order.extend(docs.iter().filter(|d| d.kind != DocKind::Term));
 
     let mut books: Vec<(String, String)> = vec![(String::new(), String::new())];
-    let mut book_ix: HashMap<&str, usize> = HashMap::new();
+    let mut book_ix: FxHashMap<&str, usize> = FxHashMap::default();
     book_ix.insert("", 0);
     for d in &order {
         if !book_ix.contains_key(d.book.as_str()) {
@@ -790,7 +864,7 @@ fn excerpt(d: &SearchDoc) -> String {
 /// Cuts the doc table (`order`) into parts of consecutive docs, each up to
 /// [`PART_TARGET`] bytes of rows and [`PART_ROWS`] rows: each part's row
 /// count and rows (JSON).
-fn pack_parts(order: &[&SearchDoc], book_ix: &HashMap<&str, usize>) -> Vec<(usize, Vec<String>)> {
+fn pack_parts(order: &[&SearchDoc], book_ix: &FxHashMap<&str, usize>) -> Vec<(usize, Vec<String>)> {
     use rayon::prelude::*;
     let texts: Vec<String> = order.par_iter().map(|d| excerpt(d)).collect();
     let mut parts = Vec::new();
@@ -822,6 +896,59 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_cut_ascii_as_any_text() {
+        // The cut as first written, over `split_whitespace` alone.
+        let general = |s: &str, n: usize| {
+            let mut out = String::new();
+            let mut chars = 0;
+            for w in s.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                    chars += 1;
+                }
+                out.push_str(w);
+                chars += w.chars().count();
+                if chars > n {
+                    break;
+                }
+            }
+            match out.char_indices().nth(n) {
+                None => out,
+                Some((i, _)) => {
+                    let cut = out[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
+                    format!("{}…", out[..cut].trim_end())
+                }
+            }
+        };
+        let pieces = [
+            "word",
+            "a",
+            "longerword",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\x0b",
+            "é",
+            "\u{a0}",
+            "x.y",
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..5_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let text: String = (0..(seed % 30))
+                .map(|k| pieces[((seed >> (k % 16 * 4)) as usize + k as usize) % pieces.len()])
+                .collect();
+            for n in [0, 1, 5, 12, 40] {
+                assert_eq!(truncate_chars(&text, n), general(&text, n), "{text:?} {n}");
+            }
+        }
+    }
 
     #[test]
     fn a_worker_weighs_each_doc_as_a_fresh_one_would() {

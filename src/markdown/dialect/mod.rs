@@ -555,7 +555,10 @@ impl<'a, 'e> Emitter<'a, 'e> {
         if start >= end {
             return;
         }
-        while let Some(rel) = self.body[start..end].find("<table data-header-hidden") {
+        while let Some(rel) = memchr::memmem::find(
+            &self.body.as_bytes()[start..end],
+            b"<table data-header-hidden",
+        ) {
             let table_at = start + rel;
             let Some((thead, cols)) = hidden_thead(&self.body[table_at..end]) else {
                 self.copy_raw(start..table_at + 1);
