@@ -900,11 +900,14 @@ pub fn build_with_report<R: Send>(
             t.note_with(|| {
                 let made = sink.stats();
                 format!(
-                    "output: {} files written ({} bytes), {} unchanged linked from the replaced site, {} copied from the sources, {} folders",
+                    "output: {} files written ({} bytes), {} unchanged kept from the replaced site, {} copied from the sources, {} folders",
                     made.written, made.written_bytes, made.reused, made.linked, made.folders
                 )
             });
             let cleanup = sink.commit()?;
+            if cleanup.left_in_place() {
+                t.note("output: no file differs from the replaced site's: left in place");
+            }
             t.mark("commit");
             Ok((
                 BuildResult {

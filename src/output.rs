@@ -212,12 +212,16 @@ mod reuse {
         root: OwnedFd,
         /// Path → (length, digest), as the marker lists them.
         files: FxHashMap<String, (u64, u128)>,
+        /// How many paths the marker lists (with a digest or not).
+        listed: usize,
         /// The marker's modification time: files changed after it are
         /// not what the build wrote.
         listed_at: (i64, i64),
-        /// Whether each folder met so far, and every folder above it, is a
-        /// folder (not a link, not missing).
-        folders: Mutex<FxHashMap<String, bool>>,
+        /// For each folder met so far: whether it and every folder above it
+        /// are folders (not links, not missing), and whether it is unchanged
+        /// since the marker was written (no entry added, removed or renamed
+        /// in it since: that changes a folder's modification time).
+        folders: Mutex<FxHashMap<String, (bool, bool)>>,
     }
 
     fn stat_at(at: RawFd, name: &CString) -> Option<libc::stat> {
@@ -260,16 +264,22 @@ mod reuse {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut file, &mut text).ok()?;
             let list = text.strip_prefix(super::MARKER_HEADER)?;
+            let mut listed = 0;
             let files: FxHashMap<String, (u64, u128)> = list
                 .split('\n')
-                .filter_map(|line| match super::marker_entry(line) {
-                    (path, Some(sum)) => Some((path.to_string(), sum)),
-                    _ => None,
+                .filter(|line| !line.is_empty())
+                .filter_map(|line| {
+                    listed += 1;
+                    match super::marker_entry(line) {
+                        (path, Some(sum)) => Some((path.to_string(), sum)),
+                        _ => None,
+                    }
                 })
                 .collect();
             (!files.is_empty()).then(|| OldSite {
                 root,
                 files,
+                listed,
                 listed_at: (written.mtime(), written.mtime_nsec()),
                 folders: Mutex::default(),
             })
@@ -286,45 +296,84 @@ mod reuse {
             if dir.is_empty() {
                 return true;
             }
-            if let Some(&known) = self.folders.lock().ok().as_ref().and_then(|f| f.get(dir)) {
+            if let Some(&(known, _)) = self.folders.lock().ok().as_ref().and_then(|f| f.get(dir)) {
                 return known;
             }
             let parent = dir.rsplit_once('/').map_or("", |(p, _)| p);
-            let ok = self.folder(parent)
-                && CString::new(dir)
-                    .ok()
-                    .and_then(|d| stat_at(self.root.as_raw_fd(), &d))
-                    .is_some_and(|st| is_folder(&st));
+            let st = CString::new(dir)
+                .ok()
+                .and_then(|d| stat_at(self.root.as_raw_fd(), &d));
+            let ok = self.folder(parent) && st.as_ref().is_some_and(is_folder);
+            let unchanged = st.is_some_and(|st| self.before_marker(&st));
             if let Ok(mut f) = self.folders.lock() {
-                f.insert(dir.to_string(), ok);
+                f.insert(dir.to_string(), (ok, unchanged));
             }
             ok
         }
 
-        /// Links the old site's `path` (listed with `len` bytes) to `to`,
-        /// when the file is still what the old build wrote. `false` when
-        /// it was not linked, and the bytes must be written.
-        pub(super) fn link(&self, path: &str, len: usize, to: &Path) -> bool {
+        /// Whether `st` was last modified no later than the marker.
+        fn before_marker(&self, st: &libc::stat) -> bool {
+            (st.st_mtime, st.st_mtime_nsec) <= self.listed_at
+        }
+
+        /// Whether the old site's `path`, listed with `len` bytes, is still
+        /// what the old build wrote: a regular file of that length, linked
+        /// nowhere else, not modified since, in folders that are folders.
+        pub(super) fn unchanged(&self, path: &str, len: usize) -> bool {
             let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
             if !self.folder(dir) {
                 return false;
             }
+            let Ok(from) = CString::new(path) else {
+                return false;
+            };
+            stat_at(self.root.as_raw_fd(), &from).is_some_and(|st| {
+                st.st_mode & libc::S_IFMT == libc::S_IFREG
+                    && st.st_size as u64 == len as u64
+                    && st.st_nlink == 1
+                    && self.before_marker(&st)
+            })
+        }
+
+        /// Links the old site's `path` (found [`unchanged`](Self::unchanged))
+        /// to `to`; `false` when the link failed.
+        pub(super) fn link(&self, path: &str, to: &Path) -> bool {
             let (Ok(from), Ok(to)) = (CString::new(path), CString::new(to.as_os_str().as_bytes()))
             else {
                 return false;
             };
-            let root = self.root.as_raw_fd();
-            let Some(st) = stat_at(root, &from) else {
-                return false;
-            };
-            let unchanged = st.st_mode & libc::S_IFMT == libc::S_IFREG
-                && st.st_size as u64 == len as u64
-                && st.st_nlink == 1
-                && (st.st_mtime, st.st_mtime_nsec) <= self.listed_at;
             // SAFETY: both paths are NUL-terminated; `root` is a folder this
             // value holds open. The last component is not followed.
-            unchanged
-                && unsafe { libc::linkat(root, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), 0) } == 0
+            unsafe {
+                libc::linkat(
+                    self.root.as_raw_fd(),
+                    from.as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    0,
+                ) == 0
+            }
+        }
+
+        /// Whether a build that writes `kept` (distinct paths, each found
+        /// [`unchanged`](Self::unchanged)) and nothing else would leave this
+        /// site as it is: it writes every file the marker lists, and no
+        /// folder of the site (the top one, and every one met) has had an
+        /// entry added, removed or renamed since the marker was written.
+        pub(super) fn is_exactly(&self, kept: usize) -> bool {
+            let top = {
+                let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+                // SAFETY: `root` is open; `st` is read only on success.
+                let r = unsafe { libc::fstat(self.root.as_raw_fd(), st.as_mut_ptr()) };
+                // SAFETY: fstat returned 0, so it filled `st`.
+                r == 0 && self.before_marker(&unsafe { st.assume_init() })
+            };
+            kept == self.listed
+                && top
+                && self
+                    .folders
+                    .lock()
+                    .is_ok_and(|f| f.values().all(|&(ok, unchanged)| ok && unchanged))
         }
     }
 }
@@ -334,7 +383,15 @@ mod reuse {
 /// same folder start.
 #[must_use = "dropping a Cleanup waits for the old output to be removed"]
 #[derive(Debug, Default)]
-pub struct Cleanup(Option<std::thread::JoinHandle<()>>, Option<OutLock>);
+pub struct Cleanup(Option<std::thread::JoinHandle<()>>, Option<OutLock>, bool);
+
+impl Cleanup {
+    /// Whether the output folder already held exactly this build's site and
+    /// was left in place ([`DiskSink::commit`]).
+    pub fn left_in_place(&self) -> bool {
+        self.2
+    }
+}
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
@@ -480,7 +537,13 @@ pub struct DiskSink {
     /// The site being replaced, for unchanged files to be linked from.
     #[cfg(unix)]
     old: Option<reuse::OldSite>,
-    /// Files linked from the replaced site.
+    /// While every file written so far is one the replaced site holds
+    /// unchanged, nothing is created: those files are noted here (their
+    /// paths). The first file that differs links them all into the new
+    /// folder and makes this `None`; if none differs, the replaced site is
+    /// this build's, and [`commit`](Self::commit) leaves it in place.
+    pending: Mutex<Option<Vec<String>>>,
+    /// Files kept from the replaced site.
     reused: AtomicUsize,
 }
 
@@ -493,7 +556,8 @@ pub struct OutputStats {
     pub written_bytes: usize,
     /// Files copied from the sources.
     pub linked: usize,
-    /// Files the replaced site had with the same bytes, linked from it.
+    /// Files the replaced site had with the same bytes, kept (linked from
+    /// it, or left in place when no file differs).
     pub reused: usize,
     /// Folders created, the output folder itself not counted.
     pub folders: usize,
@@ -511,6 +575,12 @@ impl DiskSink {
             .with_context(|| format!("creating a temporary folder in {}", parent.display()))?
             .keep();
         // The marker, with the list of files written, comes at commit.
+        #[cfg(unix)]
+        let old = reuse::OldSite::open(target);
+        #[cfg(unix)]
+        let pending = Mutex::new(old.as_ref().map(|_| Vec::new()));
+        #[cfg(not(unix))]
+        let pending = Mutex::new(None);
         Ok(DiskSink {
             target: target.to_path_buf(),
             temp,
@@ -521,7 +591,8 @@ impl DiskSink {
             written_bytes: AtomicUsize::new(0),
             linked: AtomicUsize::new(0),
             #[cfg(unix)]
-            old: reuse::OldSite::open(target),
+            old,
+            pending,
             reused: AtomicUsize::new(0),
         })
     }
@@ -550,19 +621,25 @@ impl DiskSink {
         }
     }
 
-    /// The path `path` is written to, its folder created; `line` (the path,
-    /// or its [`marker_line`]) is listed in the marker.
-    fn full(&self, path: &str, line: String) -> Result<PathBuf> {
+    /// Lists `line` (the path, or its [`marker_line`]) for the marker,
+    /// refusing a `path` that would lead out of the output folder.
+    fn list(&self, path: &str, line: String) -> Result<()> {
         if path
             .split('/')
             .any(|s| s == ".." || s.is_empty() && path.starts_with('/'))
         {
             bail!("refusing to write outside the output folder: {path}");
         }
-        let full = self.temp.join(path);
         if let Ok(mut paths) = self.paths.lock() {
             paths.push(line);
         }
+        Ok(())
+    }
+
+    /// The path `path` ([`list`](Self::list)ed) is written to in the new
+    /// folder, its folder created.
+    fn full(&self, path: &str) -> Result<PathBuf> {
+        let full = self.temp.join(path);
         if let Some(dir) = full.parent() {
             let made = self.made.lock().is_ok_and(|m| m.contains(dir));
             if !made {
@@ -582,7 +659,39 @@ impl DiskSink {
     /// renamed aside first and the new one renamed in, leaving a moment
     /// when `target` does not exist. The old one is removed on a background
     /// thread: the returned [`Cleanup`] waits for it when dropped.
+    ///
+    /// When no file differed from the replaced site's, and that site has no
+    /// file this build did not write and no folder changed since its marker
+    /// was written, it is this build's site already: it is left in place,
+    /// untouched (nothing created, swapped or removed).
     pub fn commit(self) -> Result<Cleanup> {
+        let kept = self.pending.lock().ok().and_then(|mut p| p.take());
+        #[cfg(unix)]
+        let same = kept.is_some_and(|mut kept| {
+            kept.sort_unstable();
+            kept.dedup();
+            let same = self
+                .old
+                .as_ref()
+                .is_some_and(|old| old.is_exactly(kept.len()));
+            if !same {
+                // Back to the general way: the kept files go in the new folder.
+                if let Ok(mut p) = self.pending.lock() {
+                    *p = Some(kept);
+                }
+            }
+            same
+        });
+        #[cfg(not(unix))]
+        let same = {
+            let _ = kept;
+            false
+        };
+        if same {
+            let _ = std::fs::remove_dir(&self.temp);
+            return Ok(Cleanup(None, Some(self.lock), true));
+        }
+        self.create_pending()?;
         let DiskSink {
             target,
             temp,
@@ -619,6 +728,7 @@ impl DiskSink {
                 return Ok(Cleanup(
                     Some(std::thread::spawn(move || remove_tree(&temp))),
                     Some(lock),
+                    false,
                 ));
             }
             let [_, old_prefix] = temp_prefixes(&target);
@@ -638,6 +748,7 @@ impl DiskSink {
         Ok(Cleanup(
             old.map(|old| std::thread::spawn(move || remove_tree(&old))),
             Some(lock),
+            false,
         ))
     }
 
@@ -650,17 +761,24 @@ impl DiskSink {
 impl Sink for DiskSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let digest = xxhash_rust::xxh3::xxh3_128(bytes);
-        let full = self.full(path, marker_line(path, bytes.len(), digest))?;
+        self.list(path, marker_line(path, bytes.len(), digest))?;
         #[cfg(unix)]
         if let Some(old) = &self.old {
-            if old.lists(path, bytes.len(), digest) && old.link(path, bytes.len(), &full) {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                return Ok(());
+            if old.lists(path, bytes.len(), digest) && old.unchanged(path, bytes.len()) {
+                if self.note_kept(path) {
+                    return Ok(());
+                }
+                let full = self.full(path)?;
+                if old.link(path, &full) {
+                    self.reused.fetch_add(1, Ordering::Relaxed);
+                    return Ok(());
+                }
+                return self.write_new(&full, bytes);
             }
         }
-        self.written.fetch_add(1, Ordering::Relaxed);
-        self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
-        std::fs::write(&full, bytes).with_context(|| format!("writing {}", full.display()))
+        self.create_pending()?;
+        let full = self.full(path)?;
+        self.write_new(&full, bytes)
     }
 
     fn copy(&self, path: &str, src: &Path) -> Result<()> {
@@ -676,7 +794,9 @@ impl Sink for DiskSink {
                 }
             }
         }
-        let full = self.full(path, path.to_string())?;
+        self.list(path, path.to_string())?;
+        self.create_pending()?;
+        let full = self.full(path)?;
         self.copy_to(&full, src)
     }
 }
@@ -685,6 +805,55 @@ impl Sink for DiskSink {
 const COPY_READ_MAX: u64 = 16 << 20;
 
 impl DiskSink {
+    /// Notes `path` as kept from the replaced site while no file has
+    /// differed from it; `false` once one has (the file is to be linked).
+    fn note_kept(&self, path: &str) -> bool {
+        let Ok(mut pending) = self.pending.lock() else {
+            return false;
+        };
+        match pending.as_mut() {
+            Some(kept) => {
+                kept.push(path.to_string());
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A file differs from the replaced site's: the files noted as kept so
+    /// far are linked into the new folder (once; later files are linked as
+    /// they come).
+    fn create_pending(&self) -> Result<()> {
+        let mut pending = self
+            .pending
+            .lock()
+            .map_err(|_| anyhow::anyhow!("a thread writing the site panicked"))?;
+        let Some(kept) = pending.take() else {
+            return Ok(());
+        };
+        #[cfg(unix)]
+        if let Some(old) = &self.old {
+            for path in &kept {
+                let full = self.full(path)?;
+                if !old.link(path, &full) {
+                    bail!(
+                        "{} changed while the site was built ({path} is gone); build again",
+                        self.target.display()
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a file the replaced site does not have.
+    fn write_new(&self, full: &Path, bytes: &[u8]) -> Result<()> {
+        self.written.fetch_add(1, Ordering::Relaxed);
+        self.written_bytes.fetch_add(bytes.len(), Ordering::Relaxed);
+        std::fs::write(full, bytes).with_context(|| format!("writing {}", full.display()))
+    }
+
     /// Copies `src` to `full`, a file of its own.
     fn copy_to(&self, full: &Path, src: &Path) -> Result<()> {
         self.linked.fetch_add(1, Ordering::Relaxed);
@@ -943,6 +1112,77 @@ mod tests {
                 .unwrap()
                 .nlink(),
             1
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_that_changes_nothing_leaves_the_site_in_place() {
+        use std::os::unix::fs::MetadataExt;
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("out");
+        let build = |files: &[(&str, &str)]| {
+            let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
+            for (p, bytes) in files {
+                sink.write(p, bytes.as_bytes()).unwrap();
+            }
+            let cleanup = sink.commit().unwrap();
+            cleanup.left_in_place()
+        };
+        let ino = |p: &str| std::fs::symlink_metadata(target.join(p)).unwrap().ino();
+        let names = || {
+            let mut n: Vec<String> = walkdir::WalkDir::new(&target)
+                .min_depth(1)
+                .into_iter()
+                .map(|e| {
+                    e.unwrap()
+                        .path()
+                        .strip_prefix(&target)
+                        .unwrap()
+                        .display()
+                        .to_string()
+                })
+                .collect();
+            n.sort();
+            n
+        };
+        let site = [
+            ("index.html", "top"),
+            ("a/index.html", "a"),
+            ("a/b/index.html", "b"),
+        ];
+        assert!(!build(&site), "a first build has no site to keep");
+        let (top, files) = (ino(""), names());
+        assert!(build(&site), "the same files: nothing to do");
+        assert_eq!((ino(""), names()), (top, files.clone()), "left as it was");
+        let beside: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(beside.len(), 1, "no temporary folder left beside out");
+        // A file added by hand (its folder's time moves on) goes at the next
+        // build, which then swaps a new folder in.
+        std::fs::write(target.join("a/b/stray.txt"), "x").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(2);
+        std::fs::File::open(target.join("a/b"))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(!build(&site));
+        assert_eq!(names(), files, "the stray file is gone");
+        assert_ne!(ino(""), top, "a new folder was swapped in");
+        // So does a file the build no longer writes, and a file added at the
+        // top of the site.
+        assert!(build(&site));
+        assert!(!build(&site[..2]));
+        assert!(!target.join("a/b").exists());
+        std::fs::write(target.join("extra.txt"), "x").unwrap();
+        std::fs::File::open(&target)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert!(!build(&site[..2]));
+        assert!(!target.join("extra.txt").exists());
+        assert_eq!(
+            std::fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "a"
         );
     }
 

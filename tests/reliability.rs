@@ -457,6 +457,40 @@ fn rebuild_keeps_unchanged_files_and_equals_a_fresh_build() {
 }
 
 #[test]
+fn a_rebuild_of_unchanged_sources_leaves_the_site_untouched() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, root) = build_site();
+    let out = tmp.path().join("out");
+    build_ok(&root, &out);
+    let stamp = |rel: &str| {
+        let m = std::fs::symlink_metadata(out.join(rel)).unwrap();
+        (m.ino(), m.mtime(), m.mtime_nsec())
+    };
+    let files: Vec<String> = files_of(&out).into_keys().collect();
+    let before: Vec<_> = std::iter::once(String::new())
+        .chain(files.iter().cloned())
+        .map(|p| stamp(&p))
+        .collect();
+    build_ok(&root, &out);
+    let after: Vec<_> = std::iter::once(String::new())
+        .chain(files.iter().cloned())
+        .map(|p| stamp(&p))
+        .collect();
+    assert_eq!(after, before, "the folder and every file as they were");
+    assert_eq!(files_of(&out).into_keys().collect::<Vec<_>>(), files);
+    assert_eq!(names_in(tmp.path()), ["out", "site"], "nothing left beside");
+    // One page edited: the site is rebuilt in a new folder, equal to a
+    // fresh build.
+    std::fs::write(root.join("content/book/a.md"), "# A\n\nEdited.\n").unwrap();
+    build_ok(&root, &out);
+    assert_ne!(stamp(""), before[0], "a new folder swapped in");
+    assert!(common::read(&out, "book/a/index.md").contains("Edited."));
+    let fresh = tmp.path().join("fresh");
+    build_ok(&root, &fresh);
+    assert_eq!(files_of(&out), files_of(&fresh));
+}
+
+#[test]
 fn interrupted_builds_leave_temp_folders() {
     let (tmp, root) = build_site();
     let out = tmp.path().join("out");
