@@ -46,6 +46,18 @@ pub fn words(text: &str) -> Words<'_> {
     }
 }
 
+/// Whether each byte is an ASCII letter or digit (a table: one load a byte
+/// where the range tests took several).
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
 /// The iterator [`words`] returns.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
@@ -73,11 +85,18 @@ impl Iterator for Words<'_> {
     fn next(&mut self) -> Option<Range<usize>> {
         if self.ascii {
             let b = self.text.as_bytes();
-            let start = self.pos + b[self.pos..].iter().position(u8::is_ascii_alphanumeric)?;
-            let end = b[start..]
-                .iter()
-                .position(|c| !c.is_ascii_alphanumeric())
-                .map_or(b.len(), |n| start + n);
+            let mut start = self.pos;
+            while start < b.len() && !ASCII_ALNUM[b[start] as usize] {
+                start += 1;
+            }
+            if start == b.len() {
+                self.pos = start;
+                return None;
+            }
+            let mut end = start + 1;
+            while end < b.len() && ASCII_ALNUM[b[end] as usize] {
+                end += 1;
+            }
             self.pos = end;
             return Some(start..end);
         }
