@@ -896,6 +896,9 @@ pub fn build_with_report<R: Send>(
     analysis.diagnostics = diagnostics;
     match indexed.and(rendered) {
         Ok(urls) => {
+            // Whether the replaced site stays (else the unchanged files are
+            // linked into the new folder now, and counted below).
+            sink.settle()?;
             // Counting the folders walks every path: only for the timings.
             t.note_with(|| {
                 let made = sink.stats();

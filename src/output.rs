@@ -543,6 +543,9 @@ pub struct DiskSink {
     /// folder and makes this `None`; if none differs, the replaced site is
     /// this build's, and [`commit`](Self::commit) leaves it in place.
     pending: Mutex<Option<Vec<String>>>,
+    /// Set by [`settle`](Self::settle) when the replaced site is left in
+    /// place.
+    in_place: std::sync::atomic::AtomicBool,
     /// Files kept from the replaced site.
     reused: AtomicUsize,
 }
@@ -593,6 +596,7 @@ impl DiskSink {
             #[cfg(unix)]
             old,
             pending,
+            in_place: Default::default(),
             reused: AtomicUsize::new(0),
         })
     }
@@ -665,33 +669,10 @@ impl DiskSink {
     /// was written, it is this build's site already: it is left in place,
     /// untouched (nothing created, swapped or removed).
     pub fn commit(self) -> Result<Cleanup> {
-        let kept = self.pending.lock().ok().and_then(|mut p| p.take());
-        #[cfg(unix)]
-        let same = kept.is_some_and(|mut kept| {
-            kept.sort_unstable();
-            kept.dedup();
-            let same = self
-                .old
-                .as_ref()
-                .is_some_and(|old| old.is_exactly(kept.len()));
-            if !same {
-                // Back to the general way: the kept files go in the new folder.
-                if let Ok(mut p) = self.pending.lock() {
-                    *p = Some(kept);
-                }
-            }
-            same
-        });
-        #[cfg(not(unix))]
-        let same = {
-            let _ = kept;
-            false
-        };
-        if same {
+        if self.settle()? {
             let _ = std::fs::remove_dir(&self.temp);
             return Ok(Cleanup(None, Some(self.lock), true));
         }
-        self.create_pending()?;
         let DiskSink {
             target,
             temp,
@@ -805,6 +786,38 @@ impl Sink for DiskSink {
 const COPY_READ_MAX: u64 = 16 << 20;
 
 impl DiskSink {
+    /// Once every file is written: whether the replaced site is this
+    /// build's already and is to be left in place ([`commit`](Self::commit)).
+    /// If not, the files noted as kept are linked into the new folder now,
+    /// so [`stats`](Self::stats) then counts its folders. Deciding once;
+    /// later calls give the same answer.
+    pub fn settle(&self) -> Result<bool> {
+        if self.in_place.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let kept = self.pending.lock().ok().and_then(|mut p| p.take());
+        let Some(mut kept) = kept else {
+            return Ok(false);
+        };
+        kept.sort_unstable();
+        kept.dedup();
+        #[cfg(unix)]
+        if self
+            .old
+            .as_ref()
+            .is_some_and(|old| old.is_exactly(kept.len()))
+        {
+            self.in_place.store(true, Ordering::Relaxed);
+            return Ok(true);
+        }
+        // The general way: the kept files go in the new folder.
+        if let Ok(mut p) = self.pending.lock() {
+            *p = Some(kept);
+        }
+        self.create_pending()?;
+        Ok(false)
+    }
+
     /// Notes `path` as kept from the replaced site while no file has
     /// differed from it; `false` once one has (the file is to be linked).
     fn note_kept(&self, path: &str) -> bool {
