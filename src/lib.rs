@@ -927,3 +927,30 @@ pub fn build_with_report<R: Send>(
         }
     }
 }
+
+/// Helpers shared by unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// `rounds` texts, each of up to `max_pieces - 1` of `pieces` drawn at
+    /// random (xorshift from `seed`): inputs for comparing a function with a
+    /// simpler version of it.
+    pub(crate) fn random_texts<'a>(
+        mut seed: u64,
+        rounds: usize,
+        max_pieces: u64,
+        pieces: &'a [&'a str],
+    ) -> impl Iterator<Item = String> + 'a {
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        (0..rounds).map(move |_| {
+            let n = next() % max_pieces;
+            (0..n)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect()
+        })
+    }
+}

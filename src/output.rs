@@ -757,7 +757,7 @@ impl Sink for DiskSink {
                 return self.write_new(&full, bytes);
             }
         }
-        self.create_pending()?;
+        self.link_kept()?;
         let full = self.full(path)?;
         self.write_new(&full, bytes)
     }
@@ -776,7 +776,7 @@ impl Sink for DiskSink {
             }
         }
         self.list(path, path.to_string())?;
-        self.create_pending()?;
+        self.link_kept()?;
         let full = self.full(path)?;
         self.copy_to(&full, src)
     }
@@ -814,7 +814,7 @@ impl DiskSink {
         if let Ok(mut p) = self.pending.lock() {
             *p = Some(kept);
         }
-        self.create_pending()?;
+        self.link_kept()?;
         Ok(false)
     }
 
@@ -837,7 +837,7 @@ impl DiskSink {
     /// A file differs from the replaced site's: the files noted as kept so
     /// far are linked into the new folder (once; later files are linked as
     /// they come).
-    fn create_pending(&self) -> Result<()> {
+    fn link_kept(&self) -> Result<()> {
         let mut pending = self
             .pending
             .lock()
@@ -1037,22 +1037,41 @@ mod tests {
             std::fs::read_to_string(outside.join("index.html")).unwrap(),
             "keep me"
         );
-        let mut left: Vec<String> = walkdir::WalkDir::new(&target)
+        assert_eq!(
+            listing(&target),
+            [MARKER, "d", "d/index.html", "index.html"]
+        );
+        let beside: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(beside.len(), 2, "no temporary folder left beside out");
+    }
+
+    /// Every path under `dir`, relative to it, sorted.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = walkdir::WalkDir::new(dir)
             .min_depth(1)
             .into_iter()
             .map(|e| {
                 e.unwrap()
                     .path()
-                    .strip_prefix(&target)
+                    .strip_prefix(dir)
                     .unwrap()
                     .display()
                     .to_string()
             })
             .collect();
-        left.sort();
-        assert_eq!(left, [MARKER, "d", "d/index.html", "index.html"]);
-        let beside: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
-        assert_eq!(beside.len(), 2, "no temporary folder left beside out");
+        names.sort();
+        names
+    }
+
+    /// Builds `files` (path, bytes) into `target`: what the sink kept from
+    /// the replaced site, and the commit's [`Cleanup`].
+    fn build_files(target: &Path, files: &[(&str, &str)]) -> (usize, Cleanup) {
+        let sink = DiskSink::new(target, OutLock::acquire(target).unwrap()).unwrap();
+        for (p, bytes) in files {
+            sink.write(p, bytes.as_bytes()).unwrap();
+        }
+        let kept = sink.stats().reused;
+        (kept, sink.commit().unwrap())
     }
 
     #[cfg(unix)]
@@ -1064,15 +1083,7 @@ mod tests {
         let outside = d.path().join("outside");
         std::fs::create_dir_all(&outside).unwrap();
         std::fs::write(outside.join("index.html"), "same").unwrap();
-        let build = |files: &[(&str, &str)]| {
-            let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
-            for (p, bytes) in files {
-                sink.write(p, bytes.as_bytes()).unwrap();
-            }
-            let reused = sink.stats().reused;
-            drop(sink.commit().unwrap());
-            reused
-        };
+        let build = |files: &[(&str, &str)]| build_files(&target, files).0;
         let ino = |p: &str| std::fs::symlink_metadata(target.join(p)).unwrap().ino();
         let read = |p: &str| std::fs::read_to_string(target.join(p)).unwrap();
         let first = [
@@ -1134,31 +1145,9 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let d = tempfile::tempdir().unwrap();
         let target = d.path().join("out");
-        let build = |files: &[(&str, &str)]| {
-            let sink = DiskSink::new(&target, OutLock::acquire(&target).unwrap()).unwrap();
-            for (p, bytes) in files {
-                sink.write(p, bytes.as_bytes()).unwrap();
-            }
-            let cleanup = sink.commit().unwrap();
-            cleanup.left_in_place()
-        };
+        let build = |files: &[(&str, &str)]| build_files(&target, files).1.left_in_place();
         let ino = |p: &str| std::fs::symlink_metadata(target.join(p)).unwrap().ino();
-        let names = || {
-            let mut n: Vec<String> = walkdir::WalkDir::new(&target)
-                .min_depth(1)
-                .into_iter()
-                .map(|e| {
-                    e.unwrap()
-                        .path()
-                        .strip_prefix(&target)
-                        .unwrap()
-                        .display()
-                        .to_string()
-                })
-                .collect();
-            n.sort();
-            n
-        };
+        let names = || listing(&target);
         let site = [
             ("index.html", "top"),
             ("a/index.html", "a"),

@@ -895,17 +895,15 @@ mod tests {
             t.windows(2)
                 .any(|p| p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase())
         };
-        let alphabet = b"AZaz@[`{ \xc3\x89\xdaZ";
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 40) as usize;
-            let text: Vec<u8> = (0..len)
-                .map(|i| alphabet[((seed >> (i % 16 * 4)) as usize + i * 7) % alphabet.len()])
-                .collect();
-            assert_eq!(has_two_capitals(&text), by_pairs(&text), "{text:?}");
+        let letters = [
+            "A", "Z", "a", "z", "@", "[", "`", "{", " ", "É", "\u{da}", "Z",
+        ];
+        for text in crate::testing::random_texts(0x9e37_79b9_7f4a_7c15, 20_000, 40, &letters) {
+            assert_eq!(
+                has_two_capitals(text.as_bytes()),
+                by_pairs(text.as_bytes()),
+                "{text:?}"
+            );
         }
         for at in 0..20 {
             let mut text = vec![b'a'; 24];

@@ -197,14 +197,7 @@ mod tests {
             "<t",
             "<s",
         ];
-        let mut seed = 0x0bad_cafe_f00d_d00du64;
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let text: String = (0..(seed % 24))
-                .map(|k| pieces[((seed >> (k % 16 * 4)) as usize + 3 * k as usize) % pieces.len()])
-                .collect();
+        for text in crate::testing::random_texts(0x0bad_cafe_f00d_d00d, 20_000, 24, &pieces) {
             let (mut a, mut b) = (text.clone(), text.clone());
             drop(&mut a);
             by_copying(&mut b);

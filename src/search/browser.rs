@@ -427,7 +427,6 @@ fn truncate_chars(s: &str, n: usize) -> String {
     let b = s.as_bytes();
     let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let mut i = 0;
-    let mut ascii = true;
     while chars <= n {
         while i < b.len() && space(b[i]) {
             i += 1;
@@ -437,8 +436,7 @@ fn truncate_chars(s: &str, n: usize) -> String {
             i += 1;
         }
         if i < b.len() && !b[i].is_ascii() {
-            ascii = false;
-            break;
+            return truncate_any(s, n);
         }
         if start == i {
             break;
@@ -450,26 +448,35 @@ fn truncate_chars(s: &str, n: usize) -> String {
         out.push_str(&s[start..i]);
         chars += i - start;
     }
-    if !ascii {
-        out.clear();
-        chars = 0;
-        for w in s.split_whitespace() {
-            if !out.is_empty() {
-                out.push(' ');
-                chars += 1;
-            }
-            out.push_str(w);
-            chars += w.chars().count();
-            if chars > n {
-                break;
-            }
+    cut_words(out, n)
+}
+
+/// [`truncate_chars`] for any text: its words by `split_whitespace`.
+fn truncate_any(s: &str, n: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for w in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(w);
+        chars += w.chars().count();
+        if chars > n {
+            break;
         }
     }
-    match out.char_indices().nth(n) {
-        None => out,
+    cut_words(out, n)
+}
+
+/// `words` (one space apart) cut to `n` characters, at a space in the
+/// second half when there is one, with an ellipsis.
+fn cut_words(words: String, n: usize) -> String {
+    match words.char_indices().nth(n) {
+        None => words,
         Some((i, _)) => {
-            let cut = out[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
-            format!("{}…", out[..cut].trim_end())
+            let cut = words[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
+            format!("{}…", words[..cut].trim_end())
         }
     }
 }
@@ -899,29 +906,6 @@ mod tests {
 
     #[test]
     fn excerpts_cut_ascii_as_any_text() {
-        // The cut as first written, over `split_whitespace` alone.
-        let general = |s: &str, n: usize| {
-            let mut out = String::new();
-            let mut chars = 0;
-            for w in s.split_whitespace() {
-                if !out.is_empty() {
-                    out.push(' ');
-                    chars += 1;
-                }
-                out.push_str(w);
-                chars += w.chars().count();
-                if chars > n {
-                    break;
-                }
-            }
-            match out.char_indices().nth(n) {
-                None => out,
-                Some((i, _)) => {
-                    let cut = out[..i].rfind(' ').filter(|c| *c > i / 2).unwrap_or(i);
-                    format!("{}…", out[..cut].trim_end())
-                }
-            }
-        };
         let pieces = [
             "word",
             "a",
@@ -936,16 +920,13 @@ mod tests {
             "\u{a0}",
             "x.y",
         ];
-        let mut seed = 0x1234_5678_9abc_def1u64;
-        for _ in 0..5_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let text: String = (0..(seed % 30))
-                .map(|k| pieces[((seed >> (k % 16 * 4)) as usize + k as usize) % pieces.len()])
-                .collect();
+        for text in crate::testing::random_texts(0x1234_5678_9abc_def1, 5_000, 30, &pieces) {
             for n in [0, 1, 5, 12, 40] {
-                assert_eq!(truncate_chars(&text, n), general(&text, n), "{text:?} {n}");
+                assert_eq!(
+                    truncate_chars(&text, n),
+                    truncate_any(&text, n),
+                    "{text:?} {n}"
+                );
             }
         }
     }
